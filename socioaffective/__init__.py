@@ -1,0 +1,47 @@
+"""socioaffective: a knowledge base for the socioaffective-alignment framework.
+
+Load the framework, query it, validate it::
+
+    >>> import socioaffective
+    >>> kb = socioaffective.load()
+    >>> kb.get("autonomy").kind
+    'need'
+"""
+
+from .errors import (
+    EditError,
+    NoPathError,
+    SchemaError,
+    SocioaffectiveError,
+    UnknownIdError,
+    UnknownKindError,
+    ValidationError,
+)
+from .kb import KnowledgeBase, Matrix
+from .loader import default_root, load
+from .model import Entry, Provenance, Relation
+from .problems import Problem, Report
+from .validate import validate
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "EditError",
+    "Entry",
+    "KnowledgeBase",
+    "Matrix",
+    "NoPathError",
+    "Problem",
+    "Provenance",
+    "Relation",
+    "Report",
+    "SchemaError",
+    "SocioaffectiveError",
+    "UnknownIdError",
+    "UnknownKindError",
+    "ValidationError",
+    "__version__",
+    "default_root",
+    "load",
+    "validate",
+]

@@ -1,0 +1,37 @@
+"""Shared pieces of the CLI commands."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from ..errors import SocioaffectiveError
+
+
+def json_option(f):
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(f)
+
+
+def emit_json(data) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def load_kb(ctx: click.Context, root: str | None = None, quiet: bool = False):
+    """Load the framework for a command; errors are reported, not fatal."""
+    from ..loader import load
+
+    kb = load(root or ctx.obj.get("root"), strict=False)
+    if not kb.report.ok and not quiet:
+        n = len(kb.report.errors)
+        click.echo(
+            click.style(f"warning: the framework has {n} error(s); run `socioaffective validate` to see them", fg="yellow"),
+            err=True,
+        )
+    if not kb.schema.ok:
+        raise click.ClickException("framework/schema.yaml is unusable; run `socioaffective validate`")
+    return kb
+
+
+def fail(exc: SocioaffectiveError) -> click.ClickException:
+    return click.ClickException(str(exc))

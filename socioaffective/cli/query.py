@@ -1,0 +1,215 @@
+"""Read-only commands: validate, list, show, search, related, path, codes."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..errors import SocioaffectiveError
+from . import cli
+from .common import emit_json, fail, json_option, load_kb
+
+
+def _brief(e) -> dict:
+    return {
+        "id": e.id,
+        "kind": e.kind,
+        "title": e.title,
+        "summary": e.summary,
+        "grade": e.provenance.grade if e.provenance else None,
+    }
+
+
+@cli.command()
+@click.argument("root", required=False, type=click.Path(file_okay=False, path_type=str))
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@json_option
+@click.pass_context
+def validate(ctx, root, strict, as_json):
+    """Check the framework and list every problem at once.
+
+    Exit status: 0 clean, 1 problems found, 2 usage error.
+
+    \b
+    Example:
+      socioaffective validate path/to/my-framework --json
+    """
+    from ..loader import load, resolve_root
+
+    base = resolve_root(root or ctx.obj.get("root"))
+    if not (base / "framework").is_dir():
+        raise click.UsageError(f"`{base}` has no framework/ folder; give the folder that holds framework/ and references.bib")
+    kb = load(base, strict=False)
+    report = kb.report
+    failed = not report.ok or (strict and report.warnings)
+    if as_json:
+        emit_json({**report.to_dict(), "root": str(base), "entries": len(kb), "references": len(kb.references)})
+    else:
+        for p in report.problems:
+            colour = "red" if p.severity == "error" else "yellow"
+            click.echo(click.style(str(p).split("\n")[0], fg=colour) + ("\n" + "\n".join(str(p).split("\n")[1:]) if "\n" in str(p) else ""))
+        summary = f"{len(kb)} entries, {len(kb.references)} references: {len(report.errors)} error(s), {len(report.warnings)} warning(s)"
+        click.echo(click.style(summary, fg="red" if failed else "green", bold=True))
+    sys.exit(1 if failed else 0)
+
+
+@cli.command("list")
+@click.option("--kind", "-k", default=None, help="Only entries of this kind (or `reference`).")
+@json_option
+@click.pass_context
+def list_(ctx, kind, as_json):
+    """List entries, grouped by kind.
+
+    \b
+    Example:
+      socioaffective list --kind risk
+    """
+    from ..render.text import entries_table
+
+    kb = load_kb(ctx)
+    try:
+        entries = kb.entries(kind)
+    except SocioaffectiveError as exc:
+        raise fail(exc)
+    if as_json:
+        emit_json([_brief(e) for e in entries])
+    else:
+        click.echo(entries_table(kb, entries))
+
+
+@cli.command()
+@click.argument("id")
+@json_option
+@click.pass_context
+def show(ctx, id, as_json):
+    """Show one entry with its links, backlinks and citations.
+
+    \b
+    Example:
+      socioaffective show present-vs-future-self
+    """
+    from ..render.text import entry_text
+
+    kb = load_kb(ctx)
+    try:
+        entry = kb.get(id)
+    except SocioaffectiveError as exc:
+        raise fail(exc)
+    if as_json:
+        data = entry.to_dict()
+        data["incoming"] = [r.to_dict() for r in kb.relations(id, direction="in")]
+        emit_json(data)
+    else:
+        click.echo(entry_text(kb, entry))
+
+
+@cli.command()
+@click.argument("text")
+@click.option("--kind", "-k", default=None, help="Only entries of this kind.")
+@click.option("--limit", "-n", type=click.IntRange(min=1), default=None, help="At most this many results.")
+@json_option
+@click.pass_context
+def search(ctx, text, kind, limit, as_json):
+    """Find entries containing every word of TEXT, best first.
+
+    \b
+    Example:
+      socioaffective search "reward hacking"
+    """
+    from ..render.text import entries_table
+
+    kb = load_kb(ctx)
+    try:
+        found = kb.search(text, kind=kind, limit=limit)
+    except SocioaffectiveError as exc:
+        raise fail(exc)
+    if as_json:
+        emit_json([_brief(e) for e in found])
+    elif found:
+        click.echo(entries_table(kb, found, grouped=False))
+    else:
+        click.echo(f"no entry matches `{text}`", err=True)
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("id")
+@click.option("--relation", "-r", default=None, help="Only links of this relation.")
+@click.option("--direction", "-d", type=click.Choice(["out", "in", "both"]), default="out", show_default=True, help="Outgoing links, incoming links (backlinks) or both.")
+@json_option
+@click.pass_context
+def related(ctx, id, relation, direction, as_json):
+    """List the entries linked to ID.
+
+    \b
+    Example:
+      socioaffective related autonomy --direction in
+    """
+    kb = load_kb(ctx)
+    try:
+        rels = kb.relations(id, relation, direction)
+    except SocioaffectiveError as exc:
+        raise fail(exc)
+    rows = []
+    for r in rels:
+        outgoing = r.source == id
+        other = kb.get(r.target if outgoing else r.source)
+        rt = kb.schema.relations[r.name]
+        rows.append({**_brief(other), "relation": r.name, "label": rt.label if outgoing else rt.inverse, "direction": "out" if outgoing else "in"})
+    if as_json:
+        emit_json(rows)
+    elif rows:
+        width = max(len(r["label"]) for r in rows)
+        for r in rows:
+            click.echo(f"{r['label']:<{width}}  {r['id']}  ({r['title']})")
+    else:
+        click.echo(f"`{id}` has no {direction} links" + (f" of `{relation}`" if relation else ""), err=True)
+
+
+@cli.command()
+@click.argument("a")
+@click.argument("b")
+@click.option("--relation", "-r", "relations", multiple=True, help="Only through these relations (repeatable).")
+@json_option
+@click.pass_context
+def path(ctx, a, b, relations, as_json):
+    """Show a shortest chain of links between A and B.
+
+    \b
+    Example:
+      socioaffective path sycophancy autonomy
+    """
+    kb = load_kb(ctx)
+    try:
+        ids = kb.path(a, b, list(relations) or None)
+    except SocioaffectiveError as exc:
+        raise fail(exc)
+    steps = []
+    for x, y in zip(ids, ids[1:]):
+        fwd = [r for r in kb.relations(x, direction="out") if r.target == y]
+        if fwd:
+            steps.append({"from": x, "to": y, "relation": fwd[0].name, "label": kb.schema.relations[fwd[0].name].label})
+        else:
+            back = [r for r in kb.relations(y, direction="out") if r.target == x]
+            name = back[0].name if back else "related_to"
+            steps.append({"from": x, "to": y, "relation": name, "label": kb.schema.relations[name].inverse})
+    if as_json:
+        emit_json({"path": ids, "steps": steps})
+    else:
+        click.echo(ids[0])
+        for s in steps:
+            click.echo(f"  --{s['label']}--> {s['to']}")
+
+
+@cli.command()
+@json_option
+def codes(as_json):
+    """List every problem code the validator can report, with its fix."""
+    from ..codes import CODES
+
+    if as_json:
+        emit_json({k: c._asdict() for k, c in CODES.items()})
+    else:
+        for name, c in CODES.items():
+            click.echo(f"{name} ({c.severity}): {c.meaning}\n    fix: {c.fix}")

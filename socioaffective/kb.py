@@ -1,0 +1,224 @@
+"""The :class:`KnowledgeBase`: entries, references and the links between them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from functools import cached_property
+from pathlib import Path
+
+from .errors import UnknownIdError, UnknownKindError
+from .model import Entry, Relation
+from .problems import Report
+from .schema import REFERENCE_KIND, Schema
+
+DIRECTIONS = ("out", "in", "both")
+
+
+@dataclass
+class Matrix:
+    """Entries of one kind against entries of another, by one relation.
+
+    ``cells[(row_id, col_id)]`` holds the :class:`Relation` objects linking them.
+    """
+
+    rows: list[Entry]
+    cols: list[Entry]
+    relation: str
+    reversed: bool
+    cells: dict[tuple[str, str], list[Relation]] = field(default_factory=dict)
+
+    def get(self, row: str, col: str) -> list[Relation]:
+        return self.cells.get((row, col), [])
+
+    def to_lists(self) -> list[list[int]]:
+        """The matrix as 0/1 (or counts) rows, in row and column order."""
+        return [[len(self.get(r.id, c.id)) for c in self.cols] for r in self.rows]
+
+
+class KnowledgeBase:
+    """A loaded framework. Build one with :func:`socioaffective.load`.
+
+    Examples
+    --------
+    >>> import socioaffective
+    >>> kb = socioaffective.load()
+    >>> sorted(e.id for e in kb.entries(kind="need"))
+    ['autonomy', 'competence', 'relatedness']
+    """
+
+    def __init__(self, root: Path, schema: Schema, entries: list[Entry], references: dict[str, Entry], report: Report):
+        self.root = Path(root)
+        self.schema = schema
+        self.report = report
+        self.references = dict(references)
+        order = {k: i for i, k in enumerate(schema.kinds)}
+        self._entries: dict[str, Entry] = {e.id: e for e in sorted(entries, key=lambda e: (order.get(e.kind, len(order)), 0))}
+        self._by_kind: dict[str, list[Entry]] = {k: [] for k in schema.kinds}
+        for e in self._entries.values():
+            self._by_kind.setdefault(e.kind, []).append(e)
+        self._out: dict[str, list[Relation]] = {}
+        self._in: dict[str, list[Relation]] = {}
+        for e in self._entries.values():
+            for r in e.relations:
+                if r.target in self._entries or r.target in self.references:
+                    self._out.setdefault(r.source, []).append(r)
+                    self._in.setdefault(r.target, []).append(r)
+
+    # -- lookup ------------------------------------------------------------
+    def __contains__(self, id: str) -> bool:
+        return id in self._entries or id in self.references
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __iter__(self):
+        return iter(self._entries.values())
+
+    def get(self, id: str) -> Entry:
+        """The entry (or bib reference) with this id.
+
+        Raises :class:`UnknownIdError`, with suggestions, for an unknown id.
+
+        >>> import socioaffective
+        >>> socioaffective.load().get("competence").title
+        'Competence'
+        >>> socioaffective.load().get("competense")
+        Traceback (most recent call last):
+        ...
+        socioaffective.errors.UnknownIdError: no entry with id `competense`; did you mean `competence`?
+        """
+        e = self._entries.get(id)
+        if e is None:
+            e = self.references.get(id)
+        if e is None:
+            raise UnknownIdError(id, self.suggest(id))
+        return e
+
+    def suggest(self, text: str, n: int = 3) -> list[str]:
+        """Ids that look like ``text`` (by id, then by title)."""
+        ids = list(self._entries) + list(self.references)
+        close = get_close_matches(str(text), ids, n=n, cutoff=0.6)
+        if not close:
+            titles = {e.title.lower(): e.id for e in self._entries.values()}
+            close = [titles[t] for t in get_close_matches(str(text).lower(), list(titles), n=n, cutoff=0.6)]
+        return close
+
+    def entries(self, kind: str | None = None) -> list[Entry]:
+        """Framework entries (not bib references), optionally of one kind.
+
+        >>> import socioaffective
+        >>> len(socioaffective.load().entries(kind="dilemma"))
+        3
+        """
+        if kind is None:
+            return list(self._entries.values())
+        if kind == REFERENCE_KIND:
+            return list(self.references.values())
+        if kind not in self.schema.kinds:
+            raise UnknownKindError(f"no kind `{kind}`" + (f"; did you mean `{get_close_matches(kind, list(self.schema.kinds), n=1)[0]}`?" if get_close_matches(kind, list(self.schema.kinds), n=1) else "") + " (kinds: " + ", ".join(self.schema.kinds) + ")")
+        return list(self._by_kind.get(kind, ()))
+
+    def _check_relation_name(self, relation: str | None) -> None:
+        if relation is not None and relation not in self.schema.relations:
+            rel = self.schema.relation_by_label(relation)
+            hint = f"; did you mean `{rel.name}`?" if rel else ""
+            raise UnknownKindError(f"no relation `{relation}`{hint} (relations: " + ", ".join(self.schema.relations) + ")")
+
+    def relations(self, id: str | None = None, relation: str | None = None, direction: str = "out") -> list[Relation]:
+        """Links of one entry (``direction`` ``out``, ``in`` or ``both``), or all links.
+
+        >>> import socioaffective
+        >>> kb = socioaffective.load()
+        >>> {r.target for r in kb.relations("social-reward-hacking", "frustrates")} == {"competence", "autonomy", "relatedness"}
+        True
+        """
+        if direction not in DIRECTIONS:
+            raise ValueError(f"direction must be one of {', '.join(DIRECTIONS)}, not `{direction}`")
+        self._check_relation_name(relation)
+        if id is None:
+            out = [r for rels in self._out.values() for r in rels]
+        else:
+            self.get(id)
+            out = []
+            if direction in ("out", "both"):
+                out += self._out.get(id, ())
+            if direction in ("in", "both"):
+                out += self._in.get(id, ())
+            if direction != "both":
+                # a symmetric link reads the same from both ends
+                other = self._in if direction == "out" else self._out
+                out += [r for r in other.get(id, ()) if self.schema.relations[r.name].symmetric]
+        if relation is not None:
+            out = [r for r in out if r.name == relation]
+        return out
+
+    def related(self, id: str, relation: str | None = None, direction: str = "out") -> list[Entry]:
+        """Entries linked to ``id``: targets (``out``), sources (``in``) or both.
+
+        >>> import socioaffective
+        >>> kb = socioaffective.load()
+        >>> [e.id for e in kb.related("present-vs-future-self", "engages")]
+        ['competence']
+        """
+        seen: dict[str, Entry] = {}
+        for r in self.relations(id, relation, direction):
+            other = r.target if r.source == id else r.source
+            if other not in seen:
+                seen[other] = self.get(other)
+        return list(seen.values())
+
+    def outgoing(self, id: str) -> dict[str, list[Relation]]:
+        """Outgoing links grouped by relation name, in schema order."""
+        groups: dict[str, list[Relation]] = {}
+        for r in self._out.get(id, ()):
+            groups.setdefault(r.name, []).append(r)
+        return {n: groups[n] for n in self.schema.relations if n in groups}
+
+    def incoming(self, id: str) -> dict[str, list[Relation]]:
+        """Incoming links grouped by relation name (shown under the inverse label)."""
+        groups: dict[str, list[Relation]] = {}
+        for r in self._in.get(id, ()):
+            groups.setdefault(r.name, []).append(r)
+        return {n: groups[n] for n in self.schema.relations if n in groups}
+
+    # -- graph and queries ---------------------------------------------------
+    @cached_property
+    def graph(self):
+        """The framework as a ``networkx.MultiDiGraph`` (built on first use).
+
+        >>> import socioaffective
+        >>> g = socioaffective.load().graph
+        >>> g.nodes["autonomy"]["kind"], type(g).__name__
+        ('need', 'MultiDiGraph')
+        """
+        from .graph import build_graph
+
+        return build_graph(self)
+
+    def path(self, a: str, b: str, relations: list[str] | None = None) -> list[str]:
+        """Ids on a shortest path between ``a`` and ``b``, ignoring direction."""
+        from .query import path
+
+        return path(self, a, b, relations)
+
+    def search(self, text: str, kind: str | None = None, limit: int | None = None) -> list[Entry]:
+        """Entries matching every word of ``text``, best first."""
+        from .query import search
+
+        return search(self, text, kind, limit)
+
+    def matrix(self, row_kind: str, col_kind: str, relation: str) -> Matrix:
+        """Entries of ``row_kind`` against ``col_kind`` linked by ``relation``."""
+        from .query import matrix
+
+        return matrix(self, row_kind, col_kind, relation)
+
+    def subgraph(self, ids, depth: int = 1):
+        """The neighbourhood of ``ids`` up to ``depth`` hops (any direction)."""
+        from .graph import neighbourhood
+
+        return neighbourhood(self.graph, [ids] if isinstance(ids, str) else list(ids), depth)
+
+    def __repr__(self) -> str:
+        return f"<KnowledgeBase {len(self._entries)} entries, {len(self.references)} references from {self.root}>"

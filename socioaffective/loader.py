@@ -1,0 +1,219 @@
+"""Find and read a framework: schema.yaml, every entries file, references.bib.
+
+``load(root)`` reads everything, validates it against the schema and returns a
+:class:`~socioaffective.kb.KnowledgeBase`. With ``strict=True`` (the default)
+it raises :class:`~socioaffective.errors.ValidationError` when there are
+errors; with ``strict=False`` it returns what could be read and the report.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .bib import load_bib
+from .errors import ValidationError
+from .problems import Problem, Report
+from .schema import Schema, load_schema
+from .yamlio import LocDict, read_yaml
+
+FRAMEWORK_DIR = "framework"
+SCHEMA_FILE = "schema.yaml"
+BIB_FILE = "references.bib"
+ENV_ROOT = "SOCIOAFFECTIVE_ROOT"
+
+
+@dataclass
+class Record:
+    """One raw entry as read from YAML, with where it stands."""
+
+    data: LocDict
+    file: str
+    order: int
+
+
+def default_root() -> Path:
+    """The project's own framework: the checkout's root, or the data in the wheel."""
+    here = Path(__file__).resolve().parent
+    checkout = here.parent
+    if (checkout / FRAMEWORK_DIR / SCHEMA_FILE).is_file():
+        return checkout
+    return here / "data"
+
+
+def resolve_root(root: str | os.PathLike | None = None) -> Path:
+    """The root to load: ``root``, else ``$SOCIOAFFECTIVE_ROOT``, else the current
+    folder if it holds ``framework/schema.yaml``, else the project's own framework."""
+    if root is not None:
+        return Path(root)
+    if os.environ.get(ENV_ROOT):
+        return Path(os.environ[ENV_ROOT])
+    cwd = Path.cwd()
+    if (cwd / FRAMEWORK_DIR / SCHEMA_FILE).is_file():
+        return cwd
+    return default_root()
+
+
+def framework_files(root: Path) -> tuple[list[Path], list[Problem]]:
+    """Every ``*.yaml``/``*.yml`` below ``root/framework`` except schema.yaml, sorted.
+
+    Symbolic links to folders are followed once; a link that loops is a problem.
+    """
+    base = root / FRAMEWORK_DIR
+    problems: list[Problem] = []
+    files: list[Path] = []
+    seen_dirs: set[str] = set()
+
+    def rel(p: Path) -> str:
+        try:
+            return p.relative_to(root).as_posix()
+        except ValueError:
+            return p.as_posix()
+
+    def walk(folder: Path) -> None:
+        try:
+            real = os.path.realpath(folder, strict=True)
+        except OSError as exc:
+            code = "symlink-loop" if exc.errno == errno.ELOOP else "file-unreadable"
+            problems.append(Problem(rel(folder), 0, code, "", f"cannot follow `{rel(folder)}`: {exc.strerror}", "remove or fix the link"))
+            return
+        if real in seen_dirs:
+            problems.append(Problem(rel(folder), 0, "symlink-loop", "", f"`{rel(folder)}` leads back to a folder already read", "remove the link"))
+            return
+        seen_dirs.add(real)
+        try:
+            children = sorted(folder.iterdir(), key=lambda p: p.name)
+        except OSError as exc:
+            problems.append(Problem(rel(folder), 0, "file-unreadable", "", f"cannot list `{rel(folder)}`: {exc.strerror}"))
+            return
+        for child in children:
+            if child.name.startswith("."):
+                continue
+            if child.is_symlink() or child.is_dir():
+                try:
+                    target_is_dir = child.is_dir()
+                except OSError:
+                    target_is_dir = False
+                if child.is_symlink() and not child.exists():
+                    try:
+                        os.stat(child)
+                    except OSError as exc:
+                        code = "symlink-loop" if exc.errno == errno.ELOOP else "file-unreadable"
+                        problems.append(Problem(rel(child), 0, code, "", f"the link `{rel(child)}` cannot be followed: {exc.strerror}", "remove or fix the link"))
+                    continue
+                if target_is_dir:
+                    walk(child)
+                    continue
+            if child.suffix in (".yaml", ".yml") and not (folder == base and child.name == SCHEMA_FILE):
+                files.append(child)
+
+    if base.is_dir():
+        walk(base)
+    return files, problems
+
+
+def read_records(root: Path, schema: Schema) -> tuple[list[Record], list[Problem]]:
+    """Read every entries file into raw records; file-level problems are returned."""
+    files, problems = framework_files(root)
+    records: list[Record] = []
+    order = 0
+    for path in files:
+        rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+        data, file_problems = read_yaml(path, rel, max_bytes=schema.max_file_bytes, max_alias_expansion=schema.max_alias_expansion)
+        problems.extend(file_problems)
+        if data is None:
+            if not file_problems:
+                problems.append(Problem(rel, 0, "empty-file", "", "the file holds no data", "add `entries:` with at least one entry, or delete the file"))
+            continue
+        if not isinstance(data, dict):
+            problems.append(Problem(rel, getattr(data, "line", 1) or 1, "not-a-mapping", "", f"the file holds a {_type_name(data)}, not a mapping", "start the file with `entries:` and list the entries below it"))
+            continue
+        for key in data:
+            if key != "entries":
+                problems.append(Problem(rel, data.line_of(key), "unknown-field", "", f"unknown top-level key `{key}`", "a framework file has one top-level key, `entries:`"))
+        if "entries" not in data:
+            problems.append(Problem(rel, data.line or 1, "missing-entries", "", "the file has no `entries:` key", "put the entries under `entries:`"))
+            continue
+        entries = data["entries"]
+        if entries is None:
+            problems.append(Problem(rel, data.line_of("entries"), "empty-file", "", "`entries:` is empty", "add at least one entry, or delete the file"))
+            continue
+        if not isinstance(entries, list):
+            problems.append(Problem(rel, data.line_of("entries"), "not-a-list", "", f"`entries:` holds a {_type_name(entries)}, not a list", "write each entry as a list item starting with `- `"))
+            continue
+        for i, item in enumerate(entries):
+            if not isinstance(item, dict):
+                line = entries.line_of(i) if hasattr(entries, "line_of") else 0
+                problems.append(Problem(rel, line, "entry-not-mapping", "", f"entry #{i + 1} is a {_type_name(item)} (`{_short(item)}`), not a mapping", "give the entry its fields: `- id: ...` then `kind:`, `title:` ..."))
+                continue
+            records.append(Record(item, rel, order))
+            order += 1
+    return records, problems
+
+
+def _type_name(value) -> str:
+    if isinstance(value, dict):
+        return "mapping"
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "number"
+    if isinstance(value, float):
+        return "number"
+    if value is None:
+        return "empty value"
+    if isinstance(value, str):
+        return "text"
+    return type(value).__name__
+
+
+def _short(value, n: int = 40) -> str:
+    s = str(value)
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def load(root: str | os.PathLike | None = None, *, strict: bool = True):
+    """Load a framework (schema, entries, references) and validate it.
+
+    Parameters
+    ----------
+    root : path, optional
+        The folder holding ``framework/`` and ``references.bib``. By default the
+        project's own framework (see :func:`resolve_root`).
+    strict : bool
+        Raise :class:`~socioaffective.errors.ValidationError` if there are
+        errors (default). With ``False``, return what could be read; the
+        problems are in ``kb.report``.
+
+    Examples
+    --------
+    >>> import socioaffective
+    >>> kb = socioaffective.load()
+    >>> kb.get("autonomy").kind
+    'need'
+    """
+    from .kb import KnowledgeBase
+    from .validate import build_entries, check_records
+
+    base = resolve_root(root)
+    schema = load_schema(base / FRAMEWORK_DIR / SCHEMA_FILE, f"{FRAMEWORK_DIR}/{SCHEMA_FILE}")
+    problems = list(schema.problems)
+    if not schema.ok:
+        kb = KnowledgeBase(base, schema, [], {}, Report(problems))
+        if strict:
+            raise ValidationError(kb.report)
+        return kb
+    records, read_problems = read_records(base, schema)
+    problems.extend(read_problems)
+    references, bib_problems = load_bib(base / BIB_FILE, BIB_FILE)
+    problems.extend(bib_problems)
+    problems.extend(check_records(schema, records, references, bib_exists=(base / BIB_FILE).exists()))
+    entries = build_entries(schema, records)
+    kb = KnowledgeBase(base, schema, entries, references, Report(problems))
+    if strict and not kb.report.ok:
+        raise ValidationError(kb.report)
+    return kb

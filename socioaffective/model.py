@@ -1,0 +1,96 @@
+"""The entries of the knowledge base: plain data, no behaviour beyond reading."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where a statement comes from and how sure we are.
+
+    ``source`` is a references.bib key or ``"editorial"``; ``grade`` is a grade
+    of schema.yaml; ``inherited`` is True on a relation that took its entry's
+    provenance.
+    """
+
+    source: str
+    grade: str
+    locator: str = ""
+    note: str = ""
+    inherited: bool = False
+
+    def to_dict(self) -> dict:
+        d = {"source": self.source, "grade": self.grade}
+        if self.locator:
+            d["locator"] = self.locator
+        if self.note:
+            d["note"] = self.note
+        return d
+
+
+@dataclass(slots=True)
+class Relation:
+    """A typed link from one entry to another (or to a bib reference)."""
+
+    name: str
+    source: str
+    target: str
+    provenance: Provenance
+    locator: str = ""
+    note: str = ""
+    file: str = ""
+    line: int = 0
+
+    def to_dict(self) -> dict:
+        d = {"relation": self.name, "source": self.source, "target": self.target, "provenance": self.provenance.to_dict()}
+        if self.locator:
+            d["locator"] = self.locator
+        if self.note:
+            d["note"] = self.note
+        return d
+
+
+@dataclass(slots=True)
+class Entry:
+    """One entry of the framework (or, with kind ``reference``, of references.bib).
+
+    Kind-specific fields are in ``fields`` (e.g. ``entry.fields["poles"]``).
+    """
+
+    id: str
+    kind: str
+    title: str
+    summary: str = ""
+    description: str = ""
+    provenance: Provenance | None = None
+    fields: dict = field(default_factory=dict)
+    relations: list[Relation] = field(default_factory=list)
+    file: str = ""
+    line: int = 0
+    field_lines: dict = field(default_factory=dict)
+
+    @property
+    def is_reference(self) -> bool:
+        return self.kind == "reference"
+
+    def line_of(self, key: str) -> int:
+        return self.field_lines.get(key, self.line)
+
+    def to_dict(self) -> dict:
+        d = {
+            "id": self.id,
+            "kind": self.kind,
+            "title": self.title,
+            "summary": self.summary,
+            "description": self.description,
+        }
+        if self.provenance:
+            d["provenance"] = self.provenance.to_dict()
+        d.update(self.fields)
+        d["relations"] = [r.to_dict() for r in self.relations]
+        d["location"] = {"file": self.file, "line": self.line}
+        return d
+
+    def __repr__(self) -> str:
+        return f"<Entry {self.kind}:{self.id}>"

@@ -1,0 +1,120 @@
+"""Queries over a knowledge base: paths, search and matrices."""
+
+from __future__ import annotations
+
+import re
+
+from .errors import NoPathError, UnknownKindError
+from .kb import Matrix
+
+
+def path(kb, a: str, b: str, relations: list[str] | None = None) -> list[str]:
+    """Ids on a shortest path from ``a`` to ``b`` through links of any direction.
+
+    Bib references are left out (every entry citing the paper would otherwise
+    be two hops from every other) unless ``a`` or ``b`` is one, or
+    ``relations`` names the citing relation.
+
+    Examples
+    --------
+    >>> import socioaffective
+    >>> kb = socioaffective.load()
+    >>> p = kb.path("sycophancy", "autonomy")
+    >>> p[0], p[-1]
+    ('sycophancy', 'autonomy')
+    """
+    import networkx as nx
+
+    kb.get(a), kb.get(b)
+    g = kb.graph
+    if relations:
+        for r in relations:
+            kb._check_relation_name(r)
+        keep = set(relations)
+        g = nx.subgraph_view(g, filter_edge=lambda u, v, k: k in keep)
+    elif not (a in kb.references or b in kb.references):
+        refs = kb.references
+        g = nx.subgraph_view(g, filter_node=lambda n: n not in refs)
+    try:
+        return nx.shortest_path(g.to_undirected(as_view=True), a, b)
+    except nx.NetworkXNoPath:
+        raise NoPathError(f"no path between `{a}` and `{b}`" + (f" through {', '.join(relations)}" if relations else "")) from None
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in re.split(r"\W+", text.lower()) if w]
+
+
+def search(kb, text: str, kind: str | None = None, limit: int | None = None) -> list:
+    """Entries containing every word of ``text``, best first.
+
+    A match in the id or title counts most, then aliases, then summary, then
+    description and other text. Case-insensitive.
+
+    Examples
+    --------
+    >>> import socioaffective
+    >>> [e.id for e in socioaffective.load().search("sycophancy")][0]
+    'sycophancy'
+    """
+    words = _words(text)
+    if not words:
+        return []
+    scored = []
+    for e in kb.entries(kind):
+        aliases = " ".join(str(a) for a in e.fields.get("aliases", []) or [])
+        parts = (
+            (e.id.replace("-", " ") + " " + e.title.lower(), 8),
+            (aliases.lower(), 4),
+            (e.summary.lower(), 2),
+            (e.description.lower() + " " + " ".join(str(v) for v in e.fields.values()).lower(), 1),
+        )
+        score = 0
+        for w in words:
+            best = max((weight for hay, weight in parts if w in hay), default=0)
+            if not best:
+                break
+            score += best
+        else:
+            phrase = " ".join(words)
+            if e.title.lower() == text.lower().strip() or e.id == text.strip():
+                score += 100
+            elif phrase in e.title.lower() or phrase in e.id.replace("-", " "):
+                score += 6
+            scored.append((-score, len(e.title), e.id, e))
+    scored.sort(key=lambda t: t[:3])
+    out = [t[3] for t in scored]
+    return out[:limit] if limit else out
+
+
+def matrix(kb, row_kind: str, col_kind: str, relation: str) -> Matrix:
+    """Rows of ``row_kind`` against columns of ``col_kind`` linked by ``relation``.
+
+    The relation may point either way (e.g. needs x principles by ``supports``,
+    although principles support needs).
+
+    Examples
+    --------
+    >>> import socioaffective
+    >>> m = socioaffective.load().matrix("dilemma", "need", "engages")
+    >>> len(m.rows), len(m.cols)
+    (3, 3)
+    """
+    kb._check_relation_name(relation)
+    for k in (row_kind, col_kind):
+        if k not in kb.schema.kinds:
+            raise UnknownKindError(f"no kind `{k}` (kinds: {', '.join(kb.schema.kinds)})")
+    rt = kb.schema.relations[relation]
+    forward = rt.allows_source(row_kind) and rt.allows_target(col_kind)
+    backward = rt.allows_source(col_kind) and rt.allows_target(row_kind)
+    if not forward and not backward:
+        raise UnknownKindError(f"`{relation}` links neither {row_kind} -> {col_kind} nor {col_kind} -> {row_kind}")
+    m = Matrix(kb.entries(row_kind), kb.entries(col_kind), relation, reversed=not forward)
+    rows = {e.id for e in m.rows}
+    cols = {e.id for e in m.cols}
+    for r in kb.relations(relation=relation):
+        if forward and r.source in rows and r.target in cols:
+            m.cells.setdefault((r.source, r.target), []).append(r)
+        elif backward and r.source in cols and r.target in rows:
+            m.cells.setdefault((r.target, r.source), []).append(r)
+    return m

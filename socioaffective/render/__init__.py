@@ -1,0 +1,1 @@
+"""Pure renderers: knowledge base in, text out. They never write files."""

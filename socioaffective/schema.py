@@ -1,0 +1,342 @@
+"""The framework's schema, read from ``framework/schema.yaml`` (schema as data).
+
+Nothing about kinds, fields or relations is hard-coded in Python: the loader,
+validator, graph, book and exports all read this :class:`Schema`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .problems import Problem
+from .yamlio import DEFAULT_MAX_ALIAS_EXPANSION, DEFAULT_MAX_BYTES, LocDict, read_yaml
+
+#: The kind given to entries that come from references.bib.
+REFERENCE_KIND = "reference"
+#: The provenance source that marks our own editorial work.
+EDITORIAL = "editorial"
+
+FIELD_TYPES = ("string", "text", "integer", "boolean", "url", "enum", "list", "provenance")
+_FIELD_OPTIONS = {"type", "required", "description", "values", "items", "min_items", "max_items", "max_length"}
+_KIND_OPTIONS = {"label", "plural", "color", "shape", "file", "description", "fields", "required_relations"}
+_RELATION_OPTIONS = {"label", "inverse", "from", "to", "description", "symmetric", "acyclic", "allow_self", "locator"}
+_GRADE_OPTIONS = {"label", "badge", "paper_claim", "description"}
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    type: str
+    required: bool = False
+    description: str = ""
+    values: tuple = ()
+    items: "FieldSpec | None" = None
+    min_items: int | None = None
+    max_items: int | None = None
+    max_length: int | None = None
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label: str
+    plural: str
+    color: str
+    shape: str
+    file: str
+    description: str
+    fields: dict[str, FieldSpec]
+    required_relations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RelationType:
+    name: str
+    label: str
+    inverse: str
+    sources: tuple[str, ...]  # kinds, or ("*",)
+    targets: tuple[str, ...]
+    description: str = ""
+    symmetric: bool = False
+    acyclic: bool = False
+    allow_self: bool = False
+    locator: bool = False
+
+    def allows_source(self, kind: str) -> bool:
+        return "*" in self.sources or kind in self.sources
+
+    def allows_target(self, kind: str) -> bool:
+        if kind == REFERENCE_KIND:
+            return REFERENCE_KIND in self.targets
+        return "*" in self.targets or kind in self.targets
+
+    @property
+    def cites_references(self) -> bool:
+        return self.targets == (REFERENCE_KIND,)
+
+
+@dataclass(frozen=True)
+class Grade:
+    name: str
+    label: str
+    badge: str
+    paper_claim: bool
+    description: str
+
+
+@dataclass
+class Schema:
+    """The parsed schema. ``problems`` lists what is wrong with schema.yaml."""
+
+    version: int = 1
+    id_pattern: str = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+    max_file_bytes: int = DEFAULT_MAX_BYTES
+    max_alias_expansion: int = DEFAULT_MAX_ALIAS_EXPANSION
+    grades: dict[str, Grade] = field(default_factory=dict)
+    common_fields: dict[str, FieldSpec] = field(default_factory=dict)
+    kinds: dict[str, Kind] = field(default_factory=dict)
+    relations: dict[str, RelationType] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    file: str = "framework/schema.yaml"
+
+    def __post_init__(self) -> None:
+        self.id_re = re.compile(self.id_pattern)
+
+    def fields_of(self, kind: str) -> dict[str, FieldSpec]:
+        """Every field an entry of ``kind`` may have (common fields first)."""
+        k = self.kinds.get(kind)
+        return {**self.common_fields, **(k.fields if k else {})}
+
+    def relation_by_label(self, label: str) -> RelationType | None:
+        for r in self.relations.values():
+            if label in (r.name, r.label, r.inverse):
+                return r
+        return None
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+
+def load_schema(path: Path, rel: str = "framework/schema.yaml") -> Schema:
+    """Read and check schema.yaml; problems are collected, never raised.
+
+    >>> from pathlib import Path
+    >>> s = load_schema(Path("framework/schema.yaml"))
+    >>> s.ok, "dilemma" in s.kinds, s.relations["engages"].inverse
+    (True, True, 'engaged by')
+    """
+    if not path.exists():
+        s = Schema(file=rel)
+        s.problems.append(Problem(rel, 0, "schema-missing", "", f"{rel} does not exist", "every framework needs framework/schema.yaml"))
+        return s
+    data, problems = read_yaml(path, rel)
+    builder = _SchemaBuilder(rel, problems)
+    return builder.build(data)
+
+
+class _SchemaBuilder:
+    def __init__(self, rel: str, problems: list[Problem]):
+        self.rel = rel
+        self.problems = problems
+
+    def err(self, line: int, code: str, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(self.rel, line, code, "", message, hint))
+
+    def build(self, data) -> Schema:
+        if data is None:
+            if not self.problems:
+                self.err(0, "schema-invalid", "schema.yaml is empty")
+            return Schema(problems=self.problems, file=self.rel)
+        if not isinstance(data, dict):
+            self.err(1, "schema-invalid", "schema.yaml must be a mapping with kinds, fields and relations")
+            return Schema(problems=self.problems, file=self.rel)
+        d: LocDict = data
+        known = {"version", "limits", "id_pattern", "grades", "fields", "kinds", "relations"}
+        for key in d:
+            if key not in known:
+                self.err(d.line_of(key), "schema-invalid", f"unknown top-level key `{key}`", "known keys: " + ", ".join(sorted(known)))
+        limits = d.get("limits") or {}
+        id_pattern = d.get("id_pattern", Schema.id_pattern)
+        try:
+            re.compile(id_pattern)
+        except (re.error, TypeError) as exc:
+            self.err(d.line_of("id_pattern"), "schema-invalid", f"id_pattern is not a valid regular expression: {exc}")
+            id_pattern = Schema.id_pattern
+        schema = Schema(
+            version=d.get("version", 1),
+            id_pattern=id_pattern,
+            max_file_bytes=int(limits.get("max_file_bytes", DEFAULT_MAX_BYTES)) if isinstance(limits, dict) else DEFAULT_MAX_BYTES,
+            max_alias_expansion=int(limits.get("max_alias_expansion", DEFAULT_MAX_ALIAS_EXPANSION)) if isinstance(limits, dict) else DEFAULT_MAX_ALIAS_EXPANSION,
+            problems=self.problems,
+            file=self.rel,
+        )
+        schema.grades = self.grades(d.get("grades"), d.line_of("grades"))
+        schema.common_fields = self.fields(d.get("fields"), d.line_of("fields"), "fields")
+        for required in ("id", "kind", "title", "provenance"):
+            if required not in schema.common_fields:
+                self.err(d.line_of("fields"), "schema-invalid", f"the common fields must include `{required}`")
+        schema.kinds = self.kinds(d.get("kinds"), d.line_of("kinds"))
+        schema.relations = self.relations(d.get("relations"), d.line_of("relations"), schema)
+        self.check_consistency(schema, d)
+        return schema
+
+    def mapping(self, value, line: int, what: str) -> dict:
+        if value is None:
+            self.err(line, "schema-invalid", f"`{what}` is missing or empty")
+            return {}
+        if not isinstance(value, dict):
+            self.err(line, "schema-invalid", f"`{what}` must be a mapping")
+            return {}
+        return value
+
+    def grades(self, value, line: int) -> dict[str, Grade]:
+        out = {}
+        for name, spec in self.mapping(value, line, "grades").items():
+            spec = spec if isinstance(spec, dict) else {}
+            for key in spec:
+                if key not in _GRADE_OPTIONS:
+                    self.err(spec.line_of(key), "schema-invalid", f"grade `{name}`: unknown option `{key}`")
+            out[name] = Grade(
+                name,
+                str(spec.get("label", name)),
+                str(spec.get("badge", name[:1].upper())),
+                bool(spec.get("paper_claim", False)),
+                str(spec.get("description", "")),
+            )
+        return out
+
+    def field_spec(self, name: str, spec, line: int, where: str) -> FieldSpec | None:
+        if not isinstance(spec, dict):
+            self.err(line, "schema-bad-field", f"{where}: field `{name}` must be a mapping with a `type`")
+            return None
+        for key in spec:
+            if key not in _FIELD_OPTIONS:
+                self.err(spec.line_of(key), "schema-bad-field", f"{where}: field `{name}` has unknown option `{key}`", "options: " + ", ".join(sorted(_FIELD_OPTIONS)))
+        ftype = spec.get("type")
+        if ftype not in FIELD_TYPES:
+            self.err(spec.line_of("type"), "schema-bad-field", f"{where}: field `{name}` has unknown type `{ftype}`", "types: " + ", ".join(FIELD_TYPES))
+            return None
+        items = None
+        if ftype == "list":
+            items = self.field_spec(f"{name}[]", spec.get("items", {"type": "string"}) if "items" in spec else LocDict(type="string"), spec.line_of("items"), where)
+        values = spec.get("values") or ()
+        if ftype == "enum" and not isinstance(values, list):
+            self.err(spec.line_of("values"), "schema-bad-field", f"{where}: enum field `{name}` needs a list of `values`")
+            values = ()
+        return FieldSpec(
+            name=name,
+            type=ftype,
+            required=bool(spec.get("required", False)),
+            description=str(spec.get("description", "")),
+            values=tuple(values),
+            items=items,
+            min_items=spec.get("min_items"),
+            max_items=spec.get("max_items"),
+            max_length=spec.get("max_length"),
+        )
+
+    def fields(self, value, line: int, where: str) -> dict[str, FieldSpec]:
+        out = {}
+        if value is None:
+            return out
+        for name, spec in self.mapping(value, line, where).items():
+            f = self.field_spec(name, spec, value.line_of(name), where)
+            if f:
+                out[name] = f
+        return out
+
+    def kinds(self, value, line: int) -> dict[str, Kind]:
+        out = {}
+        for name, spec in self.mapping(value, line, "kinds").items():
+            kline = value.line_of(name)
+            if name == REFERENCE_KIND:
+                self.err(kline, "schema-invalid", f"`{REFERENCE_KIND}` is reserved for entries of references.bib")
+                continue
+            if not isinstance(spec, dict):
+                self.err(kline, "schema-invalid", f"kind `{name}` must be a mapping")
+                continue
+            for key in spec:
+                if key not in _KIND_OPTIONS:
+                    self.err(spec.line_of(key), "schema-invalid", f"kind `{name}`: unknown option `{key}`", "options: " + ", ".join(sorted(_KIND_OPTIONS)))
+            req = spec.get("required_relations") or []
+            out[name] = Kind(
+                name=name,
+                label=str(spec.get("label", name.capitalize())),
+                plural=str(spec.get("plural", str(spec.get("label", name.capitalize())) + "s")),
+                color=str(spec.get("color", "#888888")),
+                shape=str(spec.get("shape", "dot")),
+                file=str(spec.get("file", f"{name}s.yaml")),
+                description=str(spec.get("description", "")),
+                fields=self.fields(spec.get("fields"), spec.line_of("fields"), f"kind `{name}`"),
+                required_relations=tuple(req) if isinstance(req, list) else (),
+            )
+        return out
+
+    def relations(self, value, line: int, schema: Schema) -> dict[str, RelationType]:
+        out = {}
+        known_kinds = set(schema.kinds) | {"*", REFERENCE_KIND}
+        for name, spec in self.mapping(value, line, "relations").items():
+            rline = value.line_of(name)
+            if not isinstance(spec, dict):
+                self.err(rline, "schema-invalid", f"relation `{name}` must be a mapping")
+                continue
+            for key in spec:
+                if key not in _RELATION_OPTIONS:
+                    self.err(spec.line_of(key), "schema-invalid", f"relation `{name}`: unknown option `{key}`", "options: " + ", ".join(sorted(_RELATION_OPTIONS)))
+            ends = {}
+            for end in ("from", "to"):
+                kinds = spec.get(end, ["*"])
+                if isinstance(kinds, str):
+                    kinds = [kinds]
+                if not isinstance(kinds, list):
+                    self.err(spec.line_of(end), "schema-invalid", f"relation `{name}`: `{end}` must be a list of kinds")
+                    kinds = ["*"]
+                for k in kinds:
+                    if k not in known_kinds:
+                        self.err(spec.line_of(end), "schema-unknown-kind", f"relation `{name}`: `{end}` names kind `{k}`, which is not declared", _suggest(k, known_kinds))
+                ends[end] = tuple(kinds)
+            label = str(spec.get("label", name.replace("_", " ")))
+            out[name] = RelationType(
+                name=name,
+                label=label,
+                inverse=str(spec.get("inverse", f"{label} (inverse)")),
+                sources=ends["from"],
+                targets=ends["to"],
+                description=str(spec.get("description", "")),
+                symmetric=bool(spec.get("symmetric", False)),
+                acyclic=bool(spec.get("acyclic", False)),
+                allow_self=bool(spec.get("allow_self", False)),
+                locator=bool(spec.get("locator", False)),
+            )
+        return out
+
+    def check_consistency(self, schema: Schema, d: LocDict) -> None:
+        rel_map = d.get("relations") if isinstance(d.get("relations"), dict) else LocDict()
+        seen: dict[str, str] = {}
+        for r in schema.relations.values():
+            labels = {r.label} if r.symmetric else {r.label, r.inverse}
+            if not r.symmetric and r.label == r.inverse:
+                self.err(rel_map.line_of(r.name), "schema-inverse-clash", f"relation `{r.name}` uses `{r.label}` as both label and inverse", "only symmetric relations may; set `symmetric: true` or rename the inverse")
+            for label in labels:
+                if label in seen and seen[label] != r.name:
+                    self.err(rel_map.line_of(r.name), "schema-inverse-clash", f"relations `{seen[label]}` and `{r.name}` both show the label `{label}`", "give each relation distinct labels")
+                seen.setdefault(label, r.name)
+        field_names = set(schema.common_fields)
+        for k in schema.kinds.values():
+            field_names |= set(k.fields)
+            for req in k.required_relations:
+                if req not in schema.relations:
+                    self.err(d.line_of("kinds"), "schema-invalid", f"kind `{k.name}` requires relation `{req}`, which is not declared")
+        for name in schema.relations:
+            if name in field_names:
+                self.err(rel_map.line_of(name), "schema-name-clash", f"relation `{name}` has the same name as a field", "rename one of them")
+
+
+def _suggest(word: str, choices) -> str:
+    from difflib import get_close_matches
+
+    close = get_close_matches(str(word), [str(c) for c in choices], n=2, cutoff=0.6)
+    return ("did you mean " + " or ".join(f"`{c}`" for c in close) + "?") if close else ""

@@ -1,0 +1,307 @@
+"""Safe YAML reading that keeps line numbers and reports problems instead of raising.
+
+Mappings come back as :class:`LocDict` (a ``dict`` that knows its own line and
+the line of each key) and sequences as :class:`LocList` (a ``list`` that knows
+the line of each item). Only plain data is accepted: tags such as
+``!!python/object`` are refused, never executed; duplicate keys, alias bombs,
+byte-order marks, bad encodings and oversized files become problems.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gc
+import re
+import unicodedata
+from pathlib import Path
+
+import yaml
+
+from .problems import Problem
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+#: True when PyYAML's C parser (libyaml) is in use.
+WITH_LIBYAML = _BaseLoader is not yaml.SafeLoader
+
+DEFAULT_MAX_BYTES = 16 * 1024 * 1024
+DEFAULT_MAX_ALIAS_EXPANSION = 100_000
+
+
+class LocDict(dict):
+    """A dict that remembers where it and each of its keys stand (1-based lines)."""
+
+    __slots__ = ("line", "key_lines")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.line = 0
+        self.key_lines: dict = {}
+
+    def line_of(self, key) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class LocList(list):
+    """A list that remembers the line of each item (1-based)."""
+
+    __slots__ = ("line", "lines")
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.line = 0
+        self.lines: list[int] = []
+
+    def line_of(self, index: int) -> int:
+        return self.lines[index] if 0 <= index < len(self.lines) else self.line
+
+
+class _Loader(_BaseLoader):
+    """PyYAML's safe loader, with located containers and duplicate-key checks."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.located_problems: list[tuple[int, str, str, str]] = []
+
+
+def _construct_mapping(loader: _Loader, node):
+    data = LocDict()
+    data.line = node.start_mark.line + 1
+    yield data
+    loader.flatten_mapping(node)
+    key_lines = data.key_lines
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        try:
+            hash(key)
+        except TypeError:
+            loader.located_problems.append(
+                (line, "yaml-syntax", "a mapping key must be a plain value, not a list or mapping", "")
+            )
+            continue
+        if key in key_lines:
+            loader.located_problems.append(
+                (
+                    line,
+                    "duplicate-key",
+                    f"key `{key}` appears twice in the same mapping (first at line {key_lines[key]}); the second was ignored",
+                    "remove or rename one of them",
+                )
+            )
+            continue
+        data[key] = loader.construct_object(value_node, deep=True)
+        key_lines[key] = line
+
+
+def _construct_sequence(loader: _Loader, node):
+    data = LocList()
+    data.line = node.start_mark.line + 1
+    yield data
+    data.extend(loader.construct_object(child, deep=True) for child in node.value)
+    data.lines = [child.start_mark.line + 1 for child in node.value]
+
+
+def _construct_unsafe(loader: _Loader, suffix_or_node, node=None):
+    node = node if node is not None else suffix_or_node
+    raise yaml.constructor.ConstructorError(
+        None, None, f"unsafe-tag:{node.tag}", node.start_mark
+    )
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:omap", _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+_Loader.add_constructor(None, _construct_unsafe)
+_Loader.add_multi_constructor("tag:yaml.org,2002:python/", _construct_unsafe)
+_Loader.add_multi_constructor("!", _construct_unsafe)
+
+# A YAML alias is `*name` after a separator; an anchor is `&name`. A match does
+# not prove there is one (the text could be Markdown), it only means we measure.
+_ALIAS_HINT = re.compile(r"(?:^|[\s\[{,:])\*[^\s*,\]}]", re.M)
+
+
+def _expanded_size(data, limit: int) -> int | None:
+    """Count the nodes ``data`` would have with every alias copied out.
+
+    Returns None for a structure that contains itself. Stops counting past
+    ``limit``. Linear in the number of distinct containers.
+    """
+    sizes: dict[int, int] = {}
+    on_stack: set[int] = set()
+    stack = [(data, False)]
+    while stack:
+        obj, done = stack.pop()
+        if not isinstance(obj, (dict, list)):
+            continue
+        key = id(obj)
+        if done:
+            on_stack.discard(key)
+            children = obj.values() if isinstance(obj, dict) else obj
+            total = 1
+            for child in children:
+                if isinstance(child, (dict, list)):
+                    total += sizes[id(child)]
+                else:
+                    total += 1
+                if total > limit:
+                    total = limit + 1
+                    break
+            sizes[key] = total
+            continue
+        if key in sizes:
+            continue
+        if key in on_stack:
+            return None
+        on_stack.add(key)
+        stack.append((obj, True))
+        children = obj.values() if isinstance(obj, dict) else obj
+        for child in children:
+            if isinstance(child, (dict, list)):
+                if id(child) in on_stack:
+                    return None
+                if id(child) not in sizes:
+                    stack.append((child, False))
+    return sizes.get(id(data), 1)
+
+
+def _line_of_offset(raw: bytes, offset: int) -> int:
+    return raw.count(b"\n", 0, offset) + 1
+
+
+def read_yaml(
+    path: Path,
+    rel: str,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_alias_expansion: int = DEFAULT_MAX_ALIAS_EXPANSION,
+) -> tuple[object, list[Problem]]:
+    """Read one YAML file safely: ``(data, problems)``; data is None if unusable.
+
+    ``rel`` is the path shown in problems.
+    """
+    problems: list[Problem] = []
+
+    def problem(line: int, code: str, message: str, hint: str = "") -> None:
+        problems.append(Problem(rel, line, code, "", message, hint))
+
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        problem(0, "symlink-loop" if exc.errno == 40 else "file-unreadable", f"cannot read the file: {exc.strerror}")
+        return None, problems
+    if size > max_bytes:
+        problem(0, "file-too-large", f"the file is {size:,} bytes, over the limit of {max_bytes:,}; it was not read")
+        return None, problems
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problem(0, "file-unreadable", f"cannot read the file: {exc.strerror}")
+        return None, problems
+    return parse_yaml_bytes(raw, rel, max_alias_expansion=max_alias_expansion)
+
+
+def parse_yaml_bytes(
+    raw: bytes, rel: str, *, max_alias_expansion: int = DEFAULT_MAX_ALIAS_EXPANSION
+) -> tuple[object, list[Problem]]:
+    """Parse YAML bytes safely (see :func:`read_yaml`).
+
+    >>> data, problems = parse_yaml_bytes(b"a: 1\\nb: [x, y]\\n", "t.yaml")
+    >>> data, data.key_lines["b"], problems
+    ({'a': 1, 'b': ['x', 'y']}, 2, [])
+    >>> _, problems = parse_yaml_bytes(b"a: 1\\na: 2\\n", "t.yaml")
+    >>> [(p.line, p.code) for p in problems]
+    [(2, 'duplicate-key')]
+    """
+    problems: list[Problem] = []
+
+    def problem(line: int, code: str, message: str, hint: str = "") -> None:
+        problems.append(Problem(rel, line, code, "", message, hint))
+
+    for bom, name in ((codecs.BOM_UTF8, "UTF-8"), (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16")):
+        if raw.startswith(bom):
+            if name != "UTF-8":
+                problem(1, "encoding", "the file is UTF-16; framework files must be UTF-8", "re-save the file as UTF-8")
+                return None, problems
+            problem(1, "byte-order-mark", "the file starts with a UTF-8 byte-order mark", "re-save the file as UTF-8 without BOM")
+            raw = raw[len(bom):]
+            break
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad = raw[exc.start : exc.start + 1]
+        guess = ""
+        try:
+            guess = f" (as Latin-1 it would read `{raw[exc.start:exc.start + 1].decode('latin-1')}`)"
+        except Exception:  # pragma: no cover - latin-1 decodes every byte
+            pass
+        problem(
+            _line_of_offset(raw, exc.start),
+            "encoding",
+            f"byte 0x{bad.hex()} at offset {exc.start} is not valid UTF-8{guess}",
+            "re-save the file as UTF-8",
+        )
+        return None, problems
+
+    loader = _Loader(text)
+    was_enabled = gc.isenabled()
+    gc.disable()  # the cyclic GC makes large loads superlinear; nothing here makes cycles
+    try:
+        data = loader.get_single_data()
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        line = mark.line + 1 if mark else 0
+        msg = str(exc.problem or "")
+        if msg.startswith("unsafe-tag:"):
+            tag = msg.split(":", 1)[1]
+            problem(line, "unsafe-tag", f"the tag `{tag}` is not allowed; it was refused and not executed", "remove the tag")
+        else:
+            problem(line, "yaml-syntax", msg or str(exc))
+        return None, problems
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        detail = " ".join(str(x) for x in (exc.context, exc.problem) if x)
+        if "\t" in detail or "'\\t'" in detail:
+            problem(line, "tab-indent", f"a tab character is used for indentation ({detail})", "indent with spaces only")
+        else:
+            problem(line, "yaml-syntax", detail or str(exc), _syntax_hint(text, line))
+        return None, problems
+    except yaml.YAMLError as exc:
+        problem(0, "yaml-syntax", str(exc))
+        return None, problems
+    except RecursionError:
+        problem(0, "yaml-syntax", "the file nests too deeply to be read", "flatten the structure")
+        return None, problems
+    finally:
+        loader.dispose()
+        if was_enabled:
+            gc.enable()
+    for line, code, message, hint in loader.located_problems:
+        problem(line, code, message, hint)
+    if _ALIAS_HINT.search(text):
+        size = _expanded_size(data, max_alias_expansion)
+        if size is None:
+            problem(1, "alias-bomb", "the data refers to itself through YAML aliases")
+            return None, problems
+        if size > max_alias_expansion:
+            problem(
+                1,
+                "alias-bomb",
+                f"YAML aliases expand this file to more than {max_alias_expansion:,} values; it was refused",
+                "write the data out without nested aliases",
+            )
+            return None, problems
+    return data, problems
+
+
+def _syntax_hint(text: str, line: int) -> str:
+    lines = text.splitlines()
+    if 0 < line <= len(lines):
+        src = lines[line - 1]
+        for ch in src:
+            if ch != "\t" and unicodedata.category(ch) == "Zs" and ch != " ":
+                return f"line {line} contains a non-ASCII space ({unicodedata.name(ch, 'U+%04X' % ord(ch))}); use ordinary spaces"
+        if ": " in src and src.count('"') % 2:
+            return "an unbalanced double quote on this line"
+    return "check indentation and quoting on this line and the one before"
