@@ -92,12 +92,14 @@ class _Checker:
         schema = self.schema
         seen: dict[str, tuple[str, int]] = {}
         ids_kinds: dict[str, str] = {}
+        self.duplicated: set[str] = set()
         for rec in records:
             d = rec.data
             eid = d.get("id")
             if isinstance(eid, str) and eid:
                 if eid in seen:
                     f, l = seen[eid]
+                    self.duplicated.add(eid)
                     self.add(rec.file, d.line_of("id"), "duplicate-id", eid, f"the id `{eid}` is already used at {f}:{l}", "ids are unique across the framework: rename one")
                 elif eid in self.references:
                     self.add(rec.file, d.line_of("id"), "duplicate-id", eid, f"the id `{eid}` is also a key in references.bib", "choose an id that is not a bib key")
@@ -269,6 +271,8 @@ class _Checker:
             if target == who and not rel.allow_self:
                 self.add(f, iline, "self-relation", who, f"the entry is linked to itself by `{name}`")
                 continue
+            if target in self.duplicated:
+                continue  # which entry is meant is unclear; duplicate-id says why
             if tkind and tkind in self.schema.kinds or tkind == REFERENCE_KIND:
                 if not rel.allows_target(tkind):
                     self.add(f, iline, "target-kind", who, f"`{name}` may not point to a {tkind} (`{target}`); allowed: {', '.join(rel.targets)}")

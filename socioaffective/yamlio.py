@@ -252,7 +252,9 @@ def parse_yaml_bytes(
         mark = exc.problem_mark
         line = mark.line + 1 if mark else 0
         msg = str(exc.problem or "")
-        if msg.startswith("unsafe-tag:"):
+        if "recursive" in msg:
+            problem(line, "alias-bomb", "the data refers to itself through YAML aliases", "write the data out without self-referencing aliases")
+        elif msg.startswith("unsafe-tag:"):
             tag = msg.split(":", 1)[1]
             problem(line, "unsafe-tag", f"the tag `{tag}` is not allowed; it was refused and not executed", "remove the tag")
         else:
@@ -262,7 +264,7 @@ def parse_yaml_bytes(
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
         detail = " ".join(str(x) for x in (exc.context, exc.problem) if x)
-        if "\t" in detail or "'\\t'" in detail:
+        if "tab" in detail or _leading_tab(text, line):
             problem(line, "tab-indent", f"a tab character is used for indentation ({detail})", "indent with spaces only")
         else:
             problem(line, "yaml-syntax", detail or str(exc), _syntax_hint(text, line))
@@ -293,6 +295,17 @@ def parse_yaml_bytes(
             )
             return None, problems
     return data, problems
+
+
+def _leading_tab(text: str, line: int) -> bool:
+    """True if line ``line`` (or the one before) is indented with a tab."""
+    lines = text.splitlines()
+    for n in (line, line - 1):
+        if 0 < n <= len(lines):
+            src = lines[n - 1]
+            if "\t" in src[: len(src) - len(src.lstrip())]:
+                return True
+    return False
 
 
 def _syntax_hint(text: str, line: int) -> str:

@@ -1,0 +1,84 @@
+"""The KnowledgeBase query API."""
+
+from __future__ import annotations
+
+import pytest
+
+import socioaffective
+
+
+def test_get_and_suggestions(tiny_kb):
+    assert tiny_kb.get("competence").title == "Competence"
+    assert tiny_kb.get("kirk2025why").is_reference
+    with pytest.raises(socioaffective.UnknownIdError) as info:
+        tiny_kb.get("competense")
+    assert info.value.suggestions == ["competence"]
+    assert isinstance(info.value, KeyError)
+
+
+def test_entries_by_kind_in_schema_order(tiny_kb):
+    kinds = [e.kind for e in tiny_kb.entries()]
+    order = list(tiny_kb.schema.kinds)
+    assert kinds == sorted(kinds, key=order.index)
+    assert [e.id for e in tiny_kb.entries("concept")] == ["alignment", "ecosystem"]
+    assert {e.id for e in tiny_kb.entries("reference")} == {"kirk2025why", "ryan2000self"}
+    with pytest.raises(socioaffective.UnknownKindError, match="did you mean `need`"):
+        tiny_kb.entries("nede")
+
+
+def test_related_directions(tiny_kb):
+    assert [e.id for e in tiny_kb.related("scaffolding", "addresses")] == ["future-self", "flattery"]
+    assert {e.id for e in tiny_kb.related("competence", direction="in")} == {"future-self", "scaffolding", "flattery"}
+    both = {e.id for e in tiny_kb.related("competence", direction="both")}
+    assert both == {"future-self", "scaffolding", "flattery", "ryan2000self"}
+    with pytest.raises(ValueError):
+        tiny_kb.related("competence", direction="sideways")
+    with pytest.raises(socioaffective.UnknownKindError, match="did you mean `engages`"):
+        tiny_kb.related("competence", relation="engaged by")
+
+
+def test_symmetric_relations_read_from_both_ends(tiny_kb):
+    assert [e.id for e in tiny_kb.related("ecosystem", "contrasts_with")] == ["alignment"]
+    assert [e.id for e in tiny_kb.related("alignment", "contrasts_with")] == ["ecosystem"]
+
+
+def test_outgoing_and_incoming_grouped_in_schema_order(tiny_kb):
+    out = tiny_kb.outgoing("future-self")
+    assert list(out) == ["engages", "raises", "cites"]
+    inc = tiny_kb.incoming("future-self")
+    assert set(inc) == {"addresses", "leads_to", "about"}
+    assert [r.source for r in inc["about"]] == ["strand", "which-self"]
+
+
+def test_matrix_either_direction(tiny_kb):
+    m = tiny_kb.matrix("need", "principle", "supports")
+    assert m.reversed and m.to_lists() == [[1]]
+    m2 = tiny_kb.matrix("dilemma", "need", "engages")
+    assert not m2.reversed and m2.get("future-self", "competence")[0].name == "engages"
+    with pytest.raises(socioaffective.UnknownKindError):
+        tiny_kb.matrix("need", "concept", "supports")
+
+
+def test_path_and_subgraph(tiny_kb):
+    p = tiny_kb.path("flattery", "which-self")
+    assert p[0] == "flattery" and p[-1] == "which-self" and "kirk2025why" not in p
+    assert tiny_kb.path("competence", "ryan2000self") == ["competence", "ryan2000self"]
+    g = tiny_kb.subgraph("which-self", depth=1)
+    assert set(g) == {"which-self", "future-self", "strand"}
+    with pytest.raises(socioaffective.NoPathError):
+        tiny_kb.path("competence", "kirk2025why", relations=["engages"])
+
+
+def test_search_ranks_titles_first(tiny_kb):
+    assert [e.id for e in tiny_kb.search("competence")][0] == "competence"
+    assert tiny_kb.search("self", kind="question")[0].id == "which-self"
+    assert tiny_kb.search("   ") == []
+    assert tiny_kb.search("nothing-like-this") == []
+
+
+def test_entry_to_dict_is_plain(tiny_kb):
+    import json
+
+    d = tiny_kb.get("future-self").to_dict()
+    assert json.loads(json.dumps(d))["poles"] == ["Now", "Later"]
+    assert d["location"] == {"file": "framework/tiny.yaml", "line": tiny_kb.get("future-self").line}
