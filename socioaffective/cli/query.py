@@ -203,12 +203,15 @@ def path(ctx, a, b, relations, as_json):
 
 
 @cli.command()
+@click.option("--markdown", is_flag=True, help="Print a Markdown table (as in the README).")
 @json_option
-def codes(as_json):
+def codes(markdown, as_json):
     """List every problem code the validator can report, with its fix."""
-    from ..codes import CODES
+    from ..codes import CODES, codes_table_markdown
 
-    if as_json:
+    if markdown:
+        click.echo(codes_table_markdown())
+    elif as_json:
         emit_json({k: c._asdict() for k, c in CODES.items()})
     else:
         for name, c in CODES.items():
