@@ -17,7 +17,7 @@ from .bib import load_bib
 from .errors import ValidationError
 from .problems import Problem, Report
 from .schema import Schema, load_schema
-from .yamlio import LocDict, read_yaml
+from .yamlio import LocDict, parse_yaml_bytes, read_yaml
 
 FRAMEWORK_DIR = "framework"
 SCHEMA_FILE = "schema.yaml"
@@ -114,14 +114,25 @@ def framework_files(root: Path) -> tuple[list[Path], list[Problem]]:
     return files, problems
 
 
-def read_records(root: Path, schema: Schema) -> tuple[list[Record], list[Problem]]:
-    """Read every entries file into raw records; file-level problems are returned."""
+def read_records(root: Path, schema: Schema, overrides: dict | None = None) -> tuple[list[Record], list[Problem]]:
+    """Read every entries file into raw records; file-level problems are returned.
+
+    ``overrides`` maps file paths to bytes read instead of the file (a file that
+    does not exist yet is added): how ``add`` validates a framework before
+    writing it.
+    """
     files, problems = framework_files(root)
+    extra = {os.path.abspath(p): bytes(b) for p, b in (overrides or {}).items()}
+    known = {os.path.abspath(p) for p in files}
+    files += [Path(p) for p in (overrides or {}) if os.path.abspath(p) not in known]
     records: list[Record] = []
     order = 0
     for path in files:
         rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
-        data, file_problems = read_yaml(path, rel, max_bytes=schema.max_file_bytes, max_alias_expansion=schema.max_alias_expansion)
+        if extra and os.path.abspath(path) in extra:
+            data, file_problems = parse_yaml_bytes(extra[os.path.abspath(path)], rel, max_alias_expansion=schema.max_alias_expansion)
+        else:
+            data, file_problems = read_yaml(path, rel, max_bytes=schema.max_file_bytes, max_alias_expansion=schema.max_alias_expansion)
         problems.extend(file_problems)
         if data is None:
             if not file_problems:
@@ -176,7 +187,7 @@ def _short(value, n: int = 40) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
-def load(root: str | os.PathLike | None = None, *, strict: bool = True):
+def load(root: str | os.PathLike | None = None, *, strict: bool = True, overrides: dict | None = None):
     """Load a framework (schema, entries, references) and validate it.
 
     Parameters
@@ -188,6 +199,9 @@ def load(root: str | os.PathLike | None = None, *, strict: bool = True):
         Raise :class:`~socioaffective.errors.ValidationError` if there are
         errors (default). With ``False``, return what could be read; the
         problems are in ``kb.report``.
+    overrides : dict, optional
+        ``{path: bytes}`` read instead of those framework files (see
+        :func:`read_records`); nothing is written.
 
     Examples
     --------
@@ -207,7 +221,7 @@ def load(root: str | os.PathLike | None = None, *, strict: bool = True):
         if strict:
             raise ValidationError(kb.report)
         return kb
-    records, read_problems = read_records(base, schema)
+    records, read_problems = read_records(base, schema, overrides)
     problems.extend(read_problems)
     references, bib_problems = load_bib(base / BIB_FILE, BIB_FILE)
     problems.extend(bib_problems)
