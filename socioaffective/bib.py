@@ -69,6 +69,24 @@ def citation_text(fields: dict) -> str:
     return "".join(parts)
 
 
+# A field value that runs into the next `name = ...`: a comma is missing.
+_SWALLOWED_RE = re.compile(r"[}\"]\s*\n\s*([A-Za-z][\w-]*)\s*=\s*[{\"0-9]")
+
+
+def _swallowed_fields(rel: str, entry, problems: list[Problem]) -> set[str]:
+    """Report fields whose value swallowed the next field (a missing comma)."""
+    swallowed: set[str] = set()
+    for f in entry.fields:
+        value = str(f.value)
+        m = _SWALLOWED_RE.search(value)
+        if m:
+            name = m.group(1).lower()
+            swallowed.add(name)
+            line = (f.start_line or entry.start_line or 0) + 1
+            problems.append(Problem(rel, line, "bib-syntax", entry.key, f"the value of `{f.key}` runs into `{m.group(1)} = ...`: a comma is missing at the end of this line", f"add a comma after the value of `{f.key}`"))
+    return swallowed
+
+
 def load_bib(path: Path, rel: str = "references.bib") -> tuple[dict[str, Entry], list[Problem]]:
     """Parse the bib file: ``({key: reference entry}, problems)``."""
     problems: list[Problem] = []
@@ -78,7 +96,7 @@ def load_bib(path: Path, rel: str = "references.bib") -> tuple[dict[str, Entry],
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return refs, [Problem(rel, 0, "file-unreadable", "", f"cannot read the file: {exc.strerror}")]
+        return refs, [Problem(rel, 0, "file-unreadable", "", f"cannot read the file: {exc.strerror}", "references.bib must be a file you may read")]
     if raw.startswith(b"\xef\xbb\xbf"):
         problems.append(Problem(rel, 1, "byte-order-mark", "", "the file starts with a UTF-8 byte-order mark", "re-save the file as UTF-8 without BOM"))
         raw = raw[3:]
@@ -86,8 +104,10 @@ def load_bib(path: Path, rel: str = "references.bib") -> tuple[dict[str, Entry],
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        problems.append(Problem(rel, line, "encoding", "", f"byte 0x{raw[exc.start:exc.start+1].hex()} is not valid UTF-8", "re-save the file as UTF-8"))
-        return refs, problems
+        problems.append(Problem(rel, line, "encoding", "", f"byte 0x{raw[exc.start:exc.start+1].hex()} is not valid UTF-8 (as Latin-1 it would read `{raw[exc.start:exc.start+1].decode('latin-1')}`)", "re-save the file as UTF-8"))
+        # Read on with the bad bytes replaced, so the keys are known and no
+        # citation is reported as missing because of one accented letter.
+        text = raw.decode("utf-8", errors="replace")
 
     import bibtexparser  # imported here: only commands that read the bib pay for it
 
@@ -97,7 +117,9 @@ def load_bib(path: Path, rel: str = "references.bib") -> tuple[dict[str, Entry],
         line = (block.start_line or 0) + 1
         kind = type(block).__name__
         if kind == "DuplicateBlockKeyBlock":
-            problems.append(Problem(rel, line, "bib-duplicate-key", block.key, f"the key `{block.key}` is used by an earlier entry too; this one was ignored", "give each work one entry"))
+            prev = getattr(block, "previous_block", None)
+            where = f" at line {prev.start_line + 1}" if prev is not None and prev.start_line is not None else ""
+            problems.append(Problem(rel, line, "bib-duplicate-key", block.key, f"the key `{block.key}` is used by an earlier entry too{where}; this one was ignored", "give each work one entry, or rename one of the keys"))
         else:
             first = block.raw.strip().splitlines()[0][:60] if block.raw.strip() else ""
             problems.append(Problem(rel, line, "bib-syntax", "", f"this BibTeX block could not be parsed: `{first}`", "check that every `{` is closed and fields are separated by commas"))
@@ -105,10 +127,11 @@ def load_bib(path: Path, rel: str = "references.bib") -> tuple[dict[str, Entry],
         line = (e.start_line or 0) + 1
         fields = {k.lower(): str(v.value if hasattr(v, "value") else v) for k, v in e.fields_dict.items()}
         fields = {k: (fields_value.strip()) for k, fields_value in fields.items()}
+        swallowed = _swallowed_fields(rel, e, problems)
         for required in ("title", "year"):
-            if not fields.get(required):
+            if not fields.get(required) and required not in swallowed:
                 problems.append(Problem(rel, line, "bib-missing-field", e.key, f"the entry has no `{required}`", f"add `{required} = {{...}}` from the work's record"))
-        if not (fields.get("author") or fields.get("editor")):
+        if not (fields.get("author") or fields.get("editor") or swallowed & {"author", "editor"}):
             problems.append(Problem(rel, line, "bib-missing-field", e.key, "the entry has no `author` (or `editor`)", "add the authors from the work's record"))
         refs[e.key] = Entry(
             id=e.key,

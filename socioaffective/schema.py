@@ -163,13 +163,13 @@ class _SchemaBuilder:
         try:
             re.compile(id_pattern)
         except (re.error, TypeError) as exc:
-            self.err(d.line_of("id_pattern"), "schema-invalid", f"id_pattern is not a valid regular expression: {exc}")
+            self.err(d.line_of("id_pattern"), "schema-invalid", f"id_pattern is not a valid regular expression: {exc}", "write a quoted regular expression, e.g. \"^[a-z][a-z0-9]*(-[a-z0-9]+)*$\"")
             id_pattern = Schema.id_pattern
         schema = Schema(
             version=d.get("version", 1),
             id_pattern=id_pattern,
-            max_file_bytes=int(limits.get("max_file_bytes", DEFAULT_MAX_BYTES)) if isinstance(limits, dict) else DEFAULT_MAX_BYTES,
-            max_alias_expansion=int(limits.get("max_alias_expansion", DEFAULT_MAX_ALIAS_EXPANSION)) if isinstance(limits, dict) else DEFAULT_MAX_ALIAS_EXPANSION,
+            max_file_bytes=self.limit(limits, "max_file_bytes", DEFAULT_MAX_BYTES, d.line_of("limits")),
+            max_alias_expansion=self.limit(limits, "max_alias_expansion", DEFAULT_MAX_ALIAS_EXPANSION, d.line_of("limits")),
             problems=self.problems,
             file=self.rel,
         )
@@ -177,20 +177,34 @@ class _SchemaBuilder:
         schema.common_fields = self.fields(d.get("fields"), d.line_of("fields"), "fields")
         for required in ("id", "kind", "title", "provenance"):
             if required not in schema.common_fields:
-                self.err(d.line_of("fields"), "schema-invalid", f"the common fields must include `{required}`")
+                self.err(d.line_of("fields"), "schema-invalid", f"the common fields must include `{required}`", f"declare `{required}` under `fields:`")
         schema.kinds = self.kinds(d.get("kinds"), d.line_of("kinds"))
         schema.relations = self.relations(d.get("relations"), d.line_of("relations"), schema)
         self.check_consistency(schema, d)
         return schema
 
+    def limit(self, limits, key: str, default: int, line: int = 1) -> int:
+        if not isinstance(limits, dict):
+            if key == "max_file_bytes":  # say it once
+                self.err(line, "schema-invalid", "`limits` must be a mapping", "write `limits:` with `max_file_bytes:` and `max_alias_expansion:`")
+            return default
+        value = limits.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            self.err(limits.line_of(key), "schema-invalid", f"`limits.{key}` must be a positive whole number, not `{value}`", f"for example `{key}: {default}`")
+            return default
+        return value
+
     def mapping(self, value, line: int, what: str) -> dict:
         if value is None:
-            self.err(line, "schema-invalid", f"`{what}` is missing or empty")
+            self.err(line, "schema-invalid", f"`{what}` is missing or empty", f"declare `{what}:` as in the project's schema.yaml")
             return {}
         if not isinstance(value, dict):
-            self.err(line, "schema-invalid", f"`{what}` must be a mapping")
+            self.err(line, "schema-invalid", f"`{what}` must be a mapping", f"write `{what}:` with one `name:` per item, not a list")
             return {}
-        return value
+        bad = [k for k in value if not isinstance(k, str)]
+        for k in bad:
+            self.err(value.line_of(k), "schema-invalid", f"`{what}`: the name `{k}` is not text", "names are words such as `need` or `engages`")
+        return {k: v for k, v in value.items() if isinstance(k, str)} if bad else value
 
     def grades(self, value, line: int) -> dict[str, Grade]:
         out = {}
@@ -198,7 +212,7 @@ class _SchemaBuilder:
             spec = spec if isinstance(spec, dict) else {}
             for key in spec:
                 if key not in _GRADE_OPTIONS:
-                    self.err(spec.line_of(key), "schema-invalid", f"grade `{name}`: unknown option `{key}`")
+                    self.err(spec.line_of(key), "schema-invalid", f"grade `{name}`: unknown option `{key}`", "options: " + ", ".join(sorted(_GRADE_OPTIONS)))
             out[name] = Grade(
                 name,
                 str(spec.get("label", name)),
@@ -210,7 +224,7 @@ class _SchemaBuilder:
 
     def field_spec(self, name: str, spec, line: int, where: str) -> FieldSpec | None:
         if not isinstance(spec, dict):
-            self.err(line, "schema-bad-field", f"{where}: field `{name}` must be a mapping with a `type`")
+            self.err(line, "schema-bad-field", f"{where}: field `{name}` must be a mapping with a `type`", f"write `{name}: {{ type: string }}`")
             return None
         for key in spec:
             if key not in _FIELD_OPTIONS:
@@ -224,8 +238,15 @@ class _SchemaBuilder:
             items = self.field_spec(f"{name}[]", spec.get("items", {"type": "string"}) if "items" in spec else LocDict(type="string"), spec.line_of("items"), where)
         values = spec.get("values") or ()
         if ftype == "enum" and not isinstance(values, list):
-            self.err(spec.line_of("values"), "schema-bad-field", f"{where}: enum field `{name}` needs a list of `values`")
+            self.err(spec.line_of("values"), "schema-bad-field", f"{where}: enum field `{name}` needs a list of `values`", "write `values: [first, second]`")
             values = ()
+        sizes = {}
+        for option in ("min_items", "max_items", "max_length"):
+            value = spec.get(option)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+                self.err(spec.line_of(option), "schema-bad-field", f"{where}: field `{name}`: `{option}` must be a whole number, not `{value}`", f"for example `{option}: 2`")
+                value = None
+            sizes[option] = value
         return FieldSpec(
             name=name,
             type=ftype,
@@ -233,9 +254,9 @@ class _SchemaBuilder:
             description=str(spec.get("description", "")),
             values=tuple(values),
             items=items,
-            min_items=spec.get("min_items"),
-            max_items=spec.get("max_items"),
-            max_length=spec.get("max_length"),
+            min_items=sizes["min_items"],
+            max_items=sizes["max_items"],
+            max_length=sizes["max_length"],
         )
 
     def fields(self, value, line: int, where: str) -> dict[str, FieldSpec]:
@@ -243,7 +264,7 @@ class _SchemaBuilder:
         if value is None:
             return out
         for name, spec in self.mapping(value, line, where).items():
-            f = self.field_spec(name, spec, value.line_of(name), where)
+            f = self.field_spec(name, spec, value.line_of(name) if isinstance(value, LocDict) else line, where)
             if f:
                 out[name] = f
         return out
@@ -253,10 +274,10 @@ class _SchemaBuilder:
         for name, spec in self.mapping(value, line, "kinds").items():
             kline = value.line_of(name)
             if name == REFERENCE_KIND:
-                self.err(kline, "schema-invalid", f"`{REFERENCE_KIND}` is reserved for entries of references.bib")
+                self.err(kline, "schema-invalid", f"`{REFERENCE_KIND}` is reserved for entries of references.bib", "give the kind another name")
                 continue
             if not isinstance(spec, dict):
-                self.err(kline, "schema-invalid", f"kind `{name}` must be a mapping")
+                self.err(kline, "schema-invalid", f"kind `{name}` must be a mapping", f"write `{name}:` followed by its `label:`, `description:` and `fields:`")
                 continue
             for key in spec:
                 if key not in _KIND_OPTIONS:
@@ -281,7 +302,7 @@ class _SchemaBuilder:
         for name, spec in self.mapping(value, line, "relations").items():
             rline = value.line_of(name)
             if not isinstance(spec, dict):
-                self.err(rline, "schema-invalid", f"relation `{name}` must be a mapping")
+                self.err(rline, "schema-invalid", f"relation `{name}` must be a mapping", f"write `{name}:` followed by its `label:`, `inverse:`, `from:` and `to:`")
                 continue
             for key in spec:
                 if key not in _RELATION_OPTIONS:
@@ -292,11 +313,14 @@ class _SchemaBuilder:
                 if isinstance(kinds, str):
                     kinds = [kinds]
                 if not isinstance(kinds, list):
-                    self.err(spec.line_of(end), "schema-invalid", f"relation `{name}`: `{end}` must be a list of kinds")
+                    self.err(spec.line_of(end), "schema-invalid", f"relation `{name}`: `{end}` must be a list of kinds", f"write `{end}: [kind, other-kind]`")
                     kinds = ["*"]
                 for k in kinds:
-                    if k not in known_kinds:
-                        self.err(spec.line_of(end), "schema-unknown-kind", f"relation `{name}`: `{end}` names kind `{k}`, which is not declared", _suggest(k, known_kinds))
+                    if not isinstance(k, str):
+                        self.err(spec.line_of(end), "schema-invalid", f"relation `{name}`: `{end}` holds `{k}`, which is not a kind name", f"write `{end}: [kind, other-kind]`")
+                    elif k not in known_kinds:
+                        self.err(spec.line_of(end), "schema-unknown-kind", f"relation `{name}`: `{end}` names kind `{k}`, which is not declared", _suggest(k, known_kinds) or "declare the kind under `kinds:`, or use `*` for any kind")
+                kinds = [k for k in kinds if isinstance(k, str)]
                 ends[end] = tuple(kinds)
             label = str(spec.get("label", name.replace("_", " ")))
             out[name] = RelationType(
@@ -317,22 +341,31 @@ class _SchemaBuilder:
         rel_map = d.get("relations") if isinstance(d.get("relations"), dict) else LocDict()
         seen: dict[str, str] = {}
         for r in schema.relations.values():
-            labels = {r.label} if r.symmetric else {r.label, r.inverse}
+            spec = rel_map.get(r.name)
+            spec = spec if isinstance(spec, LocDict) else LocDict()
+
+            def line_of(key: str) -> int:
+                return spec.line_of(key) if key in spec else rel_map.line_of(r.name)
+
+            labels = [r.label] if r.symmetric else [r.label, r.inverse]
             if not r.symmetric and r.label == r.inverse:
-                self.err(rel_map.line_of(r.name), "schema-inverse-clash", f"relation `{r.name}` uses `{r.label}` as both label and inverse", "only symmetric relations may; set `symmetric: true` or rename the inverse")
-            for label in labels:
+                self.err(line_of("inverse"), "schema-inverse-clash", f"relation `{r.name}` uses `{r.label}` as both label and inverse", "only symmetric relations may; set `symmetric: true` or rename the inverse")
+            for label, key in zip(labels, ("label", "inverse")):
                 if label in seen and seen[label] != r.name:
-                    self.err(rel_map.line_of(r.name), "schema-inverse-clash", f"relations `{seen[label]}` and `{r.name}` both show the label `{label}`", "give each relation distinct labels")
+                    self.err(line_of(key), "schema-inverse-clash", f"relations `{seen[label]}` and `{r.name}` both show the label `{label}`", f"give `{r.name}` its own `{key}`")
                 seen.setdefault(label, r.name)
         field_names = set(schema.common_fields)
+        kind_map = d.get("kinds") if isinstance(d.get("kinds"), dict) else LocDict()
         for k in schema.kinds.values():
             field_names |= set(k.fields)
+            kspec = kind_map.get(k.name)
+            kline = kspec.line_of("required_relations") if isinstance(kspec, LocDict) else d.line_of("kinds")
             for req in k.required_relations:
                 if req not in schema.relations:
-                    self.err(d.line_of("kinds"), "schema-invalid", f"kind `{k.name}` requires relation `{req}`, which is not declared")
+                    self.err(kline, "schema-invalid", f"kind `{k.name}` requires relation `{req}`, which is not declared", _suggest(req, schema.relations) or "declare the relation under `relations:` or fix the name")
         for name in schema.relations:
             if name in field_names:
-                self.err(rel_map.line_of(name), "schema-name-clash", f"relation `{name}` has the same name as a field", "rename one of them")
+                self.err(rel_map.line_of(name), "schema-name-clash", f"relation `{name}` has the same name as a field", "rename the relation or the field")
 
 
 def _suggest(word: str, choices) -> str:

@@ -50,14 +50,28 @@ def suggest(word, choices, n: int = 2) -> str:
     return ("did you mean " + " or ".join(f"`{c}`" for c in close) + "?") if close else ""
 
 
+# Letters of other scripts that look like ASCII letters (Cyrillic, Greek).
+_LOOKALIKES = str.maketrans(
+    "\u0430\u0432\u0435\u043a\u043c\u043d\u043e\u0440\u0441\u0442\u0443\u0445\u0456\u0458\u0455\u0501\u0261"
+    "\u03b1\u03b2\u03b5\u03b9\u03ba\u03bd\u03bf\u03c1\u03c4\u03c5\u03c7",
+    "abekmhopctyxijsdg" "abeikvoptux",
+)
+
+
 def slugify(text: str) -> str:
-    """A valid id suggestion for ``text``.
+    """A valid id suggestion for ``text`` (look-alike letters become ASCII).
 
     >>> slugify("Present vs. Future  Self")
     'present-vs-future-self'
+    >>> slugify("gr\u043ewth")  # with a Cyrillic o
+    'growth'
+    >>> slugify("42")
+    'entry-42'
     """
-    ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "entry"
+    text = unicodedata.normalize("NFKC", str(text)).lower().translate(_LOOKALIKES)
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-") or "entry"
+    return slug if slug[0].isalpha() else f"entry-{slug}"
 
 
 def _describe_bad_id(value: str) -> str:
@@ -126,7 +140,9 @@ class _Checker:
             self.add(f, d.line, "missing-field", "", "the entry has no `id`", hint)
         elif not isinstance(eid, str) or not schema.id_re.match(eid):
             shown = str(eid)
-            self.add(f, d.line_of("id"), "bad-id", shown, f"the id `{shown}` is not valid: {_describe_bad_id(shown) if isinstance(eid, str) else 'it must be text'}", f"use `{slugify(shown)}`")
+            title = d.get("title")
+            better = slugify(shown) if isinstance(eid, str) else slugify(title if isinstance(title, str) else f"entry {shown}")
+            self.add(f, d.line_of("id"), "bad-id", shown, f"the id `{shown}` is not valid: {_describe_bad_id(shown) if isinstance(eid, str) else 'it must be text'}", f"use `{better}`")
         kind_name = d.get("kind")
         kind = schema.kinds.get(kind_name) if isinstance(kind_name, str) else None
         if "kind" not in d:
@@ -149,7 +165,7 @@ class _Checker:
                 self.add(f, d.line_of(key), "unknown-field", who, f"`{key}` is not a field of {('a ' + kind.name) if kind else 'this entry'} nor a relation", hint)
         for name, spec in fields.items():
             if spec.required and name not in d and name not in ("id", "kind"):
-                self.add(f, d.line, "missing-field", who, f"the required field `{name}` is missing", spec.description)
+                self.add(f, d.line, "missing-field", who, f"the required field `{name}` is missing", _add_hint(name, spec))
         if kind:
             for rel in kind.required_relations:
                 if not d.get(rel):
@@ -163,34 +179,34 @@ class _Checker:
             return
         if value is None:
             if spec.required:
-                self.add(f, line, "missing-field", who, f"`{name}` is empty", spec.description)
+                self.add(f, line, "missing-field", who, f"`{name}` is empty", _add_hint(name, spec))
             return
         if t in ("string", "text", "url", "enum"):
             if not isinstance(value, str):
-                self.add(f, line, "wrong-type", who, f"`{name}` must be text, not a {_tn(value)}", _quote_hint(value))
+                self.add(f, line, "wrong-type", who, f"`{name}` must be text, not a {_tn(value)}", _quote_hint(value) or "write it as one line of text" + ("" if t == "string" else " (or a `>-` block for paragraphs)"))
                 return
             if t == "string" and "\n" in value.strip():
                 self.add(f, line, "wrong-type", who, f"`{name}` must be a single line", "use a `text` field for paragraphs, or remove the line breaks")
             if spec.max_length and len(value) > spec.max_length:
                 self.add(f, line, "bad-value", who, f"`{name}` is {len(value)} characters long; the limit is {spec.max_length}", "shorten it; put detail in the description")
             if t == "enum" and value not in spec.values:
-                self.add(f, line, "bad-value", who, f"`{name}` is `{value}`; allowed: " + ", ".join(f"`{v}`" for v in spec.values), suggest(value, [str(v) for v in spec.values]))
+                self.add(f, line, "bad-value", who, f"`{name}` is `{value}`; allowed: " + ", ".join(f"`{v}`" for v in spec.values), suggest(value, [str(v) for v in spec.values]) or "use one of the allowed values")
             if t == "url" and not _URL_RE.match(value):
                 self.add(f, line, "bad-value", who, f"`{name}` is not an http(s) URL", "write the full address, starting with https://")
         elif t == "integer":
             if isinstance(value, bool) or not isinstance(value, int):
-                self.add(f, line, "wrong-type", who, f"`{name}` must be a whole number, not a {_tn(value)}")
+                self.add(f, line, "wrong-type", who, f"`{name}` must be a whole number, not a {_tn(value)}", "write digits only, without quotes, e.g. `2025`")
         elif t == "boolean":
             if not isinstance(value, bool):
-                self.add(f, line, "wrong-type", who, f"`{name}` must be true or false, not a {_tn(value)}")
+                self.add(f, line, "wrong-type", who, f"`{name}` must be true or false, not a {_tn(value)}", "write `true` or `false`, without quotes")
         elif t == "list":
             if not isinstance(value, list):
                 self.add(f, line, "wrong-type", who, f"`{name}` must be a list, not a {_tn(value)}", "write one item per line, each starting with `- `")
                 return
             if spec.min_items is not None and len(value) < spec.min_items:
-                self.add(f, line, "bad-value", who, f"`{name}` has {len(value)} item(s); at least {spec.min_items} needed")
+                self.add(f, line, "bad-value", who, f"`{name}` has {len(value)} item(s); at least {spec.min_items} needed", f"add {spec.min_items - len(value)} more item(s)")
             if spec.max_items is not None and len(value) > spec.max_items:
-                self.add(f, line, "bad-value", who, f"`{name}` has {len(value)} items; at most {spec.max_items} allowed")
+                self.add(f, line, "bad-value", who, f"`{name}` has {len(value)} items; at most {spec.max_items} allowed", f"remove {len(value) - spec.max_items} item(s)")
             if spec.items:
                 for i, item in enumerate(value):
                     self.check_value(f, value.line_of(i) if hasattr(value, "line_of") else line, who, f"{name}[{i + 1}]", item, spec.items)
@@ -204,9 +220,9 @@ class _Checker:
                 self.add(f, value.line_of(key), "bad-provenance", who, f"`{where}` has an unknown key `{key}`", suggest(key, _PROV_KEYS) or "keys: source, grade, locator, note")
         source, grade = value.get("source"), value.get("grade")
         if not isinstance(source, str) or not source:
-            self.add(f, value.line_of("source"), "bad-provenance", who, f"`{where}` needs a `source` (a bib key or `editorial`)")
+            self.add(f, value.line_of("source"), "bad-provenance", who, f"`{where}` needs a `source` (a bib key or `editorial`)", "add `source: <bib key>` or `source: editorial`")
         elif source != EDITORIAL and source not in self.references:
-            self.add(f, value.line_of("source"), "unknown-source", who, f"the provenance source `{source}` is not `editorial` nor a key in references.bib", suggest(source, list(self.references) + [EDITORIAL]))
+            self.add(f, value.line_of("source"), "unknown-source", who, f"the provenance source `{source}` is not `editorial` nor a key in references.bib", suggest(source, list(self.references) + [EDITORIAL]) or "add the work to references.bib, or fix the key")
         if not isinstance(grade, str) or not grade:
             self.add(f, value.line_of("grade"), "bad-provenance", who, f"`{where}` needs a `grade`", "grades: " + ", ".join(self.schema.grades))
         elif grade not in self.schema.grades:
@@ -215,14 +231,14 @@ class _Checker:
             self.add(f, value.line_of("grade"), "provenance-mismatch", who, f"source `{source}` with grade `{grade}`: `editorial` goes with `editorial`", "either both `editorial`, or a bib key with a non-editorial grade")
         for key in ("locator", "note"):
             if key in value and not isinstance(value[key], (str, int)):
-                self.add(f, value.line_of(key), "wrong-type", who, f"`{where}.{key}` must be text")
+                self.add(f, value.line_of(key), "wrong-type", who, f"`{where}.{key}` must be text", "write it as one line of text")
 
     def check_relation(self, f: str, d, who: str, kind, name: str, edges) -> None:
         rel = self.schema.relations[name]
         value = d[name]
         line = d.line_of(name)
         if kind is not None and not rel.allows_source(kind.name):
-            self.add(f, line, "source-kind", who, f"a {kind.name} may not use `{name}` (allowed from: {', '.join(rel.sources)})")
+            self.add(f, line, "source-kind", who, f"a {kind.name} may not use `{name}` (allowed from: {', '.join(rel.sources)})", f"use a relation a {kind.name} may use, or add `{kind.name}` to `from:` of `{name}` in schema.yaml")
         if value is None:
             return
         items = value if isinstance(value, list) else [value]
@@ -240,7 +256,7 @@ class _Checker:
                     self.add(f, item.line_of("locator"), "bad-relation", who, f"`{name}` links take no locator", "locators belong on relations declared with `locator: true`")
                 for key in ("locator", "note"):
                     if key in item and not isinstance(item[key], (str, int)):
-                        self.add(f, item.line_of(key), "wrong-type", who, f"`{name}` {key} must be text, not a {_tn(item[key])}")
+                        self.add(f, item.line_of(key), "wrong-type", who, f"`{name}` {key} must be text, not a {_tn(item[key])}", "write it as one line of text")
                 iline = item.line_of("target") if "target" in item else item.line
                 if target is None:
                     self.add(f, iline, "bad-relation", who, f"a `{name}` item has no `target`", "write `target: <id>`")
@@ -251,7 +267,7 @@ class _Checker:
                 self.add(f, iline, "bad-relation", who, f"a `{name}` target must be an id, not a {_tn(target)} (`{target}`)", _quote_hint(target))
                 continue
             if target in seen_targets:
-                self.add(f, iline, "duplicate-relation", who, f"`{name}: {target}` is listed twice")
+                self.add(f, iline, "duplicate-relation", who, f"`{name}: {target}` is listed twice", "remove the repeated item")
                 continue
             seen_targets.add(target)
             if rel.cites_references:
@@ -269,13 +285,13 @@ class _Checker:
                 self.add(f, iline, "dangling-target", who, f"`{name}` points to `{target}`, which no entry has", suggest(target, self.ids_kinds) or "check the id, or add the entry")
                 continue
             if target == who and not rel.allow_self:
-                self.add(f, iline, "self-relation", who, f"the entry is linked to itself by `{name}`")
+                self.add(f, iline, "self-relation", who, f"the entry is linked to itself by `{name}`", f"remove the link, or set `allow_self: true` on `{name}` in schema.yaml")
                 continue
             if target in self.duplicated:
                 continue  # which entry is meant is unclear; duplicate-id says why
             if tkind and tkind in self.schema.kinds or tkind == REFERENCE_KIND:
                 if not rel.allows_target(tkind):
-                    self.add(f, iline, "target-kind", who, f"`{name}` may not point to a {tkind} (`{target}`); allowed: {', '.join(rel.targets)}")
+                    self.add(f, iline, "target-kind", who, f"`{name}` may not point to a {tkind} (`{target}`); allowed: {', '.join(rel.targets)}", f"point to a {' or '.join(rel.targets)}, or add `{tkind}` to `to:` of `{name}` in schema.yaml")
                     continue
             if rel.acyclic and who:
                 edges.setdefault(name, []).append((who, target, f, iline))
@@ -316,6 +332,10 @@ def _tn(value) -> str:
     from .loader import _type_name
 
     return _type_name(value)
+
+
+def _add_hint(name: str, spec: FieldSpec) -> str:
+    return f"add `{name}:`" + (f" ({spec.description.rstrip('.')})" if spec.description else "")
 
 
 def _quote_hint(value) -> str:
