@@ -8,6 +8,7 @@ Load the framework, query it, validate it::
     'need'
 """
 
+from .edit import add_entry
 from .errors import (
     EditError,
     NoPathError,
@@ -17,6 +18,7 @@ from .errors import (
     UnknownKindError,
     ValidationError,
 )
+from .export import export
 from .kb import KnowledgeBase, Matrix
 from .loader import default_root, load
 from .model import Entry, Provenance, Relation
@@ -41,7 +43,9 @@ __all__ = [
     "UnknownKindError",
     "ValidationError",
     "__version__",
+    "add_entry",
     "default_root",
+    "export",
     "load",
     "validate",
 ]

@@ -1,0 +1,81 @@
+"""Exports of the framework in formats other tools read.
+
+``export(kb, fmt)`` returns the export as text (or bytes for ``csv``, a zip of
+two tables); only the CLI and the book write files. Every format carries every
+entry, every bib reference and every link with its provenance.
+
+======== ========================================================= ============
+format   what                                                      read with
+======== ========================================================= ============
+json     networkx node-link data plus a format version             ``networkx.node_link_graph``
+csv      ``entries.csv`` and ``relations.csv`` in a zip            any spreadsheet, ``csv``
+graphml  GraphML; lists and mappings as JSON text                  ``networkx.read_graphml``, Gephi
+jsonld   RDF (SKOS concepts, typed relations with inverses)        rdflib, any JSON-LD processor
+turtle   the same RDF as Turtle                                    rdflib, any triple store
+======== ========================================================= ============
+
+>>> import socioaffective
+>>> from socioaffective.export import export, FORMATS
+>>> sorted(FORMATS)
+['csv', 'graphml', 'json', 'jsonld', 'turtle']
+>>> export(socioaffective.load(), "json")[:1]
+'{'
+
+Note: ``socioaffective.export`` (the package attribute) is this function;
+import the module's other names with ``from socioaffective.export import ...``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import import_module
+
+from ..errors import UnknownKindError
+
+#: The version of the layout of every export; raised when a reader would need to change.
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    module: str
+    extension: str
+    media_type: str
+    binary: bool
+    description: str
+
+    @property
+    def filename(self) -> str:
+        return f"socioaffective{self.extension}"
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("json", "nodelink", ".json", "application/json", False, "networkx node-link JSON (nodes, links, a format version)"),
+        Format("csv", "tables", ".csv.zip", "application/zip", True, "two CSV tables, entries.csv and relations.csv, in a zip"),
+        Format("graphml", "graphml", ".graphml", "application/graphml+xml", False, "GraphML for Gephi, yEd, Cytoscape and networkx"),
+        Format("jsonld", "rdf", ".jsonld", "application/ld+json", False, "RDF as JSON-LD (SKOS concepts, relations with inverses, Dublin Core citations)"),
+        Format("turtle", "rdf", ".ttl", "text/turtle", False, "RDF as Turtle, for triple stores and SPARQL"),
+    )
+}
+
+
+def export(kb, fmt: str, **options) -> str | bytes:
+    """The knowledge base ``kb`` in format ``fmt`` (see :data:`FORMATS`).
+
+    Options: ``base`` (RDF formats) sets the IRI all entry and vocabulary IRIs
+    start with (default ``urn:socioaffective:``).
+    """
+    spec = FORMATS.get(fmt)
+    if spec is None:
+        from difflib import get_close_matches
+
+        close = get_close_matches(str(fmt), list(FORMATS), n=1)
+        raise UnknownKindError(f"no export format `{fmt}`" + (f"; did you mean `{close[0]}`?" if close else "") + " (formats: " + ", ".join(FORMATS) + ")")
+    module = import_module(f".{spec.module}", __name__)  # lazy: rdflib only for RDF
+    return module.render(kb, fmt, **options)
+
+
+__all__ = ["FORMATS", "FORMAT_VERSION", "Format", "export"]

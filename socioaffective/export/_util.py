@@ -1,0 +1,48 @@
+"""Small helpers shared by the export formats."""
+
+from __future__ import annotations
+
+import json
+import re
+
+# Characters XML 1.0 cannot carry at all, not even escaped.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def as_text(value) -> str:
+    """A value as one text cell: text stays as it is, anything else becomes JSON.
+
+    >>> as_text("a"), as_text(["a", "b"]), as_text(2025), as_text(True), as_text(None)
+    ('a', '["a", "b"]', '2025', 'true', '')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the control characters XML 1.0 forbids (each becomes U+FFFD).
+
+    >>> xml_safe("a\\x01b")
+    'a\\ufffdb'
+    """
+    return _XML_INVALID.sub("\ufffd", text)
+
+
+def dump_json(data) -> str:
+    """JSON text that is also safe to paste inside an HTML ``<script>``.
+
+    ``</`` is written ``<\\/`` and U+2028/U+2029 are escaped: both are valid
+    JSON escapes, so every parser reads back the same strings.
+
+    >>> dump_json({"a": "</script>\\u2028"})
+    '{\\n  "a": "<\\\\/script>\\\\u2028"\\n}\\n'
+    """
+    return harden_json(json.dumps(data, ensure_ascii=False, indent=2, default=str)) + "\n"
+
+
+def harden_json(text: str) -> str:
+    # In JSON text, `<`, `/`, U+2028 and U+2029 can only occur inside strings.
+    return text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")

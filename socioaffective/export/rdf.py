@@ -1,0 +1,314 @@
+"""``turtle`` and ``jsonld``: the framework as RDF, SKOS-style (needs rdflib).
+
+* Each entry is a ``skos:Concept`` in one ``skos:ConceptScheme`` and an
+  instance of its kind's class (``sa:Need``, ``sa:Dilemma`` ...; each class a
+  subclass of ``skos:Concept``): ``skos:prefLabel`` its title,
+  ``skos:definition`` its description, ``rdfs:comment`` its summary,
+  ``skos:altLabel`` its aliases, ``skos:example`` its examples, and one
+  ``sa:<field>`` property per kind-specific field.
+* Each relation is an ``owl:ObjectProperty`` ``sa:<relation>`` with its label,
+  its description and ``owl:inverseOf`` a declared inverse property named after
+  the inverse label (``sa:engages`` / ``sa:engaged_by``); symmetric relations
+  are ``owl:SymmetricProperty``. A link is one triple, written in the
+  direction the framework states it.
+* Citations: ``sa:cites`` (a sub-property of ``dcterms:references``) and the
+  plain ``dcterms:references`` triple link an entry to a
+  ``dcterms:BibliographicResource`` for the bib entry, with its title,
+  creators, date, ``bibo:doi`` and ``rdfs:seeAlso`` its ``https://doi.org/`` IRI.
+* Provenance: every entry has ``sa:provenance`` (a ``sa:Provenance`` with
+  ``sa:grade`` one of the grades, ``dcterms:source`` the bib entry or
+  ``sa:editorial``, ``sa:locator``, ``skos:note``). A link with a provenance
+  of its own, a locator or a note is also described by an ``rdf:Statement``.
+
+IRIs start with ``base`` (default ``urn:socioaffective:``, since the project
+has no permanent web address): ``<base>entry:<id>``, ``<base>vocab:<name>``,
+``<base>reference:<key>``; an ``http(s)`` base ending in ``/`` gives
+``<base>entry/<id>`` and so on.
+
+Which needs does each dilemma engage::
+
+    PREFIX sa: <urn:socioaffective:vocab:>
+    SELECT ?dilemma ?need WHERE { ?dilemma a sa:Dilemma ; sa:engages ?need . }
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+DEFAULT_BASE = "urn:socioaffective:"
+BIBO = "http://purl.org/ontology/bibo/"
+_COMMON = {"id", "kind", "title", "summary", "description", "provenance", "aliases", "examples"}
+
+
+def _camel(name: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", name) if part)
+
+
+def _local(label: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "_", label.strip()).strip("_").lower() or "inverse"
+
+
+class Namespaces:
+    """The IRIs of one export."""
+
+    def __init__(self, base: str = DEFAULT_BASE):
+        from rdflib import Namespace
+
+        if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", base or ""):
+            raise ValueError(f"the base `{base}` is not an absolute IRI (e.g. `urn:socioaffective:` or `https://example.org/socioaffective/`)")
+        sep = "" if base.endswith(("/", "#", ":")) else "/"
+        slash = "/" if base.endswith("/") or sep == "/" else ":"
+        root = base + sep
+        self.base = base
+        self.vocab = Namespace(root + "vocab" + slash)
+        self.entry = Namespace(root + "entry" + slash)
+        self.reference = Namespace(root + "reference" + slash)
+        self.meta = Namespace(root + "meta" + slash)
+        self.scheme = self.meta["scheme"]
+
+    def ref(self, key: str):
+        return self.reference[quote(key, safe="")]
+
+
+def inverse_names(schema) -> dict[str, str]:
+    """The local name of each relation's inverse property (the relation itself if symmetric).
+
+    >>> from socioaffective.loader import default_root, load
+    >>> inverse_names(load(default_root()).schema)["engages"]
+    'engaged_by'
+    """
+    taken = set(schema.relations) | {f for k in schema.kinds.values() for f in k.fields} | set(schema.common_fields)
+    out = {}
+    for r in schema.relations.values():
+        if r.symmetric:
+            out[r.name] = r.name
+            continue
+        name = _local(r.inverse)
+        while name in taken:
+            name += "_inverse"
+        taken.add(name)
+        out[r.name] = name
+    return out
+
+
+def build_graph(kb, base: str = DEFAULT_BASE):
+    """The rdflib ``Graph`` for ``kb``."""
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD, Namespace
+
+    from .. import __version__
+    from ..bib import latex_to_text
+    from ..schema import EDITORIAL
+    from . import FORMAT_VERSION
+
+    ns = Namespaces(base)
+    SA, E = ns.vocab, ns.entry
+    bibo = Namespace(BIBO)
+    schema = kb.schema
+    g = Graph()  # no blank nodes: every node has a stable IRI, so exports diff cleanly
+    for prefix, n in (("sa", SA), ("entry", E), ("ref", ns.reference), ("meta", ns.meta), ("skos", SKOS), ("dcterms", DCTERMS), ("owl", OWL), ("bibo", bibo)):
+        g.bind(prefix, n, override=True)
+
+    def en(text) -> Literal:
+        return Literal(str(text), lang="en")
+
+    # the scheme
+    g.add((ns.scheme, RDF.type, SKOS.ConceptScheme))
+    g.add((ns.scheme, SKOS.prefLabel, en("The socioaffective-alignment framework")))
+    g.add((ns.scheme, DCTERMS.hasVersion, Literal(__version__)))
+    g.add((ns.scheme, SA.formatVersion, Literal(FORMAT_VERSION)))
+    if "kirk2025why" in kb.references:
+        g.add((ns.scheme, DCTERMS.source, ns.ref("kirk2025why")))
+
+    # vocabulary: kinds, fields, relations, grades
+    for k in schema.kinds.values():
+        c = SA[_camel(k.name)]
+        g.add((c, RDF.type, OWL.Class))
+        g.add((c, RDFS.subClassOf, SKOS.Concept))
+        g.add((c, RDFS.label, en(k.label)))
+        if k.description:
+            g.add((c, SKOS.definition, en(k.description)))
+    g.add((SA.Provenance, RDF.type, OWL.Class))
+    g.add((SA.Provenance, RDFS.label, en("Provenance")))
+    g.add((SA.Grade, RDF.type, OWL.Class))
+    g.add((SA.Grade, RDFS.label, en("Grade of provenance")))
+    for p, label in ((SA.provenance, "provenance"), (SA.grade, "grade"), (SA.locator, "locator"), (SA.paperClaim, "may be presented as the paper's claim")):
+        g.add((p, RDF.type, OWL.ObjectProperty if p in (SA.provenance, SA.grade) else OWL.DatatypeProperty))
+        g.add((p, RDFS.label, en(label)))
+    grade_iri = {}
+    for gr in schema.grades.values():
+        gi = SA["grade-" + gr.name]
+        grade_iri[gr.name] = gi
+        g.add((gi, RDF.type, SA.Grade))
+        g.add((gi, SKOS.prefLabel, en(gr.label)))
+        g.add((gi, SKOS.notation, Literal(gr.badge)))
+        g.add((gi, SA.paperClaim, Literal(gr.paper_claim)))
+        if gr.description:
+            g.add((gi, SKOS.definition, en(gr.description)))
+    g.add((SA[EDITORIAL], RDFS.label, en("editorial: our own extension of the framework")))
+    field_specs = {}
+    for k in schema.kinds.values():
+        for name, spec in k.fields.items():
+            if name not in _COMMON:
+                field_specs.setdefault(name, spec)
+    for name, spec in field_specs.items():
+        p = SA[name]
+        g.add((p, RDF.type, OWL.DatatypeProperty))
+        g.add((p, RDFS.label, en(name.replace("_", " "))))
+        if spec.description:
+            g.add((p, SKOS.definition, en(spec.description)))
+    inverses = inverse_names(schema)
+    for r in schema.relations.values():
+        p, inv = SA[r.name], SA[inverses[r.name]]
+        g.add((p, RDF.type, OWL.ObjectProperty))
+        g.add((p, RDFS.label, en(r.label)))
+        if r.description:
+            g.add((p, SKOS.definition, en(r.description)))
+        g.add((p, OWL.inverseOf, inv))
+        if r.symmetric:
+            g.add((p, RDF.type, OWL.SymmetricProperty))
+        else:
+            g.add((inv, RDF.type, OWL.ObjectProperty))
+            g.add((inv, RDFS.label, en(r.inverse)))
+            g.add((inv, OWL.inverseOf, p))
+        if r.cites_references:
+            g.add((p, RDFS.subPropertyOf, DCTERMS.references))
+
+    def source_node(source: str):
+        return SA[EDITORIAL] if source == EDITORIAL else ns.ref(source)
+
+    def provenance(node, prov) -> None:
+        g.add((node, RDF.type, SA.Provenance))
+        g.add((node, SA.grade, grade_iri.get(prov.grade, SA["grade-" + _local(prov.grade)])))
+        g.add((node, DCTERMS.source, source_node(prov.source)))
+        if prov.locator:
+            g.add((node, SA.locator, Literal(str(prov.locator))))
+        if prov.note:
+            g.add((node, SKOS.note, en(prov.note)))
+
+    def value_literal(value, ftype: str):
+        if ftype == "integer" and isinstance(value, int) and not isinstance(value, bool):
+            return Literal(value, datatype=XSD.integer)
+        if ftype == "boolean" and isinstance(value, bool):
+            return Literal(value)
+        if ftype == "url":
+            return Literal(str(value), datatype=XSD.anyURI)
+        if ftype == "text":
+            return en(value)
+        return Literal(value if isinstance(value, str) else str(value))
+
+    # entries
+    for e in kb.entries():
+        s = E[e.id]
+        kind = schema.kinds.get(e.kind)
+        g.add((s, RDF.type, SKOS.Concept))
+        if kind:
+            g.add((s, RDF.type, SA[_camel(kind.name)]))
+        g.add((s, SKOS.inScheme, ns.scheme))
+        g.add((s, SKOS.prefLabel, en(e.title)))
+        if e.summary:
+            g.add((s, RDFS.comment, en(e.summary)))
+        if e.description:
+            g.add((s, SKOS.definition, en(e.description)))
+        g.add((s, DCTERMS.identifier, Literal(e.id)))
+        if e.provenance:
+            provenance(ns.meta[f"provenance-{e.id}"], e.provenance)
+            g.add((s, SA.provenance, ns.meta[f"provenance-{e.id}"]))
+        specs = schema.fields_of(e.kind)
+        for name, value in e.fields.items():
+            spec = specs.get(name)
+            values = value if isinstance(value, list) else [value]
+            item_type = (spec.items.type if spec and spec.items else "string") if isinstance(value, list) else (spec.type if spec else "string")
+            pred = {"aliases": SKOS.altLabel, "examples": SKOS.example}.get(name, SA[name])
+            for v in values:
+                if v is None or isinstance(v, (dict, list)):
+                    continue
+                g.add((s, pred, en(v) if pred in (SKOS.altLabel, SKOS.example) else value_literal(v, item_type)))
+
+    # links
+    for r in kb.relations():
+        rt = schema.relations[r.name]
+        s = E[r.source]
+        o = ns.ref(r.target) if kb.get(r.target).is_reference else E[r.target]
+        g.add((s, SA[r.name], o))
+        if rt.cites_references:
+            g.add((s, DCTERMS.references, o))
+        p = r.provenance
+        if (p and not p.inherited) or r.locator or r.note:
+            link = f"link-{r.source}-{r.name}-{quote(r.target, safe='')}"
+            st = ns.meta[link]
+            g.add((st, RDF.type, RDF.Statement))
+            g.add((st, RDF.subject, s))
+            g.add((st, RDF.predicate, SA[r.name]))
+            g.add((st, RDF.object, o))
+            if p:
+                pn = ns.meta[f"provenance-{link}"]
+                provenance(pn, p)
+                g.add((st, SA.provenance, pn))
+            if r.locator:
+                g.add((st, SA.locator, Literal(str(r.locator))))
+            if r.note:
+                g.add((st, SKOS.note, en(r.note)))
+
+    # bib references
+    for ref in kb.references.values():
+        s = ns.ref(ref.id)
+        f = ref.fields
+        g.add((s, RDF.type, DCTERMS.BibliographicResource))
+        g.add((s, DCTERMS.identifier, Literal(ref.id)))
+        g.add((s, DCTERMS.title, Literal(ref.title)))
+        g.add((s, DCTERMS.bibliographicCitation, Literal(ref.summary)))
+        for name in ("author", "editor"):
+            if f.get(name):
+                for person in re.split(r"\s+and\s+", latex_to_text(f[name])):
+                    if person.strip() and person.strip().lower() != "others":
+                        g.add((s, DCTERMS.creator if name == "author" else DCTERMS.contributor, Literal(person.strip())))
+        if f.get("year"):
+            g.add((s, DCTERMS.issued, Literal(str(f["year"]))))
+        venue = f.get("journal") or f.get("booktitle") or f.get("publisher")
+        if venue:
+            g.add((s, DCTERMS.isPartOf if (f.get("journal") or f.get("booktitle")) else DCTERMS.publisher, Literal(latex_to_text(venue))))
+        doi = (f.get("doi") or "").strip()
+        if doi:
+            doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", doi, flags=re.I)
+            g.add((s, bibo.doi, Literal(doi)))
+            g.add((s, RDFS.seeAlso, URIRef("https://doi.org/" + quote(doi, safe="/:;()._-<>[]"))))
+        url = (f.get("url") or "").strip()
+        if url and re.match(r"^https?://[^\s<>\"{}|\\^`]+$", url):
+            g.add((s, bibo.uri, URIRef(url)))
+    return g
+
+
+def _context(ns: Namespaces) -> dict:
+    from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
+
+    return {
+        "sa": str(ns.vocab),
+        "entry": str(ns.entry),
+        "ref": str(ns.reference),
+        "meta": str(ns.meta),
+        "skos": str(SKOS),
+        "dcterms": str(DCTERMS),
+        "owl": str(OWL),
+        "rdf": str(RDF),
+        "rdfs": str(RDFS),
+        "xsd": str(XSD),
+        "bibo": BIBO,
+    }
+
+
+def render(kb, fmt: str = "turtle", base: str = DEFAULT_BASE, **_options) -> str:
+    try:
+        import rdflib  # noqa: F401
+    except ImportError:  # pragma: no cover - rdflib is in the `rdf` extra
+        from ..errors import SocioaffectiveError
+
+        raise SocioaffectiveError("the RDF exports need rdflib: pip install 'socioaffective[rdf]'") from None
+    g = build_graph(kb, base)
+    if fmt == "jsonld":
+        from ._util import harden_json
+
+        text = g.serialize(format="json-ld", context=_context(Namespaces(base)), indent=2, auto_compact=True)
+        return harden_json(text).rstrip("\n") + "\n"
+    return g.serialize(format="turtle")
