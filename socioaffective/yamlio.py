@@ -63,6 +63,19 @@ class _Loader(_BaseLoader):
         super().__init__(stream)
         self.located_problems: list[tuple[int, str, str, str]] = []
 
+    def construct_object(self, node, deep=False):
+        # PyYAML's own constructors raise plain Python errors on values such as
+        # `2020-13-45` (a date with month 13) or `!!int abc`; make them YAML
+        # errors that know their line.
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
+            value = node.value if isinstance(node.value, str) else ""
+            shown = value if len(value) <= 40 else value[:39] + "…"
+            raise yaml.constructor.ConstructorError(
+                None, None, f"bad-value:the value `{shown}` cannot be read as {node.tag.rsplit(':', 1)[-1]} ({exc})", node.start_mark
+            ) from None
+
 
 def _construct_mapping(loader: _Loader, node):
     data = LocDict()
@@ -241,7 +254,9 @@ def parse_yaml_bytes(
             f"byte 0x{bad.hex()} at offset {exc.start} is not valid UTF-8{guess}",
             "re-save the file as UTF-8",
         )
-        return None, problems
+        # Read on with the bad bytes replaced, so the rest of the file is
+        # checked in the same run and its entries still exist.
+        text = raw.decode("utf-8", errors="replace")
 
     loader = _Loader(text)
     was_enabled = gc.isenabled()
@@ -257,8 +272,10 @@ def parse_yaml_bytes(
         elif msg.startswith("unsafe-tag:"):
             tag = msg.split(":", 1)[1]
             problem(line, "unsafe-tag", f"the tag `{tag}` is not allowed; it was refused and not executed", "remove the tag")
+        elif msg.startswith("bad-value:"):
+            problem(line, "yaml-syntax", msg.split(":", 1)[1], "put the value in quotes if it is meant as text")
         else:
-            problem(line, "yaml-syntax", msg or str(exc))
+            problem(line, "yaml-syntax", msg or str(exc), "fix the YAML at this line")
         return None, problems
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -267,7 +284,18 @@ def parse_yaml_bytes(
         if "tab" in detail or _leading_tab(text, line):
             problem(line, "tab-indent", f"a tab character is used for indentation ({detail})", "indent with spaces only")
         else:
-            problem(line, "yaml-syntax", detail or str(exc), _syntax_hint(text, line))
+            line, message, hint = _plain_syntax(exc, line, detail)
+            problem(line, "yaml-syntax", message, hint or _syntax_hint(text, line))
+        return None, problems
+    except yaml.reader.ReaderError as exc:
+        before = text.encode("utf-8")[: exc.position] if WITH_LIBYAML else text[: exc.position].encode("utf-8")
+        char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+        problem(
+            before.count(b"\n") + 1,
+            "yaml-syntax",
+            f"the file contains the invisible character U+{char:04X} ({unicodedata.name(chr(char), 'a control character')}), which YAML does not allow",
+            "delete the character (most editors can show invisible characters)",
+        )
         return None, problems
     except yaml.YAMLError as exc:
         problem(0, "yaml-syntax", str(exc))
@@ -284,7 +312,7 @@ def parse_yaml_bytes(
     if _ALIAS_HINT.search(text):
         size = _expanded_size(data, max_alias_expansion)
         if size is None:
-            problem(1, "alias-bomb", "the data refers to itself through YAML aliases")
+            problem(1, "alias-bomb", "the data refers to itself through YAML aliases", "write the data out without self-referencing aliases")
             return None, problems
         if size > max_alias_expansion:
             problem(
@@ -295,6 +323,33 @@ def parse_yaml_bytes(
             )
             return None, problems
     return data, problems
+
+
+# (words in PyYAML's context, words in its problem, our message, our fix);
+# {start} is the line where the unfinished construct began.
+_PLAIN_SYNTAX = (
+    ("quoted scalar", "end of stream", "a quoted value that starts at line {start} is never closed", "add the closing quote"),
+    ("flow sequence", "", "a `[` list that starts at line {start} is not closed (or lacks a comma)", "close the list with `]` and separate its items with commas"),
+    ("flow mapping", "", "a `{{` mapping that starts at line {start} is not closed (or lacks a comma)", "close it with `}}` and separate its items with commas"),
+    ("", "mapping values are not allowed", "a `: ` appears where YAML does not expect a key", "put a value that contains `: ` in quotes, or fix the indentation"),
+    ("block mapping", "", "this line is not indented like the keys above it (the block starts at line {start})", "align the line with the other keys of its entry"),
+    ("block collection", "", "this line is not indented like the list above it (the list starts at line {start})", "start list items with `- ` at the list's indentation"),
+    ("single document", "another document", "the file holds more than one YAML document (a second `---`)", "remove the `---` line; a framework file is one document"),
+    ("", "undefined alias", "an alias `*name` refers to an anchor `&name` that does not exist", "define the anchor first, or write the value out"),
+)
+
+
+def _plain_syntax(exc, line: int, detail: str) -> tuple[int, str, str]:
+    """A plain-language message (and fix) for a PyYAML syntax error."""
+    context = str(exc.context or "")
+    problem_text = str(exc.problem or "")
+    start = exc.context_mark.line + 1 if exc.context_mark is not None else line
+    for ctx_words, prob_words, message, hint in _PLAIN_SYNTAX:
+        if ctx_words in context and prob_words in problem_text:
+            if "end of stream" in problem_text and exc.context_mark is not None:
+                line = start  # the end of the file says nothing; where it began does
+            return line, f"{message.format(start=start)} (YAML: {detail})", hint
+    return line, detail or str(exc), ""
 
 
 def _leading_tab(text: str, line: int) -> bool:
