@@ -39,6 +39,7 @@ def cli(ctx: click.Context, root: str | None) -> None:
 
 
 from . import query  # noqa: E402,F401  (registers the commands)
+from . import edit, export  # noqa: E402,F401
 
 
 def main() -> None:
