@@ -49,6 +49,8 @@ class KnowledgeBase:
 
     def __init__(self, root: Path, schema: Schema, entries: list[Entry], references: dict[str, Entry], report: Report):
         self.root = Path(root)
+        #: Hash of the files this was loaded from (see socioaffective.cache), or None.
+        self.content_key: str | None = None
         self.schema = schema
         self.report = report
         self.references = dict(references)
@@ -193,8 +195,10 @@ class KnowledgeBase:
         ('need', 'MultiDiGraph')
         """
         from .graph import build_graph
+        from .yamlio import gc_paused
 
-        return build_graph(self)
+        with gc_paused():
+            return build_graph(self)
 
     def path(self, a: str, b: str, relations: list[str] | None = None) -> list[str]:
         """Ids on a shortest path between ``a`` and ``b``, ignoring direction."""

@@ -194,7 +194,7 @@ def _short(value, n: int = 40) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
-def load(root: str | os.PathLike | None = None, *, strict: bool = True, overrides: dict | None = None):
+def load(root: str | os.PathLike | None = None, *, strict: bool = True, overrides: dict | None = None, cache: bool | None = None):
     """Load a framework (schema, entries, references) and validate it.
 
     Parameters
@@ -209,6 +209,10 @@ def load(root: str | os.PathLike | None = None, *, strict: bool = True, override
     overrides : dict, optional
         ``{path: bytes}`` read instead of those framework files (see
         :func:`read_records`); nothing is written.
+    cache : bool, optional
+        Reuse the result of an earlier load of the very same files (see
+        :mod:`socioaffective.cache`); never with ``overrides``. Default: on,
+        unless the environment sets ``SOCIOAFFECTIVE_CACHE=0``.
 
     Examples
     --------
@@ -217,24 +221,52 @@ def load(root: str | os.PathLike | None = None, *, strict: bool = True, override
     >>> kb.get("autonomy").kind
     'need'
     """
+    from . import cache as _cache
+    from .yamlio import gc_paused
+
+    base = resolve_root(root)
+    key = None
+    with gc_paused():  # see gc_paused: without this, big loads are quadratic
+        if not overrides and _cache.enabled(cache):
+            files, walk_problems = framework_files(base)
+            key = _cache.content_key(base, files, base / FRAMEWORK_DIR / SCHEMA_FILE, base / BIB_FILE, extra=[str(p) for p in walk_problems])
+            payload = _cache.get(key) if key else None
+            if payload is not None:
+                kb = _from_payload(base, payload)
+                kb.content_key = key
+                if strict and not kb.report.ok:
+                    raise ValidationError(kb.report)
+                return kb
+        kb = _load(base, overrides)
+        kb.content_key = key
+        if key:
+            _cache.put(key, {"schema": kb.schema, "entries": list(kb), "references": kb.references, "problems": kb.report.problems})
+    if strict and not kb.report.ok:
+        raise ValidationError(kb.report)
+    return kb
+
+
+def _from_payload(base: Path, payload: dict):
+    from .kb import KnowledgeBase
+
+    report = Report([])
+    report.problems = list(payload["problems"])  # stored sorted and unique
+    return KnowledgeBase(base, payload["schema"], payload["entries"], payload["references"], report)
+
+
+def _load(base: Path, overrides: dict | None = None):
+    """Read and check everything under ``base`` (no cache)."""
     from .kb import KnowledgeBase
     from .validate import build_entries, check_records
 
-    base = resolve_root(root)
     schema = load_schema(base / FRAMEWORK_DIR / SCHEMA_FILE, f"{FRAMEWORK_DIR}/{SCHEMA_FILE}")
     problems = list(schema.problems)
     if not schema.ok:
-        kb = KnowledgeBase(base, schema, [], {}, Report(problems))
-        if strict:
-            raise ValidationError(kb.report)
-        return kb
+        return KnowledgeBase(base, schema, [], {}, Report(problems))
     records, read_problems = read_records(base, schema, overrides)
     problems.extend(read_problems)
     references, bib_problems = load_bib(base / BIB_FILE, BIB_FILE)
     problems.extend(bib_problems)
     problems.extend(check_records(schema, records, references, bib_exists=(base / BIB_FILE).exists()))
     entries = build_entries(schema, records)
-    kb = KnowledgeBase(base, schema, entries, references, Report(problems))
-    if strict and not kb.report.ok:
-        raise ValidationError(kb.report)
-    return kb
+    return KnowledgeBase(base, schema, entries, references, Report(problems))

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import codecs
 import gc
-import re
 import unicodedata
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
@@ -26,6 +26,24 @@ WITH_LIBYAML = _BaseLoader is not yaml.SafeLoader
 
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024
 DEFAULT_MAX_ALIAS_EXPANSION = 100_000
+
+
+@contextmanager
+def gc_paused():
+    """Pause Python's cyclic garbage collector inside the block.
+
+    Building millions of small containers triggers a full collection again and
+    again, each walking every object built so far: loads become quadratic.
+    Framework data holds no reference cycles, so nothing is lost by waiting;
+    the collector is switched back on (if it was on) when the block ends.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class LocDict(dict):
@@ -62,6 +80,17 @@ class _Loader(_BaseLoader):
     def __init__(self, stream):
         super().__init__(stream)
         self.located_problems: list[tuple[int, str, str, str]] = []
+
+    _implicit = _BaseLoader.yaml_implicit_resolvers
+
+    def resolve(self, kind, value, implicit):
+        # The same answer as PyYAML's resolver, without its per-call list
+        # building: most scalars are text whose first character no implicit
+        # type (bool, int, null ...) can start with. (Called once per node.)
+        if kind is yaml.ScalarNode and not self.yaml_path_resolvers:
+            if not implicit[0] or (value and value[0] not in self._implicit and None not in self._implicit):
+                return self.DEFAULT_SCALAR_TAG
+        return super().resolve(kind, value, implicit)
 
     def construct_object(self, node, deep=False):
         # PyYAML's own constructors raise plain Python errors on values such as
@@ -115,6 +144,87 @@ def _construct_sequence(loader: _Loader, node):
     data.lines = [child.start_mark.line + 1 for child in node.value]
 
 
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+
+def _construct_fast(loader: _Loader, node) -> tuple[object, bool]:
+    """Build the data of a composed document: ``(data, shared)``.
+
+    ``data`` is what ``loader.construct_document(node)`` gives, built several
+    times faster for the plain strings, mappings and sequences that make up
+    almost every framework file. Anything else (numbers, booleans, dates,
+    tags) goes through the loader's registered constructors, so it is read,
+    or refused, exactly as before. An alias gives the same object, and a node
+    that contains itself is refused as PyYAML refuses it. ``shared`` is True
+    when a container may be reached twice (an alias to a mapping or list),
+    the only way a file can expand beyond its size.
+    """
+    done: dict[int, object] = {}
+    shared = [False]
+    busy: set[int] = set()
+    problems = loader.located_problems
+    MappingNode = yaml.MappingNode
+    SequenceNode = yaml.SequenceNode
+
+    def build(node):
+        tag = node.tag
+        if tag == _STR and type(node) is yaml.ScalarNode:
+            return node.value
+        key = id(node)
+        if key in done:
+            shared[0] = True
+            return done[key]
+        if tag == _MAP and isinstance(node, MappingNode):
+            if key in busy:
+                raise yaml.constructor.ConstructorError(None, None, "found unconstructable recursive node", node.start_mark)
+            busy.add(key)
+            data = LocDict()
+            data.line = node.start_mark.line + 1
+            loader.flatten_mapping(node)
+            key_lines = data.key_lines
+            for key_node, value_node in node.value:
+                k = key_node.value if key_node.tag == _STR and type(key_node) is yaml.ScalarNode else build(key_node)
+                line = key_node.start_mark.line + 1
+                try:
+                    hash(k)
+                except TypeError:
+                    problems.append((line, "yaml-syntax", "a mapping key must be a plain value, not a list or mapping", ""))
+                    continue
+                if k in key_lines:
+                    problems.append(
+                        (
+                            line,
+                            "duplicate-key",
+                            f"key `{k}` appears twice in the same mapping (first at line {key_lines[k]}); the second was ignored",
+                            "remove or rename one of them",
+                        )
+                    )
+                    continue
+                data[k] = value_node.value if value_node.tag == _STR and type(value_node) is yaml.ScalarNode else build(value_node)
+                key_lines[k] = line
+            busy.discard(key)
+        elif tag == _SEQ and isinstance(node, SequenceNode):
+            if key in busy:
+                raise yaml.constructor.ConstructorError(None, None, "found unconstructable recursive node", node.start_mark)
+            busy.add(key)
+            data = LocList()
+            data.line = node.start_mark.line + 1
+            children = node.value
+            data.extend([c.value if c.tag == _STR and type(c) is yaml.ScalarNode else build(c) for c in children])
+            data.lines = [c.start_mark.line + 1 for c in children]
+            busy.discard(key)
+        else:
+            if type(node) is not yaml.ScalarNode:
+                shared[0] = True  # built by PyYAML: measure it to be safe
+            return loader.construct_object(node, deep=True)
+        done[key] = data
+        return data
+
+    return build(node), shared[0]
+
+
 def _construct_unsafe(loader: _Loader, suffix_or_node, node=None):
     node = node if node is not None else suffix_or_node
     raise yaml.constructor.ConstructorError(
@@ -128,11 +238,6 @@ _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 _Loader.add_constructor(None, _construct_unsafe)
 _Loader.add_multi_constructor("tag:yaml.org,2002:python/", _construct_unsafe)
 _Loader.add_multi_constructor("!", _construct_unsafe)
-
-# A YAML alias is `*name` after a separator; an anchor is `&name`. A match does
-# not prove there is one (the text could be Markdown), it only means we measure.
-_ALIAS_HINT = re.compile(r"(?:^|[\s\[{,:])\*[^\s*,\]}]", re.M)
-
 
 def _expanded_size(data, limit: int) -> int | None:
     """Count the nodes ``data`` would have with every alias copied out.
@@ -201,15 +306,15 @@ def read_yaml(
     try:
         size = path.stat().st_size
     except OSError as exc:
-        problem(0, "symlink-loop" if exc.errno == 40 else "file-unreadable", f"cannot read the file: {exc.strerror}")
+        problem(0, "symlink-loop" if exc.errno == 40 else "file-unreadable", f"cannot read the file: {exc.strerror}", "check that the file exists and that you may read it")
         return None, problems
     if size > max_bytes:
-        problem(0, "file-too-large", f"the file is {size:,} bytes, over the limit of {max_bytes:,}; it was not read")
+        problem(0, "file-too-large", f"the file is {size:,} bytes, over the limit of {max_bytes:,}; it was not read", "split it into smaller files, or raise `limits.max_file_bytes` in schema.yaml")
         return None, problems
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        problem(0, "file-unreadable", f"cannot read the file: {exc.strerror}")
+        problem(0, "file-unreadable", f"cannot read the file: {exc.strerror}", "check that it is a file you may read")
         return None, problems
     return parse_yaml_bytes(raw, rel, max_alias_expansion=max_alias_expansion)
 
@@ -262,7 +367,8 @@ def parse_yaml_bytes(
     was_enabled = gc.isenabled()
     gc.disable()  # the cyclic GC makes large loads superlinear; nothing here makes cycles
     try:
-        data = loader.get_single_data()
+        node = loader.get_single_node()
+        data, shared = _construct_fast(loader, node) if node is not None else (None, False)
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark else 0
@@ -298,7 +404,7 @@ def parse_yaml_bytes(
         )
         return None, problems
     except yaml.YAMLError as exc:
-        problem(0, "yaml-syntax", str(exc))
+        problem(0, "yaml-syntax", str(exc), "fix the YAML syntax")
         return None, problems
     except RecursionError:
         problem(0, "yaml-syntax", "the file nests too deeply to be read", "flatten the structure")
@@ -309,7 +415,7 @@ def parse_yaml_bytes(
             gc.enable()
     for line, code, message, hint in loader.located_problems:
         problem(line, code, message, hint)
-    if _ALIAS_HINT.search(text):
+    if shared:
         size = _expanded_size(data, max_alias_expansion)
         if size is None:
             problem(1, "alias-bomb", "the data refers to itself through YAML aliases", "write the data out without self-referencing aliases")

@@ -1,0 +1,213 @@
+"""A cache of loaded frameworks, keyed by the hash of their content.
+
+Loading a large framework means parsing every YAML file, the bib file and
+checking it all; loading the same unchanged framework again should not. Like
+Sphinx's pickled environment, :func:`socioaffective.load` stores what it
+loaded (schema, entries, references and the validation report) as a pickle
+named after a hash of:
+
+- every framework file (its path under the root and its bytes), schema.yaml
+  and references.bib (present or not);
+- the source of the engine modules that read and check them, and the
+  versions of Python, PyYAML (and whether libyaml is used) and bibtexparser.
+
+A different byte anywhere gives a different key, so stale data is never
+served: there is nothing to invalidate. A cache file that cannot be read is
+ignored, deleted and rewritten; files are written atomically (temporary file
++ rename); only the newest :data:`MAX_FILES` files are kept.
+
+Where: ``$SOCIOAFFECTIVE_CACHE_DIR``, else ``$XDG_CACHE_HOME/socioaffective``,
+else ``~/.cache/socioaffective``. Off: ``SOCIOAFFECTIVE_CACHE=0`` (or
+``load(..., cache=False)``). The folder must belong to the current user and be
+writable by nobody else (pickles are code), otherwise it is not used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+
+ENV_DIR = "SOCIOAFFECTIVE_CACHE_DIR"
+ENV_SWITCH = "SOCIOAFFECTIVE_CACHE"
+#: Bump when the pickled layout changes.
+FORMAT = 1
+#: How many cached frameworks are kept (the newest).
+MAX_FILES = 32
+#: Engine modules whose code decides what a load returns.
+_ENGINE_MODULES = (
+    "bib.py", "cache.py", "codes.py", "errors.py", "kb.py", "loader.py", "model.py",
+    "problems.py", "schema.py", "validate.py", "yamlio.py",
+)
+_SUFFIX = ".pickle"
+_engine_digest: bytes | None = None
+
+
+def enabled(cache: bool | None = None) -> bool:
+    """Whether to use the cache: ``cache`` if given, else the environment.
+
+    >>> enabled(False), enabled(True)
+    (False, True)
+    """
+    if cache is not None:
+        return bool(cache)
+    return os.environ.get(ENV_SWITCH, "1").strip().lower() not in ("0", "false", "no", "off", "")
+
+
+def cache_dir() -> Path:
+    """The cache folder (it may not exist yet)."""
+    if os.environ.get(ENV_DIR):
+        return Path(os.environ[ENV_DIR])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "socioaffective"
+
+
+def _engine_fingerprint() -> bytes:
+    """A digest of the engine's own code and the parsers' versions (once per process)."""
+    global _engine_digest
+    if _engine_digest is not None:
+        return _engine_digest
+    import yaml
+
+    from .yamlio import WITH_LIBYAML
+
+    h = hashlib.sha256()
+    h.update(f"format={FORMAT};python={sys.version};yaml={yaml.__version__};libyaml={WITH_LIBYAML};".encode())
+    try:
+        from importlib.metadata import version
+
+        h.update(f"bibtexparser={version('bibtexparser')};".encode())
+    except Exception:  # pragma: no cover - metadata missing: the code hash still guards
+        h.update(b"bibtexparser=?;")
+    here = Path(__file__).resolve().parent
+    for name in _ENGINE_MODULES:
+        try:
+            h.update(name.encode() + b"\0" + (here / name).read_bytes() + b"\0")
+        except OSError:
+            h.update(name.encode() + b"\0missing\0")
+    _engine_digest = h.digest()
+    return _engine_digest
+
+
+def content_key(root: Path, files: list[Path], schema_path: Path, bib_path: Path, extra: list[str] = ()) -> str | None:
+    """The cache key of a framework, or None if a file cannot be read.
+
+    ``files`` are the entries files in load order; ``extra`` is any other text
+    the result depends on (problems met while listing the files).
+    """
+    h = hashlib.sha256(_engine_fingerprint())
+    for text in extra:
+        h.update(b"\0extra\0" + text.encode("utf-8", "replace"))
+    try:
+        for tag, path in [("schema", schema_path), *(("file", p) for p in files), ("bib", bib_path)]:
+            try:
+                rel = path.relative_to(root).as_posix()
+            except ValueError:
+                rel = path.as_posix()
+            h.update(f"\0{tag}\0{rel}\0".encode())
+            if tag != "file" and not path.exists():
+                h.update(b"<absent>")
+                continue
+            data = path.read_bytes()
+            h.update(len(data).to_bytes(8, "little"))
+            h.update(data)
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def _usable_dir(folder: Path, create: bool) -> bool:
+    try:
+        if create:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        st = folder.stat()
+    except OSError:
+        return False
+    if os.name == "posix":
+        if st.st_uid != os.getuid() or st.st_mode & 0o022:
+            return False
+    return True
+
+
+def get(key: str):
+    """The payload stored under ``key``, or None (missing, unreadable or foreign)."""
+    folder = cache_dir()
+    path = folder / (key + _SUFFIX)
+    if not path.exists() or not _usable_dir(folder, create=False):
+        return None
+    try:
+        from .yamlio import gc_paused
+
+        with gc_paused(), open(path, "rb") as f:
+            payload = pickle.load(f)
+        if not isinstance(payload, dict) or payload.get("format") != FORMAT or payload.get("key") != key:
+            raise ValueError("not a cache file of this version")
+        return payload
+    except Exception:
+        # Corrupt, truncated or from another version: drop it; the caller reloads and rewrites.
+        try:
+            path.unlink()
+        except OSError:
+            pass
+        return None
+
+
+def put(key: str, payload: dict) -> bool:
+    """Store ``payload`` under ``key`` atomically; True if written. Never raises."""
+    folder = cache_dir()
+    if not _usable_dir(folder, create=True):
+        return False
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=_SUFFIX)
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump({**payload, "format": FORMAT, "key": key}, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, folder / (key + _SUFFIX))
+        tmp = None
+    except Exception:
+        return False
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+    _prune(folder)
+    return True
+
+
+def _prune(folder: Path, keep: int = MAX_FILES) -> None:
+    try:
+        found = []
+        for p in folder.iterdir():
+            if p.name.endswith(_SUFFIX) and not p.name.startswith("."):
+                try:
+                    found.append((p.stat().st_mtime, p))
+                except OSError:
+                    continue
+        found.sort(reverse=True)
+        for _, p in found[keep:]:
+            try:
+                p.unlink()
+            except OSError:
+                pass
+    except OSError:
+        pass
+
+
+def clear() -> int:
+    """Delete every cached framework; return how many files were removed."""
+    folder = cache_dir()
+    n = 0
+    if folder.is_dir():
+        for p in folder.iterdir():
+            if p.name.endswith(_SUFFIX):
+                try:
+                    p.unlink()
+                    n += 1
+                except OSError:
+                    pass
+    return n

@@ -1,0 +1,232 @@
+"""The load cache (socioaffective.cache): same results, never stale, never trusted blindly."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+
+import pytest
+
+import socioaffective
+from socioaffective import cache, loader
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    d = tmp_path / "cache"
+    monkeypatch.setenv(cache.ENV_DIR, str(d))
+    monkeypatch.delenv(cache.ENV_SWITCH, raising=False)
+    return d
+
+
+@pytest.fixture
+def no_cold_load(monkeypatch):
+    """Make any real (uncached) load fail, to prove a result came from the cache."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the framework was read again instead of coming from the cache")
+
+    def arm():
+        monkeypatch.setattr(loader, "_load", refuse)
+
+    return arm
+
+
+def _snapshot(kb):
+    return (
+        [e.to_dict() for e in kb],
+        [e.field_lines for e in kb],
+        {k: r.to_dict() for k, r in kb.references.items()},
+        [r.to_dict() for r in kb.relations()],
+        [p.to_dict() for p in kb.report.problems],
+        [e.id for e in kb.entries("need")],
+    )
+
+
+def _pickles(d):
+    return sorted(p.name for p in d.glob("*.pickle")) if d.exists() else []
+
+
+def test_second_load_comes_from_the_cache_and_is_identical(cache_dir, tiny_copy, no_cold_load):
+    cold = socioaffective.load(tiny_copy)
+    assert len(_pickles(cache_dir)) == 1
+    assert cold.content_key and _pickles(cache_dir) == [cold.content_key + ".pickle"]
+    no_cold_load()
+    warm = socioaffective.load(tiny_copy)
+    assert _snapshot(warm) == _snapshot(cold)
+    assert warm.content_key == cold.content_key
+    assert warm.root == tiny_copy
+    assert warm.related("competence", direction="in")  # the indexes are rebuilt
+
+
+def test_real_framework_round_trips(cache_dir, no_cold_load):
+    cold = socioaffective.load(cache=True)
+    no_cold_load()
+    warm = socioaffective.load(cache=True)
+    assert _snapshot(warm) == _snapshot(cold)
+    assert warm.graph.number_of_edges() == cold.graph.number_of_edges()
+
+
+def test_a_changed_byte_is_never_served_from_the_cache(cache_dir, tiny_copy):
+    path = tiny_copy / "framework" / "tiny.yaml"
+    socioaffective.load(tiny_copy)
+    text = path.read_text()
+    st = path.stat()
+    # Same length, same modification time: only the content tells.
+    changed = text.replace("The usual goal of AI safety.", "The usual goal of AI safetY.")
+    assert len(changed) == len(text) and changed != text
+    path.write_text(changed)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    kb = socioaffective.load(tiny_copy)
+    assert kb.get("alignment").description == "The usual goal of AI safetY."
+    path.write_text(text)
+    assert socioaffective.load(tiny_copy).get("alignment").description == "The usual goal of AI safety."
+
+
+def test_every_input_is_part_of_the_key(cache_dir, tiny_copy):
+    kb = socioaffective.load(tiny_copy)
+    keys = {kb.content_key}
+    # the bib
+    bib = tiny_copy / "references.bib"
+    bib.write_text(bib.read_text().replace("American Psychologist", "American Psychologist X"))
+    kb = socioaffective.load(tiny_copy)
+    assert "Psychologist X" in kb.get("ryan2000self").summary
+    keys.add(kb.content_key)
+    # a new entries file
+    (tiny_copy / "framework" / "more.yaml").write_text(
+        "entries:\n  - id: extra\n    kind: concept\n    title: Extra\n    summary: S.\n    description: D.\n"
+        "    provenance: { source: editorial, grade: editorial }\n"
+    )
+    kb = socioaffective.load(tiny_copy)
+    assert "extra" in kb
+    keys.add(kb.content_key)
+    # the same bytes under another file name
+    (tiny_copy / "framework" / "more.yaml").rename(tiny_copy / "framework" / "zzz.yaml")
+    kb = socioaffective.load(tiny_copy)
+    assert kb.get("extra").file == "framework/zzz.yaml"
+    keys.add(kb.content_key)
+    # the schema
+    schema = tiny_copy / "framework" / "schema.yaml"
+    schema.write_text(schema.read_text().replace("label: Risk\n", "label: Hazard\n"))
+    kb = socioaffective.load(tiny_copy)
+    assert kb.schema.kinds["risk"].label == "Hazard"
+    keys.add(kb.content_key)
+    # the bib removed
+    bib.unlink()
+    kb = socioaffective.load(tiny_copy, strict=False)
+    assert not kb.references and not kb.report.ok
+    keys.add(kb.content_key)
+    assert len(keys) == 6
+
+
+def test_engine_code_is_part_of_the_key(cache_dir, tiny_root, monkeypatch):
+    files, _ = loader.framework_files(tiny_root)
+    args = (tiny_root, files, tiny_root / "framework" / "schema.yaml", tiny_root / "references.bib")
+    before = cache.content_key(*args)
+    monkeypatch.setattr(cache, "_engine_digest", b"another version of the validator")
+    assert cache.content_key(*args) != before
+
+
+def test_problems_come_back_from_the_cache_and_strict_still_raises(cache_dir, tiny_copy, no_cold_load):
+    path = tiny_copy / "framework" / "tiny.yaml"
+    path.write_text(path.read_text().replace("kind: risk", "kind: rsik"))
+    cold = socioaffective.load(tiny_copy, strict=False)
+    assert "unknown-kind" in cold.report.codes()
+    no_cold_load()
+    warm = socioaffective.load(tiny_copy, strict=False)
+    assert [p.to_dict() for p in warm.report.problems] == [p.to_dict() for p in cold.report.problems]
+    with pytest.raises(socioaffective.ValidationError):
+        socioaffective.load(tiny_copy)
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a pickle at all", "truncated", "foreign"])
+def test_a_damaged_cache_file_is_ignored_and_rewritten(cache_dir, tiny_copy, damage):
+    kb = socioaffective.load(tiny_copy)
+    path = cache_dir / (kb.content_key + ".pickle")
+    good = path.read_bytes()
+    if damage == "truncated":
+        path.write_bytes(good[: len(good) // 2])
+    elif damage == "foreign":  # a valid pickle that is not ours
+        path.write_bytes(pickle.dumps({"format": cache.FORMAT, "key": "something else"}))
+    else:
+        path.write_bytes(damage)
+    again = socioaffective.load(tiny_copy)
+    assert _snapshot(again) == _snapshot(kb)
+    assert pickle.loads(path.read_bytes())["key"] == kb.content_key  # rewritten whole
+
+
+def test_switched_off_by_argument_or_environment(cache_dir, tiny_root, monkeypatch):
+    socioaffective.load(tiny_root, cache=False)
+    assert _pickles(cache_dir) == []
+    monkeypatch.setenv(cache.ENV_SWITCH, "0")
+    kb = socioaffective.load(tiny_root)
+    assert _pickles(cache_dir) == [] and kb.content_key is None
+    socioaffective.load(tiny_root, cache=True)  # an explicit argument wins
+    assert len(_pickles(cache_dir)) == 1
+
+
+def test_overrides_never_use_the_cache(cache_dir, tiny_copy):
+    path = tiny_copy / "framework" / "tiny.yaml"
+    socioaffective.load(tiny_copy)
+    new = path.read_bytes().replace(b"title: Alignment", b"title: Overridden")
+    kb = socioaffective.load(tiny_copy, overrides={path: new})
+    assert kb.get("alignment").title == "Overridden"
+    assert socioaffective.load(tiny_copy).get("alignment").title == "Alignment"
+    assert len(_pickles(cache_dir)) == 1
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_a_folder_others_may_write_is_not_trusted(cache_dir, tiny_root, no_cold_load):
+    socioaffective.load(tiny_root)
+    os.chmod(cache_dir, 0o777)
+    try:
+        no_cold_load()
+        with pytest.raises(AssertionError, match="read again"):
+            socioaffective.load(tiny_root)
+    finally:
+        os.chmod(cache_dir, 0o700)
+
+
+def test_writes_are_atomic_and_old_files_are_pruned(cache_dir, tiny_copy, monkeypatch):
+    monkeypatch.setattr(cache, "MAX_FILES", 3)
+    monkeypatch.setattr(cache._prune, "__defaults__", (3,))
+    path = tiny_copy / "framework" / "tiny.yaml"
+    text = path.read_text()
+    for i in range(5):
+        path.write_text(text.replace("title: Alignment", f"title: Alignment {i}"))
+        socioaffective.load(tiny_copy)
+    assert len(_pickles(cache_dir)) == 3
+    assert not [p for p in cache_dir.iterdir() if p.name.startswith(".tmp-")]
+    assert cache.clear() == 3 and _pickles(cache_dir) == []
+
+
+def test_an_unreadable_file_skips_the_cache(cache_dir, tiny_copy, monkeypatch):
+    real_read = type(tiny_copy).read_bytes
+
+    def flaky(self):
+        if self.name == "tiny.yaml":
+            raise PermissionError(13, "Permission denied")
+        return real_read(self)
+
+    monkeypatch.setattr(type(tiny_copy), "read_bytes", flaky)
+    files, _ = loader.framework_files(tiny_copy)
+    assert cache.content_key(tiny_copy, files, tiny_copy / "framework" / "schema.yaml", tiny_copy / "references.bib") is None
+
+
+def test_cache_folder_from_environment(monkeypatch, tmp_path):
+    monkeypatch.delenv(cache.ENV_DIR, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert cache.cache_dir() == tmp_path / "socioaffective"
+    monkeypatch.setenv(cache.ENV_DIR, str(tmp_path / "x"))
+    assert cache.cache_dir() == tmp_path / "x"
+
+
+def test_copied_framework_shares_the_cache(cache_dir, tiny_root, tmp_path, no_cold_load):
+    """The key is the content, not the folder: a fresh clone loads warm."""
+    socioaffective.load(tiny_root)
+    other = tmp_path / "clone"
+    shutil.copytree(tiny_root, other)
+    no_cold_load()
+    kb = socioaffective.load(other)
+    assert kb.root == other and len(kb) == len(socioaffective.load(tiny_root))
