@@ -429,6 +429,11 @@ def add_entry(
                 raise EditError(f"cannot read {rel}: {exc.strerror}") from None
             if now != old_bytes:
                 raise EditError(f"{rel} changed while the entry was being added (another editor?); nothing was written, run the command again")
+            if old_bytes is None:
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise EditError(f"cannot create the folder of {rel}: {exc.strerror}") from None
             atomic_write(path, new_bytes)
     return AddResult(
         entry=after.get(id),
