@@ -19,9 +19,12 @@ def emit_json(data) -> None:
 
 def load_kb(ctx: click.Context, root: str | None = None, quiet: bool = False):
     """Load the framework for a command; errors are reported, not fatal."""
-    from ..loader import load
+    from ..loader import FRAMEWORK_DIR, load, resolve_root
 
-    kb = load(root or ctx.obj.get("root"), strict=False)
+    base = resolve_root(root or ctx.obj.get("root"))
+    if not (base / FRAMEWORK_DIR).is_dir():
+        raise click.UsageError(f"`{base}` has no {FRAMEWORK_DIR}/ folder; give --root the folder that holds {FRAMEWORK_DIR}/ and references.bib")
+    kb = load(base, strict=False)
     if not kb.report.ok and not quiet:
         n = len(kb.report.errors)
         click.echo(
