@@ -20,6 +20,9 @@ class Provenance:
     note: str = ""
     inherited: bool = False
 
+    def __reduce__(self):  # compact, fast pickles (the load cache holds many)
+        return (Provenance, (self.source, self.grade, self.locator, self.note, self.inherited))
+
     def to_dict(self) -> dict:
         d = {"source": self.source, "grade": self.grade}
         if self.locator:
@@ -41,6 +44,9 @@ class Relation:
     note: str = ""
     file: str = ""
     line: int = 0
+
+    def __reduce__(self):
+        return (Relation, (self.name, self.source, self.target, self.provenance, self.locator, self.note, self.file, self.line))
 
     def to_dict(self) -> dict:
         d = {"relation": self.name, "source": self.source, "target": self.target, "provenance": self.provenance.to_dict()}
@@ -69,6 +75,12 @@ class Entry:
     file: str = ""
     line: int = 0
     field_lines: dict = field(default_factory=dict)
+
+    def __reduce__(self):
+        return (
+            Entry,
+            (self.id, self.kind, self.title, self.summary, self.description, self.provenance, self.fields, self.relations, self.file, self.line, self.field_lines),
+        )
 
     @property
     def is_reference(self) -> bool:
