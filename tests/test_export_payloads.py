@@ -1,0 +1,97 @@
+"""Untrusted text survives every export as inert data, equal after parsing."""
+
+from __future__ import annotations
+
+import io
+import json
+import xml.etree.ElementTree as ET
+
+import networkx as nx
+import pytest
+import rdflib
+from rdflib.namespace import SKOS
+
+import socioaffective
+from socioaffective.export import export
+from socioaffective.export.rdf import Namespaces
+from socioaffective.export.tables import read_tables
+
+pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
+
+TITLE = '<script>alert("t")</script> & \'q\' javascript:alert(1)'
+SUMMARY = "</script><img src=x onerror=alert(1)> \u2028 line \u2029 para =cmd|' /C calc'!A0"
+DESCRIPTION = 'Para "one" with </script>, ]]> and <![CDATA[ x ]]>,\n\nthen \\ backslashes \\n, a tab\there, @prefix x: <y> . and "}"\u2028end\n'
+ALIAS = "{\"@context\": \"javascript:alert(1)\"} </ScRiPt> ${x} {{ y }}"
+
+
+@pytest.fixture(scope="module")
+def payload_kb(tmp_path_factory, tiny_root):
+    import shutil
+
+    root = tmp_path_factory.mktemp("payload") / "tiny"
+    shutil.copytree(tiny_root, root)
+    socioaffective.add_entry(
+        root, "concept", "payload", TITLE, summary=SUMMARY, description=DESCRIPTION,
+        fields={"aliases": [ALIAS]}, relations={"related_to": [{"target": "alignment", "note": TITLE}]},
+        cites=[("kirk2025why", SUMMARY[:40])],
+    )
+    kb = socioaffective.load(root)
+    e = kb.get("payload")
+    assert (e.title, e.summary, e.description, e.fields["aliases"]) == (TITLE, SUMMARY, DESCRIPTION, [ALIAS])
+    return kb
+
+
+def test_json(payload_kb):
+    text = export(payload_kb, "json")
+    assert "</script" not in text.lower() and "\u2028" not in text
+    node = next(n for n in json.loads(text)["nodes"] if n["id"] == "payload")
+    assert (node["title"], node["summary"], node["description"], node["aliases"]) == (TITLE, SUMMARY, DESCRIPTION, [ALIAS])
+
+
+@pytest.mark.parametrize("fmt,parser", [("turtle", "turtle"), ("jsonld", "json-ld")])
+def test_rdf(payload_kb, fmt, parser):
+    text = export(payload_kb, fmt)
+    if fmt == "jsonld":
+        assert "</script" not in text.lower() and "\u2028" not in text
+    g = rdflib.Graph().parse(data=text, format=parser)
+    s = Namespaces().entry["payload"]
+    assert str(g.value(s, SKOS.prefLabel)) == TITLE
+    assert str(g.value(s, SKOS.definition)) == DESCRIPTION
+    assert {str(o) for o in g.objects(s, SKOS.altLabel)} == {ALIAS}
+    assert str(g.value(s, rdflib.RDFS.comment)) == SUMMARY
+    # nothing became an IRI or a new triple: the payload entry has exactly its own statements
+    assert all(isinstance(o, rdflib.Literal) for o in g.objects(s, SKOS.prefLabel))
+
+
+def test_graphml(payload_kb):
+    text = export(payload_kb, "graphml")
+    ET.fromstring(text.encode("utf-8"))  # well-formed XML
+    g = nx.read_graphml(io.BytesIO(text.encode("utf-8")))
+    n = g.nodes["payload"]
+    assert (n["title"], n["summary"], n["description"], json.loads(n["aliases"])) == (TITLE, SUMMARY, DESCRIPTION, [ALIAS])
+    notes = [d["note"] for s, t, d in g.edges(data=True) if s == "payload" and d["relation"] == "related_to"]
+    assert notes == [TITLE]
+
+
+def test_csv(payload_kb):
+    rows = {r["id"]: r for r in read_tables(export(payload_kb, "csv"))["entries.csv"]}
+    r = rows["payload"]
+    assert (r["title"], r["summary"], r["description"], json.loads(r["aliases"])) == (TITLE, SUMMARY, DESCRIPTION, [ALIAS])
+    rels = read_tables(export(payload_kb, "csv"))["relations.csv"]
+    assert [x["locator"] for x in rels if x["source"] == "payload" and x["relation"] == "cites"] == [SUMMARY[:40]]
+
+
+def test_control_characters_keep_graphml_well_formed(tiny_copy):
+    # YAML can carry control characters ("\x01"); XML 1.0 cannot, even escaped
+    p = tiny_copy / "framework" / "ctl.yaml"
+    p.write_text('entries:\n  - id: ctl\n    kind: concept\n    title: "bell \\x07 here"\n    summary: s\n    description: d\n    provenance: {source: editorial, grade: editorial}\n')
+    kb = socioaffective.load(tiny_copy)
+    assert kb.get("ctl").title == "bell \x07 here"
+    g = nx.read_graphml(io.BytesIO(export(kb, "graphml").encode("utf-8")))
+    assert g.nodes["ctl"]["title"] == "bell \ufffd here"
+    for fmt, parser in (("turtle", "turtle"), ("jsonld", "json-ld")):
+        rg = rdflib.Graph().parse(data=export(kb, fmt), format=parser)
+        assert str(rg.value(Namespaces().entry["ctl"], SKOS.prefLabel)) == "bell \x07 here"
+    rows = {r["id"]: r for r in read_tables(export(kb, "csv"))["entries.csv"]}
+    assert rows["ctl"]["title"] == "bell \x07 here"
+    assert json.loads(export(kb, "json"))["nodes"][[n["id"] for n in json.loads(export(kb, "json"))["nodes"]].index("ctl")]["title"] == "bell \x07 here"
