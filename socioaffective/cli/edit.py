@@ -178,7 +178,7 @@ def _ask_field(name: str, spec, required: bool):
     from ..validate import suggest
 
     if spec.description:
-        click.echo(click.style(f"{name}: {spec.description}", dim=True))
+        click.echo(click.style(f"  ({spec.description})", dim=True))
     optional = "" if required else " (optional, Enter to skip)"
     if spec.type == "list":
         low = spec.min_items or (1 if required else 0)

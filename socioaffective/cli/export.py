@@ -60,7 +60,7 @@ def export(ctx, fmt, output, base):
         if output is None:
             if FORMATS[fmt].binary and sys.stdout.isatty():
                 raise click.UsageError(f"{fmt} is a zip file; write it with -o FILE.zip, or give -o a folder for the bare CSV files")
-            stream = click.get_binary_stream("stdout")
+            stream = getattr(sys.stdout, "buffer", sys.stdout)
             stream.write(raw)
             stream.flush()
             return
