@@ -1,0 +1,391 @@
+"""Interactive graphs for the book: vis-network data and a standalone graph page.
+
+Pure functions: the knowledge base (and a function giving each entry's URL) in,
+plain data or an HTML string out. The Sphinx extension writes the files.
+
+- :func:`neighbourhood_ids` picks the entries shown around one entry.
+- :func:`layout` computes deterministic positions (networkx, fixed seed), so a
+  graph is drawn at once with physics off.
+- :func:`graph_data` builds the nodes, edges and legend that vis-network draws.
+- :func:`graph_page` wraps them in a small HTML page that loads the shared
+  vis-network files; the data travels as JSON in a
+  ``<script type="application/json">`` block (:func:`script_json`), and every
+  label and tooltip is a plain string that vis-network renders as text.
+- :func:`graph_table` is the same information as an accessible HTML table.
+
+>>> import socioaffective
+>>> kb = socioaffective.load()
+>>> data = graph_data(kb, ["autonomy", "protecting-autonomy"], {"autonomy": (0, 0), "protecting-autonomy": (100, 0)})
+>>> sorted(n["id"] for n in data["nodes"]), [e["relation"] for e in data["edges"]]
+(['autonomy', 'protecting-autonomy'], ['engages'])
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+from importlib import resources
+from string import Template
+
+__all__ = [
+    "SHAPES",
+    "graph_data",
+    "graph_page",
+    "graph_table",
+    "layout",
+    "layout_key",
+    "neighbourhood_ids",
+    "script_json",
+    "to_pyvis",
+]
+
+#: vis-network node shapes we pass through from schema.yaml; anything else becomes ``dot``.
+SHAPES = frozenset(
+    {"dot", "star", "diamond", "square", "triangle", "triangleDown", "hexagon", "ellipse", "box", "circle", "database", "text"}
+)
+#: Shapes vis-network draws around their label (so long labels make big shapes).
+INSIDE_SHAPES = frozenset({"ellipse", "box", "circle", "database", "text"})
+_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+_FALLBACK_COLOR = "#888888"
+
+
+def short_label(title: str, limit: int) -> str:
+    """``title`` cut at a word boundary to about ``limit`` characters, with an ellipsis.
+
+    >>> short_label("Which self should an AI serve, and who decides?", 30)
+    'Which self should an AI…'
+    """
+    title = " ".join(str(title).split())
+    if len(title) <= limit:
+        return title
+    cut = title[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "…"
+
+
+def kind_color(kind) -> str:
+    """The kind's colour if it is a plain ``#rgb``/``#rrggbb`` value, else grey."""
+    c = getattr(kind, "color", "") or ""
+    return c if _COLOR.match(c) else _FALLBACK_COLOR
+
+
+def kind_shape(kind) -> str:
+    s = getattr(kind, "shape", "") or ""
+    return s if s in SHAPES else "dot"
+
+
+def _entry_ids(kb) -> set[str]:
+    return {e.id for e in kb.entries()}
+
+
+def neighbourhood_ids(kb, id: str, max_nodes: int = 24) -> tuple[list[str], int]:
+    """The entries within 2 hops of ``id`` (1 hop if 2 would exceed ``max_nodes``).
+
+    Bib references are left out: nearly every entry cites the paper, so they
+    would join everything to everything. Returns ``(ids, depth)``, ``id`` first.
+
+    >>> import socioaffective
+    >>> ids, depth = neighbourhood_ids(socioaffective.load(), "social-reward-hacking")
+    >>> ids[0], depth
+    ('social-reward-hacking', 1)
+    """
+    from ..graph import neighbourhood
+
+    keep = _entry_ids(kb)
+    g = kb.graph.subgraph(n for n in kb.graph if n in keep)
+    depth = 2
+    nodes = neighbourhood(g, [id], 2)
+    if len(nodes) > max_nodes:
+        depth = 1
+        nodes = neighbourhood(g, [id], 1)
+    return [id] + sorted(n for n in nodes if n != id), depth
+
+
+def _edges(kb, ids: set[str]) -> list:
+    return [r for r in kb.relations() if r.source in ids and r.target in ids]
+
+
+def layout_key(kb, ids) -> str:
+    """A content hash of the graph on ``ids``: equal keys give equal layouts."""
+    ids = sorted(ids)
+    edges = sorted((r.source, r.name, r.target) for r in _edges(kb, set(ids)))
+    return hashlib.sha256(json.dumps([ids, edges]).encode()).hexdigest()[:20]
+
+
+def layout(kb, ids, center: str | None = None, seed: int = 7, unit: float = 58.0, aspect: float = 1.8) -> dict[str, tuple[int, int]]:
+    """Positions for the entries ``ids``, deterministic for a given graph.
+
+    A neighbourhood (``center`` given) starts from rings by hop distance with
+    the centre pinned; a whole graph uses Kamada-Kawai on each connected part
+    (small graphs) or a seeded spring layout. The result fills a rectangle
+    ``aspect`` times wider than high, about ``unit * sqrt(len(ids))`` high,
+    matching the wide frames the book shows graphs in. Positions are integers.
+    """
+    import math
+
+    import networkx as nx
+
+    ids = sorted(ids)
+    if not ids:
+        return {}
+    g = nx.Graph()
+    g.add_nodes_from(ids)
+    for r in _edges(kb, set(ids)):
+        if r.source != r.target:
+            g.add_edge(r.source, r.target)
+    n = len(ids)
+    if n == 1:
+        return {ids[0]: (0, 0)}
+    if center is not None and center in g:
+        dist = nx.single_source_shortest_path_length(g, center)
+        rings: dict[int, list[str]] = {}
+        for node in ids:
+            rings.setdefault(dist.get(node, 3), []).append(node)
+        pos = {}
+        for d, members in rings.items():
+            members.sort(key=lambda x: (kb.get(x).kind, x))
+            for i, node in enumerate(members):
+                angle = 2 * math.pi * i / len(members) + 0.3 * d
+                pos[node] = (d * math.cos(angle), d * math.sin(angle))
+        pos[center] = (0.0, 0.0)
+        pos = nx.spring_layout(g, pos=pos, fixed=[center], seed=seed, iterations=60, k=1.4 / math.sqrt(n))
+    elif n <= 150:
+        pos = {}
+        parts = sorted((sorted(c) for c in nx.connected_components(g)), key=lambda c: (-len(c), c[0]))
+        cursor = 0.0
+        for part in parts:
+            if len(part) > 2:
+                p = nx.kamada_kawai_layout(g.subgraph(part))
+            else:
+                p = {x: (0.0, i * 0.5) for i, x in enumerate(part)}
+            size = math.sqrt(len(part))
+            p = {k: (x * size, y * size) for k, (x, y) in p.items()}
+            left = min(x for x, _ in p.values())
+            right = max(x for x, _ in p.values())
+            for node, (x, y) in p.items():
+                pos[node] = (x - left + cursor, y)
+            cursor += right - left + 0.6
+        xs = [x for x, _ in pos.values()]
+        mid = (max(xs) + min(xs)) / 2
+        pos = {k: (x - mid, y) for k, (x, y) in pos.items()}
+    else:
+        pos = nx.spring_layout(g, seed=seed, iterations=50)
+    pos = _spread(pos, aspect, fixed=center)
+    half = unit * math.sqrt(n) / 2
+    return {k: (round(x * half), round(y * half)) for k, (x, y) in pos.items()}
+
+
+def _spread(pos: dict, aspect: float, fixed: str | None = None, iterations: int = 120) -> dict:
+    """Stretch ``pos`` onto the rectangle [-aspect, aspect] x [-1, 1] and push apart
+    nodes that sit closer than an even share of that area allows (deterministic).
+    """
+    import math
+
+    import numpy as np
+
+    keys = sorted(pos)
+    p = np.array([pos[k] for k in keys], dtype=float)
+    p -= p.mean(axis=0)
+    for axis, half in ((0, aspect), (1, 1.0)):
+        span = np.abs(p[:, axis]).max()
+        if span > 0:
+            p[:, axis] *= half / span
+    n = len(keys)
+    fixed_i = keys.index(fixed) if fixed in pos else None
+    if fixed_i is not None:
+        p -= p[fixed_i]
+    dmin = 0.85 * math.sqrt(4 * aspect / n)
+    for _ in range(iterations):
+        delta = p[:, None, :] - p[None, :, :]
+        dist = np.sqrt((delta**2).sum(axis=-1))
+        np.fill_diagonal(dist, np.inf)
+        close = dist < dmin
+        if not close.any():
+            break
+        safe = np.where(dist == 0, 1.0, dist)
+        push = np.where(close, (dmin - dist) / 2 / safe, 0.0)
+        move = (delta * push[:, :, None]).sum(axis=1)
+        if fixed_i is not None:
+            move[fixed_i] = 0
+        p += 0.5 * move
+        p[:, 0] = p[:, 0].clip(-aspect, aspect)
+        p[:, 1] = p[:, 1].clip(-1.0, 1.0)
+    return {k: (float(x), float(y)) for k, (x, y) in zip(keys, p)}
+
+
+def _grade(kb, prov):
+    return kb.schema.grades.get(prov.grade) if prov else None
+
+
+def _tooltip(kb, e) -> str:
+    kind = kb.schema.kinds.get(e.kind)
+    g = _grade(kb, e.provenance)
+    lines = [e.title, f"{kind.label if kind else e.kind} · " + (f"[{g.badge}] {g.label}" if g else "no provenance")]
+    if e.summary:
+        lines += ["", e.summary]
+    return "\n".join(lines)
+
+
+def graph_data(kb, ids, positions, url_for=None, center: str | None = None, edge_labels: bool = False) -> dict:
+    """Nodes, edges and legend for vis-network (plain JSON-able data).
+
+    ``url_for(id)`` gives the URL a click on the node opens (or ``None``); it is
+    computed by the caller from the id, never taken from YAML text.
+    """
+    ids = [i for i in ids if i in kb]
+    idset = set(ids)
+    schema = kb.schema
+    nodes = []
+    for i in sorted(ids, key=lambda x: (list(schema.kinds).index(kb.get(x).kind) if kb.get(x).kind in schema.kinds else 99, x)):
+        e = kb.get(i)
+        kind = schema.kinds.get(e.kind)
+        color = kind_color(kind)
+        g = _grade(kb, e.provenance)
+        x, y = positions.get(i, (0, 0))
+        aliases = " ".join(str(a) for a in (e.fields.get("aliases") or []))
+        node = {
+            "id": i,
+            "label": short_label(e.title, 30 if kind_shape(kind) in INSIDE_SHAPES else 60),
+            "title": _tooltip(kb, e),
+            "name": e.title,
+            "kind": e.kind,
+            "grade": e.provenance.grade if e.provenance else "",
+            "claim": bool(g and g.paper_claim),
+            "shape": kind_shape(kind),
+            "color": {"background": color, "border": "#2e3440", "highlight": {"background": color, "border": "#000000"}},
+            "x": x,
+            "y": y,
+            "search": " ".join([i, e.title, aliases, e.summary]).lower(),
+        }
+        if url_for is not None:
+            url = url_for(i)
+            if url:
+                node["url"] = url
+        if i == center:
+            node.update(size=34, borderWidth=4, font={"size": 18, "face": "sans-serif", "bold": {"size": 18}})
+        nodes.append(node)
+    edges = []
+    seen = set()
+    for r in _edges(kb, idset):
+        key = (r.source, r.name, r.target)
+        if key in seen:
+            continue
+        seen.add(key)
+        rt = schema.relations[r.name]
+        g = _grade(kb, r.provenance)
+        src, dst = kb.get(r.source), kb.get(r.target)
+        edge = {
+            "id": f"{r.source}|{r.name}|{r.target}",
+            "from": r.source,
+            "to": r.target,
+            "relation": r.name,
+            "label_text": rt.label,
+            "title": f"{src.title}\n— {rt.label} →\n{dst.title}\n" + (f"[{g.badge}] {g.label}" if g else ""),
+            "arrows": "" if rt.symmetric else "to",
+            "dashes": not (g and g.paper_claim),
+        }
+        if edge_labels:
+            edge["label"] = rt.label
+        edges.append(edge)
+    edges.sort(key=lambda d: d["id"])
+    present = {n["kind"] for n in nodes}
+    kinds = [
+        {"name": k.name, "label": k.label, "plural": k.plural, "color": kind_color(k), "shape": kind_shape(k), "count": sum(1 for n in nodes if n["kind"] == k.name)}
+        for k in schema.kinds.values()
+        if k.name in present
+    ]
+    grades = {g.name: {"badge": g.badge, "label": g.label, "claim": g.paper_claim} for g in schema.grades.values()}
+    return {"nodes": nodes, "edges": edges, "kinds": kinds, "grades": grades, "center": center or ""}
+
+
+def script_json(data) -> str:
+    """JSON that is safe inside ``<script type="application/json">``.
+
+    ``<``, ``>`` and ``&`` become ``\\u`` escapes (so ``</script>`` and
+    ``<!--`` cannot end or confuse the block), as do U+2028 and U+2029.
+
+    >>> script_json({"t": "</script><b>&\\u2028"})
+    '{"t": "\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026\\\\u2028"}'
+    """
+    s = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    for a, b in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        s = s.replace(a, b)
+    return s
+
+
+def _template() -> Template:
+    return Template(resources.files("socioaffective").joinpath("templates/graph.html").read_text(encoding="utf-8"))
+
+
+def graph_page(data: dict, *, title: str, static: str, explorer: bool = False) -> str:
+    """A standalone HTML page drawing ``data`` with the book's own vis-network copy.
+
+    ``static`` is the relative URL of the book's ``_static/socioaffective/``
+    folder as seen from the page (e.g. ``"../"``). No CDN, no inline script.
+    """
+    esc = lambda s: html.escape(str(s), quote=True)  # noqa: E731
+    return _template().substitute(
+        title=esc(title),
+        static=esc(static.rstrip("/") + "/"),
+        mode="explorer" if explorer else "local",
+        data=script_json(data),
+    )
+
+
+def graph_table(data: dict, url_for=None, caption: str = "") -> str:
+    """The graph as an HTML table: one row per entry, with its kind, grade and links.
+
+    ``url_for(id)`` gives each entry's URL relative to the page holding the
+    table. Every text is HTML-escaped.
+    """
+    esc = lambda s: html.escape(str(s), quote=True)  # noqa: E731
+    titles = {n["id"]: n["name"] for n in data["nodes"]}
+    kinds = {k["name"]: k["label"] for k in data["kinds"]}
+    out_links: dict[str, list] = {}
+    for e in data["edges"]:
+        out_links.setdefault(e["from"], []).append(e)
+
+    def link(i):
+        url = url_for(i) if url_for else None
+        return f'<a href="{esc(url)}">{esc(titles[i])}</a>' if url else esc(titles[i])
+
+    grades = data.get("grades", {})
+
+    def badge(name):
+        g = grades.get(name)
+        if not g:
+            return esc(name or "—")
+        claim = "sa-claim" if g["claim"] else "sa-noclaim"
+        return f'<abbr class="sa-badge sa-grade sa-grade-{esc(name)} {claim}" title="{esc(g["label"])}">{esc(g["badge"])}</abbr>'
+
+    rows = []
+    for n in data["nodes"]:
+        items = "".join(f"<li>{esc(e['label_text'])} → {link(e['to'])}</li>" for e in out_links.get(n["id"], ()))
+        links = f"<ul>{items}</ul>" if items else "—"
+        rows.append(
+            f'<tr><th scope="row">{link(n["id"])}</th><td>{esc(kinds.get(n["kind"], n["kind"]))}</td>'
+            f"<td>{badge(n['grade'])}</td><td>{links}</td></tr>"
+        )
+    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    return (
+        f'<table class="sa-graph-table table">{cap}<thead><tr><th scope="col">Entry</th><th scope="col">Kind</th>'
+        f'<th scope="col">Grade</th><th scope="col">Links to</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    )
+
+
+def to_pyvis(data: dict, **kwargs):
+    """A ``pyvis.network.Network`` holding ``data`` (for notebooks).
+
+    Note that pyvis' own templates load vis-network and Bootstrap from CDNs;
+    the book never uses them.
+    """
+    from pyvis.network import Network
+
+    net = Network(directed=True, **kwargs)
+    for n in data["nodes"]:
+        net.add_node(n["id"], label=n["label"], title=n["title"], shape=n["shape"], color=n["color"]["background"], x=n["x"], y=n["y"])
+    for e in data["edges"]:
+        net.add_edge(e["from"], e["to"], title=e["title"], label=e.get("label", ""), dashes=e["dashes"])
+    net.toggle_physics(False)
+    return net
