@@ -1,0 +1,156 @@
+"""Build books for the tests: small fixture books with Sphinx, and the real book.
+
+Builds run in a subprocess (as `make book` does), so Sphinx, MyST and
+sphinxcontrib-bibtex start clean each time; the tests read the HTML written.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+BIN = Path(sys.executable).parent
+
+# `path:line: WARNING: message [type.subtype]` (Sphinx) and `... ERROR: ...`
+WARNING_RE = re.compile(r"^(?P<where>.*?): (?P<level>WARNING|ERROR|CRITICAL|SEVERE): (?P<message>.*?)(?: \[(?P<type>[\w.-]+)\])?$")
+
+
+@dataclass
+class Build:
+    """The result of one book build."""
+
+    srcdir: Path
+    html: Path
+    returncode: int
+    output: str
+    seconds: float
+
+    @property
+    def warnings(self) -> list[str]:
+        """Every warning/error line of the build log."""
+        out = []
+        for line in self.output.splitlines():
+            line = re.sub(r"\x1b\[[0-9;]*m", "", line)
+            if re.search(r"(WARNING|ERROR|CRITICAL|SEVERE):", line):
+                out.append(line)
+        return out
+
+    def page(self, rel: str) -> str:
+        return (self.html / rel).read_text(encoding="utf-8")
+
+    def pages(self) -> list[Path]:
+        return sorted(p for p in self.html.rglob("*.html") if "_static" not in p.parts or "graphs" in p.parts)
+
+
+def _run(cmd: list[str], cwd: Path, env: dict | None = None, timeout: int = 900) -> tuple[int, str, float]:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})})
+    return proc.returncode, proc.stdout + "\n" + proc.stderr, time.perf_counter() - start
+
+
+# ---------------------------------------------------------------------------
+# fixture books: a copy of a fixture framework plus a minimal conf.py / _toc.yml
+
+CONF = """\
+extensions = ["myst_parser", "sphinx_external_toc", "sphinxcontrib.bibtex", "socioaffective.sphinxext"]
+external_toc_path = "_toc.yml"
+external_toc_exclude_missing = True
+root_doc = "index"
+project = "fixture book"
+copyright = "2025"
+exclude_patterns = ["_build", "framework", "tests"]
+myst_enable_extensions = ["colon_fence"]
+bibtex_bibfiles = ["references.bib"]
+bibtex_reference_style = "author_year"
+html_theme = "sphinx_book_theme"
+html_theme_options = {"max_navbar_depth": 1, "collapse_navbar": True, "show_navbar_depth": 1}
+suppress_warnings = ["myst.domains"]
+"""
+
+INDEX = """\
+(fixture-index)=
+# Fixture book
+
+{socioaffective-count}`all` entries.
+
+```{socioaffective-grades}
+```
+
+```{socioaffective-schema} kinds
+```
+"""
+
+KIND_PAGE = """\
+# {plural}
+
+```{{socioaffective-list}} {kind}
+```
+"""
+
+EXTRAS = {
+    "explorer": "# Explorer\n\n```{socioaffective-graph}\n:caption: The whole fixture framework\n```\n",
+    "matrices": (
+        "# Matrices\n\n```{socioaffective-matrix} need principle supports\n:caption: Needs by principles\n```\n\n"
+        "```{socioaffective-matrix} need risk frustrates\n```\n\n```{socioaffective-matrix} dilemma need engages\n```\n"
+    ),
+    "glossary": "# Glossary\n\n```{socioaffective-glossary}\n```\n",
+    "schema": "# Schema\n\n```{socioaffective-schema} relations\n```\n\n```{socioaffective-schema} fields\n```\n",
+    "bibliography": "# Bibliography\n\n```{bibliography}\n:all:\n```\n",
+}
+
+
+def make_fixture_book(fixture: Path, dest: Path, *, kinds: list[str] | None = None) -> Path:
+    """A book in ``dest`` made of the fixture framework ``fixture`` and small pages.
+
+    ``kinds`` limits the kinds that get a chapter (to test missing pages).
+    """
+    import socioaffective
+
+    if dest.exists():
+        shutil.rmtree(dest)
+    shutil.copytree(fixture, dest)
+    kb = socioaffective.load(dest, strict=False)
+    (dest / "conf.py").write_text(CONF, encoding="utf-8")
+    (dest / "index.md").write_text(INDEX, encoding="utf-8")
+    toc = ["format: jb-book", "root: index", "chapters:"]
+    for kind in kb.schema.kinds.values():
+        if kinds is not None and kind.name not in kinds:
+            continue
+        (dest / f"kind-{kind.name}.md").write_text(KIND_PAGE.format(plural=kind.plural, kind=kind.name), encoding="utf-8")
+        toc += [f"  - file: kind-{kind.name}", "    sections:", f"      - glob: chapters/entries/{kind.name}/*"]
+    for name, text in EXTRAS.items():
+        (dest / f"{name}.md").write_text(text, encoding="utf-8")
+        toc.append(f"  - file: {name}")
+    (dest / "_toc.yml").write_text("\n".join(toc) + "\n", encoding="utf-8")
+    return dest
+
+
+def sphinx_build(srcdir: Path, outdir: Path | None = None, *, strict: bool = True, fresh: bool = True, extra: list[str] | None = None) -> Build:
+    """``sphinx-build -b html`` (``-W --keep-going -n`` when strict) in a subprocess."""
+    outdir = outdir or srcdir / "_build"
+    cmd = [str(BIN / "python"), "-m", "sphinx", "-b", "html", "-d", str(outdir / "doctrees")]
+    if strict:
+        cmd += ["-W", "--keep-going", "-n"]
+    if fresh:
+        cmd += ["-E", "-a"]
+    cmd += (extra or []) + [str(srcdir), str(outdir / "html")]
+    rc, output, secs = _run(cmd, srcdir)
+    return Build(srcdir, outdir / "html", rc, output, secs)
+
+
+# ---------------------------------------------------------------------------
+# the real book, built as `make book` does, into a folder of our choice
+
+
+def build_real_book(path_output: Path) -> Build:
+    cmd = [str(BIN / "jupyter-book"), "build", "--all", "--warningiserror", "--nitpick", "--keep-going", "--path-output", str(path_output), "."]
+    rc, output, secs = _run(cmd, ROOT)
+    return Build(ROOT, path_output / "_build" / "html", rc, output, secs)
