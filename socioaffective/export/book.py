@@ -21,7 +21,7 @@ from . import FORMATS, export
 EXPORT_DIR = "_static/socioaffective/exports"
 
 READ_WITH = {
-    "json": "networkx.node_link_graph(data, edges=\"links\")",
+    "json": "networkx (node_link_graph); any JSON reader",
     "csv": "any spreadsheet; Python's csv module",
     "graphml": "Gephi, yEd, Cytoscape; networkx.read_graphml",
     "jsonld": "rdflib; any JSON-LD processor",
@@ -51,9 +51,7 @@ class DownloadsDirective(SphinxDirective):
         for name, spec in FORMATS.items():
             uri = relative_uri(here, f"{EXPORT_DIR}/{spec.filename}")
             link = nodes.reference("", spec.filename, refuri=uri, internal=False, classes=["socioaffective-download"])
-            what = nodes.paragraph("", spec.description + "; also ")
-            what += nodes.literal("", f"socioaffective export -f {name}")
-            body += self._row([nodes.paragraph("", "", link), what, nodes.paragraph("", READ_WITH.get(name, ""))])
+            body += self._row([nodes.paragraph("", "", link), nodes.paragraph("", spec.description), nodes.paragraph("", READ_WITH.get(name, ""))])
         return [table]
 
     @staticmethod
