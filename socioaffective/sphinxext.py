@@ -521,16 +521,16 @@ def graph_name(spec: dict) -> str:
     return "explorer" + ("-" + "-".join(spec["kinds"]) if spec["kinds"] else "")
 
 
-def _cached_layout(app, ids, center=None, unit=60):
+def _cached_layout(app, ids, center=None, unit=60, aspect=1.8):
     st = state(app)
-    key = layout_key(st.kb, ids) + (f"-{center}" if center else "") + f"-{unit}"
+    key = layout_key(st.kb, ids) + (f"-{center}" if center else "") + f"-{unit}-{aspect}"
     if key in st.layouts:
         return st.layouts[key]
     cache = Path(app.doctreedir) / "socioaffective" / f"layout-{key}.json"
     try:
         pos = {k: tuple(v) for k, v in json.loads(cache.read_text()).items()}
     except (OSError, ValueError):
-        pos = layout(st.kb, ids, center=center, unit=unit)
+        pos = layout(st.kb, ids, center=center, unit=unit, aspect=aspect)
         cache.parent.mkdir(parents=True, exist_ok=True)
         cache.write_text(json.dumps(pos, sort_keys=True))
     st.layouts[key] = pos
@@ -542,10 +542,10 @@ def graph_spec_data(app, spec: dict, url_for):
     kb = state(app).kb
     if spec["mode"] == "entry":
         ids, _depth = neighbourhood_ids(kb, spec["entry"], spec["max_nodes"])
-        pos = _cached_layout(app, ids, center=spec["entry"], unit=75)
+        pos = _cached_layout(app, ids, center=spec["entry"], unit=80, aspect=2.1)
         return graph_data(kb, ids, pos, url_for, center=spec["entry"], edge_labels=True)
     ids = [e.id for e in kb.entries() if not spec["kinds"] or e.kind in spec["kinds"]]
-    pos = _cached_layout(app, ids, unit=105)
+    pos = _cached_layout(app, ids, unit=105, aspect=1.9)
     return graph_data(kb, ids, pos, url_for)
 
 
@@ -598,8 +598,26 @@ def doctree_resolved(app, doctree, docname) -> None:
     for ref in list(doctree.findall(nodes.reference)):
         uri = ref.get("refuri")
         if uri and not _safe_uri(uri):
-            _warn(f"link to `{uri[:60]}` removed: only http, https and mailto links are kept", "unsafe-link", f"{app.env.doc2path(docname)}")
+            _warn(f"link to `{uri[:60]}` removed: only http, https and mailto links are kept", "unsafe-link", ref)
             ref.replace_self(nodes.inline(text=ref.astext()))
+
+
+def html_page_context(app, pagename, templatename, context, doctree) -> None:
+    """Escape the page titles sphinx-book-theme puts into its templates unescaped.
+
+    sphinx-book-theme 1.3 sets ``pagetitle`` (the print header) and
+    ``root_title`` (the sidebar) to plain text, and its templates print them
+    as HTML: a title such as ``<img src=x onerror=...>`` would run. Runs after
+    the theme's own handler (priority 500).
+    """
+    import html
+
+    from markupsafe import Markup
+
+    for key in ("pagetitle", "root_title"):
+        value = context.get(key)
+        if isinstance(value, str) and not isinstance(value, Markup):
+            context[key] = html.escape(value, quote=True)
 
 
 # ---------------------------------------------------------------------------
@@ -677,6 +695,7 @@ def setup(app):
     app.connect("env-merge-info", env_merge_info)
     app.connect("env-updated", env_updated)
     app.connect("doctree-resolved", doctree_resolved)
+    app.connect("html-page-context", html_page_context, priority=900)
     app.connect("build-finished", build_finished)
 
     app.add_node(placeholder, html=(_visit_skip, None), latex=(_visit_skip, None), text=(_visit_skip, None), man=(_visit_skip, None), texinfo=(_visit_skip, None))

@@ -71,6 +71,6 @@ def matrix_table(kb, m, url_for=None, caption: str = "") -> str:
     header = "<tr>" + corner + "".join(head(c, "col") for c in m.cols) + "</tr>"
     cap = f"<caption>{_esc(caption)}</caption>" if caption else ""
     return (
-        f'<div class="sa-matrix-wrap"><table class="sa-matrix table">{cap}<thead>{header}</thead>'
+        f'<div class="sa-matrix-wrap"><table class="sa-matrix">{cap}<thead>{header}</thead>'
         f'<tbody>{"".join(rows)}</tbody></table></div>'
     )

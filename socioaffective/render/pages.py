@@ -128,7 +128,9 @@ def _value(kb, name: str, spec, value) -> str:
 
 def _fields(kb, entry) -> tuple[list[str], list[str]]:
     """Kind-specific fields: (``facts`` lines, ``sections`` blocks), in schema order."""
-    specs = kb.schema.fields_of(entry.kind)
+    kind = kb.schema.kinds.get(entry.kind)
+    own = dict(kind.fields) if kind else {}
+    specs = {**own, **kb.schema.common_fields}  # the kind's own fields first, then the common ones
     facts: list[str] = []
     sections: list[str] = []
     names = [n for n in specs if n in entry.fields] + [n for n in entry.fields if n not in specs]
@@ -266,16 +268,19 @@ def schema_table(kb, what: str) -> str:
     """A table of the schema: ``grades``, ``kinds``, ``relations`` or ``fields``."""
     s = kb.schema
     t = myst.text
+    code = lambda name: f"`{name}`" if myst.is_safe_name(name) else t(name)  # noqa: E731
     if what == "grades":
-        rows = ["| Badge | Grade | The paper's claim? | Meaning |", "|---|---|---|---|"]
+        items = []
         for g in s.grades.values():
-            rows.append(f"| {_role(GRADE_ROLE, g.name)} | `{g.name}` | {'yes' if g.paper_claim else 'no'} | {t(g.description)} |" if myst.is_safe_name(g.name) else f"| {t(g.badge)} | {t(g.name)} | {'yes' if g.paper_claim else 'no'} | {t(g.description)} |")
-        return "\n".join(rows) + "\n"
+            claim = "**The paper's claim.**" if g.paper_claim else "**Not the paper's claim.**"
+            items.append(f"- {_role(GRADE_ROLE, g.name, g.label)} {claim} {t(g.description)} (in YAML: {code(g.name)})")
+        return "```{container} sa-legend-list\n" + "\n".join(items) + "\n```\n"
     if what == "kinds":
-        rows = ["| Kind | Name in YAML | Entries | What it is |", "|---|---|---|---|"]
+        items = []
         for k in s.kinds.values():
-            rows.append(f"| {_role(KIND_ROLE, k.name)} | {t(k.name)} | {len(kb.entries(k.name))} | {t(k.description)} |")
-        return "\n".join(rows) + "\n"
+            n = len(kb.entries(k.name))
+            items.append(f"- {_role(KIND_ROLE, k.name, k.label)} {t(k.description)} ({n} entr{'y' if n == 1 else 'ies'}; in YAML: {code(k.name)})")
+        return "```{container} sa-legend-list\n" + "\n".join(items) + "\n```\n"
     if what == "relations":
         rows = ["| Relation (YAML key) | Reads | On the target's page | From | To | Meaning |", "|---|---|---|---|---|---|"]
         for r in s.relations.values():
@@ -301,13 +306,25 @@ _CLAIM_COLOURS = ["#1a7f37", "#0969da", "#116329", "#0550ae"]
 _OTHER_COLOURS = ["#9a6700", "#cf222e", "#8250df", "#57606a", "#bc4c00", "#6e7781"]
 
 
-def _text_on(color: str) -> str:
+def _luminance(color: str) -> float:
     c = color.lstrip("#")
     if len(c) == 3:
         c = "".join(ch * 2 for ch in c)
-    r, g, b = (int(c[i : i + 2], 16) / 255 for i in (0, 2, 4))
-    lum = 0.2126 * r + 0.7152 * g + 0.0722 * b
-    return "#1f2328" if lum > 0.45 else "#ffffff"
+    rgb = [int(c[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    lin = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def _text_on(color: str) -> str:
+    """Black or white text on ``color``, whichever contrasts more (WCAG).
+
+    >>> _text_on("#bf616a"), _text_on("#ebcb8b")
+    ('#ffffff', '#1f2328')
+    """
+    lum = _luminance(color)
+    dark = (lum + 0.05) / (_luminance("#1f2328") + 0.05)
+    light = 1.05 / (lum + 0.05)
+    return "#1f2328" if dark > light else "#ffffff"
 
 
 def grade_colours(schema) -> dict[str, str]:

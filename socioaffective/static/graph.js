@@ -89,6 +89,7 @@
     }
   }
   fit();
+  window.addEventListener("resize", function () { fit(); });
 
   network.on("click", function (params) {
     if (!params.nodes.length) { return; }
