@@ -455,3 +455,29 @@ def test_atomic_write_keeps_the_mode_and_writes_through_links(tmp_path):
     assert link.is_symlink() and target.read_text() == "new\n"
     assert (target.stat().st_mode & 0o777) == 0o640
     assert not fsutil.leftover_temp_files(tmp_path)
+
+
+# -- any text at all ------------------------------------------------------------------
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=200)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(title=_TEXT.filter(lambda t: "\n" not in t.strip() and len(t) <= 160), description=_TEXT, note=_TEXT)
+def test_property_any_text_reads_back_and_old_bytes_stay(tiny_root, title, description, note):
+    root = Path(tempfile.mkdtemp(prefix="sa-prop-")) / "tiny"
+    try:
+        shutil.copytree(tiny_root, root)
+        path = root / "framework" / "tiny.yaml"
+        old = path.read_bytes()
+        add_entry(root, "concept", "prop", title, summary="s", description=description,
+                  relations={"related_to": [{"target": "alignment", "note": note}]}, file="tiny.yaml")
+        assert path.read_bytes().startswith(old)
+        kb = socioaffective.load(root)
+        e = kb.get("prop")
+        assert (e.title, e.description) == (title, description)
+        assert [r.note for r in e.relations if r.name == "related_to"] == [note]
+    finally:
+        shutil.rmtree(root.parent)

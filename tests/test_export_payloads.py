@@ -95,3 +95,32 @@ def test_control_characters_keep_graphml_well_formed(tiny_copy):
     rows = {r["id"]: r for r in read_tables(export(kb, "csv"))["entries.csv"]}
     assert rows["ctl"]["title"] == "bell \x07 here"
     assert json.loads(export(kb, "json"))["nodes"][[n["id"] for n in json.loads(export(kb, "json"))["nodes"]].index("ctl")]["title"] == "bell \x07 here"
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from socioaffective.export._util import xml_safe  # noqa: E402
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=120)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(title=_TEXT.filter(lambda t: "\n" not in t.strip()), description=_TEXT)
+def test_property_any_text_survives_every_export(tiny_kb, title, description):
+    from dataclasses import replace
+
+    from socioaffective.kb import KnowledgeBase
+
+    entries = [replace(e, title=title, description=description) if e.id == "competence" else e for e in tiny_kb.entries()]
+    kb = KnowledgeBase(tiny_kb.root, tiny_kb.schema, entries, tiny_kb.references, tiny_kb.report)
+    node = next(n for n in json.loads(export(kb, "json"))["nodes"] if n["id"] == "competence")
+    assert (node["title"], node["description"]) == (title, description)
+    s = Namespaces().entry["competence"]
+    for fmt, parser in (("turtle", "turtle"), ("jsonld", "json-ld")):
+        g = rdflib.Graph().parse(data=export(kb, fmt), format=parser)
+        assert (str(g.value(s, SKOS.prefLabel)), str(g.value(s, SKOS.definition))) == (title, description), fmt
+    row = next(r for r in read_tables(export(kb, "csv"))["entries.csv"] if r["id"] == "competence")
+    assert (row["title"], row["description"]) == (title, description)
+    n = nx.read_graphml(io.BytesIO(export(kb, "graphml").encode("utf-8"))).nodes["competence"]
+    assert (n["title"], n["description"]) == (xml_safe(title), xml_safe(description))

@@ -9,6 +9,8 @@ characters that XML 1.0 cannot hold become U+FFFD; nothing else changes.
 
 from __future__ import annotations
 
+import io
+
 import networkx as nx
 
 from . import FORMAT_VERSION
@@ -51,4 +53,9 @@ def scalar_graph(kb) -> nx.MultiDiGraph:
 
 
 def render(kb, fmt: str = "graphml", **_options) -> str:
-    return "\n".join(nx.generate_graphml(scalar_graph(kb), encoding="utf-8", prettyprint=True)) + "\n"
+    buf = io.BytesIO()
+    nx.write_graphml(scalar_graph(kb), buf, encoding="utf-8", prettyprint=True)
+    text = buf.getvalue().decode("utf-8")
+    # A raw carriage return would be read back as a line feed (XML end-of-line
+    # handling); the writer ends lines with "\n", so every "\r" is in a value.
+    return text.replace("\r", "&#13;")
