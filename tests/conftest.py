@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from bookbuild import payload_book, real_book, tiny_book  # noqa: F401  (books built once per session)
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

@@ -106,11 +106,15 @@ def _edges(kb, ids: set[str]) -> list:
     return [r for r in kb.relations() if r.source in ids and r.target in ids]
 
 
+#: Bumped whenever :func:`layout` changes, so cached layouts are recomputed.
+LAYOUT_VERSION = 1
+
+
 def layout_key(kb, ids) -> str:
     """A content hash of the graph on ``ids``: equal keys give equal layouts."""
     ids = sorted(ids)
     edges = sorted((r.source, r.name, r.target) for r in _edges(kb, set(ids)))
-    return hashlib.sha256(json.dumps([ids, edges]).encode()).hexdigest()[:20]
+    return hashlib.sha256(json.dumps([LAYOUT_VERSION, ids, edges]).encode()).hexdigest()[:20]
 
 
 def layout(kb, ids, center: str | None = None, seed: int = 7, unit: float = 58.0, aspect: float = 1.8) -> dict[str, tuple[int, int]]:
@@ -199,7 +203,7 @@ def _spread(pos: dict, aspect: float, fixed: str | None = None, iterations: int 
     for _ in range(iterations):
         delta = p[:, None, :] - p[None, :, :]
         dist = np.sqrt((delta**2).sum(axis=-1))
-        np.fill_diagonal(dist, np.inf)
+        np.fill_diagonal(dist, 2 * dmin + 1)
         close = dist < dmin
         if not close.any():
             break

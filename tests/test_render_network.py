@@ -1,0 +1,162 @@
+"""Graph data, layouts and graph pages for vis-network."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+import socioaffective
+from socioaffective.render import network
+
+
+@pytest.fixture(scope="module")
+def payload_kb():
+    from bookbuild import FIXTURES
+
+    return socioaffective.load(FIXTURES / "payload")
+
+
+def all_data(kb, center=None):
+    ids = [e.id for e in kb.entries()]
+    pos = network.layout(kb, ids, center=center)
+    return network.graph_data(kb, ids, pos, url_for=lambda i: f"../{i}.html", center=center)
+
+
+def test_nodes_and_edges_follow_the_framework(tiny_kb):
+    data = all_data(tiny_kb)
+    assert {n["id"] for n in data["nodes"]} == {e.id for e in tiny_kb.entries()}
+    expected = {(r.source, r.name, r.target) for r in tiny_kb.relations() if r.target not in tiny_kb.references}
+    assert {(e["from"], e["relation"], e["to"]) for e in data["edges"]} == expected
+    kinds = {k["name"]: k for k in data["kinds"]}
+    for n in data["nodes"]:
+        k = tiny_kb.schema.kinds[n["kind"]]
+        assert n["shape"] == k.shape and n["color"]["background"] == k.color
+        assert n["url"] == f"../{n['id']}.html"
+        assert kinds[n["kind"]]["label"] == k.label
+
+
+def test_edges_show_relation_direction_and_provenance(tiny_kb):
+    data = all_data(tiny_kb)
+    edges = {e["id"]: e for e in data["edges"]}
+    engages = edges["future-self|engages|competence"]
+    assert engages["arrows"] == "to" and engages["dashes"] is True  # editorial link: not the paper's claim
+    assert "engages" in engages["title"] and "Editorial" in engages["title"]
+    assert edges["ecosystem|related_to|alignment"]["arrows"] == ""  # symmetric
+    assert edges["alignment|part_of|the-paper"]["dashes"] is False  # abstract: the paper's claim
+
+
+def test_layout_is_deterministic_and_fills_a_wide_frame(real_kb):
+    ids = [e.id for e in real_kb.entries()]
+    a = network.layout(real_kb, ids)
+    b = network.layout(real_kb, list(reversed(ids)))
+    assert a == b
+    xs = [x for x, _ in a.values()]
+    ys = [y for _, y in a.values()]
+    assert (max(xs) - min(xs)) > 1.5 * (max(ys) - min(ys))
+    assert len(set(a.values())) == len(ids)  # no two nodes on the same spot
+    key = network.layout_key(real_kb, ids)
+    assert key == network.layout_key(real_kb, reversed(ids))
+
+
+def test_neighbourhood_keeps_the_centre_in_the_middle(real_kb):
+    ids, depth = network.neighbourhood_ids(real_kb, "present-vs-future-self")
+    assert ids[0] == "present-vs-future-self" and depth in (1, 2) and len(ids) <= 24
+    pos = network.layout(real_kb, ids, center=ids[0])
+    assert pos[ids[0]] == (0, 0)
+    assert not set(ids) & set(real_kb.references)
+
+
+def test_neighbourhood_falls_back_to_one_hop_when_two_are_too_many(real_kb):
+    hub = "social-reward-hacking"
+    ids, depth = network.neighbourhood_ids(real_kb, hub, max_nodes=24)
+    assert depth == 1
+    assert set(ids) == {hub} | {e.id for e in real_kb.related(hub, direction="both") if e.id not in real_kb.references}
+    ids2, depth2 = network.neighbourhood_ids(real_kb, hub, max_nodes=1000)
+    assert depth2 == 2 and len(ids2) > len(ids)
+
+
+def test_script_json_cannot_end_the_script_block():
+    nasty = {"t": "</script><script>alert(1)</script><!-- & \u2028 \u2029"}
+    out = network.script_json(nasty)
+    assert "<" not in out and ">" not in out and "&" not in out
+    assert "\u2028" not in out and "\u2029" not in out
+    assert json.loads(out) == nasty
+
+
+class _Page(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.scripts, self.links, self.tags, self._in = [], [], [], None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags.append((tag, a))
+        if tag == "script":
+            self.scripts.append([a, ""])
+            self._in = self.scripts[-1]
+        if tag == "link":
+            self.links.append(a)
+
+    def handle_endtag(self, tag):
+        self._in = None
+
+    def handle_data(self, data):
+        if self._in is not None:
+            self._in[1] += data
+
+
+@pytest.mark.parametrize("explorer", [False, True])
+def test_graph_page_loads_local_files_and_carries_payloads_as_data(payload_kb, explorer):
+    data = all_data(payload_kb, center=None if explorer else "future-self")
+    page = network.graph_page(data, title='Graph <script>alert("t")</script>', static="../", explorer=explorer)
+    p = _Page()
+    p.feed(page)
+    srcs = [a.get("src") for a, _ in p.scripts if a.get("src")]
+    assert srcs == ["../vis/vis-network.min.js", "../graph.js"]
+    assert [link["href"] for link in p.links] == ["../vis/vis-network.css", "../graph.css"]
+    inline = [(a, body) for a, body in p.scripts if not a.get("src")]
+    assert len(inline) == 1 and inline[0][0]["type"] == "application/json"  # the data: never executed
+    parsed = json.loads(inline[0][1])
+    assert parsed == json.loads(json.dumps(data))
+    titles = " ".join(n["title"] for n in parsed["nodes"])
+    assert '<script>alert("xss-script")</script>' in titles and "<img src=x onerror=alert('xss-img')>" in titles
+    assert "</script><script>alert('xss-json')</script><!--" in titles and "\u2028" in titles
+    assert not any(t in ("img", "svg", "iframe") for t, _ in p.tags)
+    assert "<title>Graph &lt;script&gt;" in page
+    assert not re.search(r"https?://", page)
+
+
+def test_graph_table_is_escaped_and_linked(payload_kb):
+    data = all_data(payload_kb)
+    table = network.graph_table(data, url_for=lambda i: f"page-{i}.html")
+    p = _Page()
+    p.feed(table)
+    assert {t for t, _ in p.tags} <= {"table", "thead", "tbody", "tr", "th", "td", "a", "ul", "li", "abbr", "caption"}
+    hrefs = {a["href"] for t, a in p.tags if t == "a"}
+    assert hrefs == {f"page-{e.id}.html" for e in payload_kb.entries()}
+    assert "&lt;script&gt;alert(&quot;xss-script&quot;)&lt;/script&gt;" in table
+
+
+def test_kind_colours_and_shapes_are_validated(payload_kb):
+    data = all_data(payload_kb)
+    risk = next(k for k in data["kinds"] if k["name"] == "risk")
+    assert risk["color"] == "#888888"  # `red;} body{display:none` is not a colour
+    assert all(n["shape"] in network.SHAPES for n in data["nodes"])
+
+
+def test_short_labels_keep_the_full_title_elsewhere(real_kb):
+    data = all_data(real_kb)
+    for n in data["nodes"]:
+        e = real_kb.get(n["id"])
+        assert n["name"] == e.title and n["title"].startswith(e.title)
+        assert len(n["label"]) <= 60
+
+
+def test_to_pyvis_holds_the_same_graph(tiny_kb):
+    data = all_data(tiny_kb)
+    net = network.to_pyvis(data)
+    assert {n["id"] for n in net.nodes} == {n["id"] for n in data["nodes"]}
+    assert len(net.edges) == len(data["edges"])

@@ -1,0 +1,280 @@
+"""The Sphinx extension, on small books built from the tiny and payload fixtures."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pytest
+
+import socioaffective
+from bookbuild import FIXTURES, Html, make_fixture_book, sphinx_build
+from socioaffective.render import pages
+
+pytestmark = pytest.mark.book
+
+PAYLOADS = [
+    '<script>alert("xss-script")</script>',
+    "<img src=x onerror=alert('xss-img')>",
+    "</script><script>alert('xss-json')</script><!--",
+    "\" onmouseover=\"alert('xss-attr')\" data-x='",
+]
+
+
+def plain(text: str) -> str:
+    """Undo the typography Sphinx applies to text (smart quotes, dashes) and squeeze spaces."""
+    for a, b in (("“", '"'), ("”", '"'), ("‘", "'"), ("’", "'"), ("–", "--"), ("—", "---")):
+        text = text.replace(a, b)
+    return re.sub(r"\s+", " ", text)
+
+
+def entry_html(build, e) -> str:
+    return f"chapters/entries/{e.kind}/{e.id}.html"
+
+
+# ---------------------------------------------------------------------------
+# the tiny book
+
+
+def test_tiny_book_builds_without_a_warning(tiny_book):
+    assert tiny_book.returncode == 0, tiny_book.output[-3000:]
+    assert tiny_book.warnings == []
+
+
+def test_every_entry_gets_a_page_with_its_label(tiny_book, tiny_kb):
+    for e in tiny_kb.entries():
+        page = tiny_book.parsed(entry_html(tiny_book, e))
+        assert any(a.get("id") == f"entry-{e.id}" for _, a in page.tags)
+        h1 = tiny_book.page(entry_html(tiny_book, e)).split(f'<span id="entry-{e.id}"></span><h1>', 1)[1].split("<a class", 1)[0]
+        assert h1 == e.title
+        stub = tiny_book.srcdir / "chapters" / "entries" / e.kind / f"{e.id}.md"
+        assert stub.read_text().startswith(pages.GENERATED_MARKER)
+
+
+def test_backlinks_link_back_to_every_source(tiny_book, tiny_kb):
+    for r in tiny_kb.relations():
+        if r.target in tiny_kb.references:
+            continue
+        target, source = tiny_kb.get(r.target), tiny_kb.get(r.source)
+        html = tiny_book.page(entry_html(tiny_book, target))
+        section = html.split('id="backlinks"', 1)[1].split("<section", 1)[0]
+        assert f"../{source.kind}/{source.id}.html#entry-{source.id}" in section or (
+            target.kind == source.kind and f"{source.id}.html#entry-{source.id}" in section
+        ), (r.source, r.name, r.target)
+
+
+def test_citations_resolve_with_their_locators(tiny_book):
+    html = tiny_book.page("chapters/entries/need/competence.html")
+    sources = Html(html.split('id="sources"', 1)[1].split("</section>", 1)[0])
+    assert "Ryan and Deci [2000, p. 68]" in plain(sources.text)
+    assert any(a.get("href", "").startswith("../../../bibliography.html#") for t, a in sources.tags if t == "a")
+    assert "p. 68" in plain(Html(html).text.split("Source:", 1)[1][:60])
+
+
+def test_kind_pages_list_their_entries(tiny_book, tiny_kb):
+    for kind in tiny_kb.schema.kinds:
+        page = tiny_book.parsed(f"kind-{kind}.html")
+        hrefs = [a["href"] for t, a in page.tags if t == "a" and a.get("class", "").startswith("reference internal") and "chapters/entries" in a.get("href", "")]
+        assert [h.split("#")[0] for h in hrefs[: len(tiny_kb.entries(kind))]] == [f"chapters/entries/{kind}/{e.id}.html" for e in tiny_kb.entries(kind)]
+
+
+def test_count_role_grades_and_kinds_on_the_index(tiny_book, tiny_kb):
+    text = plain(tiny_book.parsed("index.html").text)
+    assert f"{len(tiny_kb.entries())} entries." in text
+    for g in tiny_kb.schema.grades.values():
+        assert f"{g.badge} · {g.label}" in text
+    for k in tiny_kb.schema.kinds.values():
+        assert k.label in text
+
+
+def test_glossary_is_made_of_term_targets(tiny_book, tiny_kb):
+    page = tiny_book.parsed("glossary.html")
+    terms = [a["id"] for t, a in page.tags if t == "dt" and a.get("id", "").startswith("term-")]
+    assert terms == ["term-Alignment", "term-Ecosystem"]
+    links = [a["href"] for t, a in page.tags if t == "a" and "chapters/entries/concept/" in a.get("href", "")]
+    assert links == ["chapters/entries/concept/alignment.html#entry-alignment", "chapters/entries/concept/ecosystem.html#entry-ecosystem"]
+
+
+def test_matrices_link_to_entry_pages(tiny_book):
+    page = tiny_book.parsed("matrices.html")
+    assert sum(1 for t, a in page.tags if t == "table" and "sa-matrix" in a.get("class", "")) == 3
+    assert ("a", {"href": "chapters/entries/need/competence.html"}) in page.tags
+
+
+def test_graph_pages_and_the_shared_vis_library(tiny_book, tiny_kb):
+    static = tiny_book.html / "_static" / "socioaffective"
+    assert (static / "vis" / "vis-network.min.js").stat().st_size > 400_000
+    graphs = sorted(p.name for p in (static / "graphs").iterdir())
+    assert graphs == sorted([f"entry-{e.id}.html" for e in tiny_kb.entries()] + ["explorer.html"])
+    for name in graphs:
+        text = (static / "graphs" / name).read_text()
+        assert len(text) < 60_000  # data only: the library is shared, never in-lined
+        data = json.loads(Html(text).scripts[0][1])
+        for n in data["nodes"]:
+            target = (static / "graphs" / n["url"]).resolve()
+            assert target.is_file() and target.name == f"{n['id']}.html"
+    entry = tiny_book.parsed("chapters/entries/dilemma/future-self.html")
+    frames = [a for t, a in entry.tags if t == "iframe"]
+    assert frames == [{"class": "sa-graph-frame", "src": "../../../_static/socioaffective/graphs/entry-future-self.html", "title": "Graph: the neighbourhood of Present versus future self", "style": "height:460px"}]
+    # the accessible alternative: the same entries, linked, under the graph
+    table = tiny_book.page("chapters/entries/dilemma/future-self.html").split('class="sa-graph-alt"', 1)[1].split("</details>", 1)[0]
+    data = json.loads(Html((static / "graphs" / "entry-future-self.html").read_text()).scripts[0][1])
+    for n in data["nodes"]:
+        assert n["name"] in table
+
+
+def test_no_remote_scripts_or_styles(tiny_book):
+    for f in tiny_book.html.rglob("*.html"):
+        for tag, a in Html(f.read_text()).tags:
+            url = a.get("src") if tag in ("script", "iframe", "img") else a.get("href") if tag == "link" else ""
+            assert not re.match(r"^(https?:)?//", url or ""), (f, tag, a)
+
+
+# ---------------------------------------------------------------------------
+# the payload book: nothing from the YAML or the bib may become live HTML
+
+
+def test_payload_book_warns_only_about_the_javascript_link(payload_book):
+    assert payload_book.returncode == 1  # -W: the one warning below fails the build
+    assert len(payload_book.warnings) == 1
+    assert "link to `javascript:alert('xss-biburl')` removed" in payload_book.warnings[0]
+    assert "[socioaffective.unsafe-link]" in payload_book.warnings[0]
+
+
+def test_no_payload_becomes_html_in_any_page(payload_book):
+    files = sorted(payload_book.html.rglob("*.html"))
+    assert len(files) > 30
+    for f in files:
+        assert Html(f.read_text()).problems() == [], f
+
+
+def test_payloads_are_shown_as_text(payload_book):
+    kb = socioaffective.load(FIXTURES / "payload")
+    for e in kb.entries():
+        page = Html(payload_book.page(entry_html(payload_book, e)))
+        text = plain(page.text)
+        assert plain(e.title) in text
+        assert plain(e.summary) in text
+        for p in PAYLOADS:
+            assert plain(p) in text, (e.id, p)
+    bib = plain(payload_book.parsed("bibliography.html").text)
+    assert '<script>alert("xss-bib")</script>' in bib and "<img src=x onerror=alert('xss-bibimg')>" in bib
+
+
+def test_payloads_travel_as_data_in_graph_pages(payload_book):
+    kb = socioaffective.load(FIXTURES / "payload")
+    folder = payload_book.html / "_static" / "socioaffective" / "graphs"
+    for f in folder.iterdir():
+        raw = f.read_text()
+        assert raw.count("<script") == 3 and raw.count("</script>") == 3  # vis, data, graph.js
+        data = json.loads(Html(raw).scripts[0][1])
+        for n in data["nodes"]:
+            e = kb.get(n["id"])
+            assert n["name"] == e.title and e.summary in n["title"]
+
+
+def test_unsafe_colours_never_reach_the_css(payload_book):
+    css = (payload_book.html / "_static" / "socioaffective" / "schema.css").read_text()
+    assert "display:none" not in css
+
+
+# ---------------------------------------------------------------------------
+# problems, missing pages, stubs, incremental builds
+
+
+@pytest.fixture
+def book_copy(tmp_path):
+    return make_fixture_book(FIXTURES / "tiny", tmp_path / "src", theme="basic")
+
+
+def test_framework_problems_fail_the_build_with_file_line_and_code(book_copy):
+    path = book_copy / "framework" / "tiny.yaml"
+    text = path.read_text().replace("frustrates: [competence]", "frustrates: [competense]")
+    path.write_text(text)
+    line = next(i for i, x in enumerate(text.splitlines(), 1) if "competense" in x)
+    b = sphinx_build(book_copy)
+    assert b.returncode != 0
+    hits = [w for w in b.warnings if "[socioaffective.dangling-target]" in w]
+    assert len(hits) == 1 and f"tiny.yaml:{line}:" in hits[0] and "competense" in hits[0] and "competence" in hits[0]
+
+
+def test_a_kind_without_a_chapter_is_reported(tmp_path):
+    src = make_fixture_book(FIXTURES / "tiny", tmp_path / "src", kinds=[k for k in socioaffective.load(FIXTURES / "tiny").schema.kinds if k != "risk"], theme="basic")
+    b = sphinx_build(src)
+    missing = [w for w in b.warnings if "[socioaffective.missing-page]" in w]
+    assert len(missing) == 1 and "glob: chapters/entries/risk/*" in missing[0]
+
+
+def test_stubs_are_rewritten_only_when_changed_and_stale_ones_removed(book_copy):
+    b = sphinx_build(book_copy)
+    assert b.returncode == 0, b.output[-2000:]
+    entries = book_copy / "chapters" / "entries"
+    stub = entries / "need" / "competence.md"
+    mtime = stub.stat().st_mtime_ns
+    stale = entries / "need" / "gone.md"
+    stale.write_text(pages.GENERATED_MARKER + "\n(entry-gone)=\n# Gone\n")
+    mine = entries / "need" / "notes.md"
+    mine.write_text("# my own notes, not generated\n")
+    empty = entries / "oldkind"
+    empty.mkdir()
+    (empty / "x.md").write_text(pages.GENERATED_MARKER + "\n")
+    b = sphinx_build(book_copy, fresh=False)
+    assert stub.stat().st_mtime_ns == mtime
+    assert not stale.exists() and not empty.exists()
+    assert mine.exists()
+
+
+def reread(build) -> set[str]:
+    return set(re.findall(r"reading sources\.\.\. \[\s*\d+%\] (\S+)", re.sub(r"\x1b\[[0-9;]*m", "", build.output)))
+
+
+def test_incremental_build_rereads_only_pages_that_show_the_change(book_copy):
+    b1 = sphinx_build(book_copy)
+    assert b1.returncode == 0
+    layouts = {p: p.stat().st_mtime_ns for p in (book_copy / "_build" / "doctrees" / "socioaffective").iterdir()}
+    assert layouts
+    path = book_copy / "framework" / "tiny.yaml"
+    path.write_text(path.read_text().replace("summary: A thread about a study that does not exist.", "summary: A changed summary."))
+    b2 = sphinx_build(book_copy, fresh=False)
+    assert b2.returncode == 0, b2.output[-2000:]
+    again = reread(b2)
+    assert "chapters/entries/discussion/cohort-bias" in again and "kind-discussion" in again
+    assert "chapters/entries/paper/the-paper" in again  # its graph's tooltip shows the summary
+    for untouched in ("bibliography", "schema", "matrices", "glossary", "chapters/entries/need/competence", "chapters/entries/risk/flattery"):
+        assert untouched not in again, untouched
+    assert "A changed summary." in (book_copy / "_build" / "html" / "chapters" / "entries" / "discussion" / "cohort-bias.html").read_text()
+    assert {p: p.stat().st_mtime_ns for p in layouts} == layouts  # same graphs: layouts come from the cache
+
+
+def test_new_entry_gets_its_page_without_touching_the_toc(book_copy):
+    toc = (book_copy / "_toc.yml").read_text()
+    with open(book_copy / "framework" / "tiny.yaml", "a") as f:
+        f.write(
+            "  - id: deskilling\n    kind: risk\n    title: Deskilling\n    summary: Losing skills.\n"
+            "    description: A new risk.\n    provenance: { source: editorial, grade: editorial }\n    frustrates: [competence]\n"
+        )
+    b = sphinx_build(book_copy)
+    assert b.returncode == 0, b.output[-2000:]
+    assert (book_copy / "_toc.yml").read_text() == toc
+    assert "Deskilling" in (b.html / "chapters" / "entries" / "risk" / "deskilling.html").read_text()
+    assert "risk/deskilling.html#entry-deskilling" in (b.html / "chapters" / "entries" / "need" / "competence.html").read_text()
+
+
+def test_unsafe_ids_get_no_page_but_no_crash(tmp_path):
+    """A framework whose schema allows any id: an id that cannot be a file name is skipped with a warning."""
+    from socioaffective.sphinxext import PAGE_NAME
+
+    for bad in ["a/b", "../x", "x<y", ".hidden", "a b", ""]:
+        assert not PAGE_NAME.match(bad)
+    for good in ["autonomy", "present-vs-future-self", "kirk2025-x"]:
+        assert PAGE_NAME.match(good)
+
+
+def test_entries_dir_must_stay_inside_the_book(book_copy):
+    conf = book_copy / "conf.py"
+    conf.write_text(conf.read_text() + '\nsocioaffective_entries_dir = "../outside"\n')
+    b = sphinx_build(book_copy)
+    assert b.returncode != 0 and "socioaffective_entries_dir must be a folder inside the book" in b.output
+    assert not (book_copy.parent / "outside").exists()
+    shutil.rmtree(book_copy)
