@@ -1,0 +1,283 @@
+"""Synthetic frameworks in the real format, for benchmarks.
+
+``generate(dest, n)`` writes ``dest/framework/schema.yaml`` (a copy of the
+project's real schema), ``dest/framework/<kind>-NNN.yaml`` files (at most
+``per_file`` entries each) and a matching ``dest/references.bib``. Every kind
+of the schema is used; text lengths follow the real framework (titles about
+40 characters, summaries about 125, descriptions about 560); each entry has
+about four links to other entries and two citations. The framework validates
+with no problem at all. Output is deterministic for a given ``n`` and
+``seed``.
+
+>>> import tempfile, socioaffective
+>>> with tempfile.TemporaryDirectory() as d:
+...     info = generate(d, 40)
+...     kb = socioaffective.load(d, cache=False)
+...     (len(kb), len(kb.report.problems), info["entries"])
+(40, 0, 40)
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import socioaffective
+from socioaffective.loader import BIB_FILE, FRAMEWORK_DIR, SCHEMA_FILE
+
+#: Share of each kind among the entries (roughly the real framework's mix).
+KIND_SHARES = {
+    "paper": 0.01,
+    "concept": 0.33,
+    "dilemma": 0.05,
+    "need": 0.04,
+    "principle": 0.14,
+    "risk": 0.11,
+    "agenda": 0.06,
+    "question": 0.13,
+    "discussion": 0.13,
+}
+
+_WORDS = (
+    "people relationship system support need feeling autonomy growth trust care attention "
+    "social reward design agent companion user over time choice value harm benefit context "
+    "dependence wellbeing emotion signal feedback learning behaviour interaction model human "
+    "competence relatedness balance short long term pressure influence evidence study review "
+    "dialogue habit goal preference motivation engagement loneliness friend partner advice "
+    "judgement reflection practice boundary safety risk principle question alignment ecosystem"
+).split()
+_GRADES = ("abstract", "secondary", "single-source", "inferred", "literature")
+
+
+def kind_counts(n: int) -> dict[str, int]:
+    """How many entries of each kind a framework of ``n`` entries gets.
+
+    Every kind gets at least one entry once ``n`` >= the number of kinds; the
+    rest goes to concepts.
+
+    >>> kind_counts(100)["concept"], sum(kind_counts(100).values())
+    (33, 100)
+    """
+    kinds = list(KIND_SHARES)
+    counts = {k: int(n * KIND_SHARES[k]) for k in kinds}
+    if n >= len(kinds):
+        for k in kinds:
+            counts[k] = max(counts[k], 1)
+    counts["concept"] += n - sum(counts.values())
+    return counts
+
+
+class _Text:
+    """Deterministic filler text of a given length."""
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+
+    def words(self, chars: int) -> str:
+        out: list[str] = []
+        size = 0
+        choice = self.rng.choice
+        while size < chars:
+            w = choice(_WORDS)
+            out.append(w)
+            size += len(w) + 1
+        return " ".join(out)
+
+    def sentence(self, chars: int) -> str:
+        s = self.words(chars)
+        return s[0].upper() + s[1:] + "."
+
+    def paragraph(self, chars: int) -> str:
+        parts = []
+        size = 0
+        while size < chars:
+            s = self.sentence(self.rng.randint(60, 140))
+            parts.append(s)
+            size += len(s) + 1
+        return " ".join(parts)
+
+
+def _fold(text: str, indent: str, width: int = 76) -> str:
+    """``text`` as the lines of a YAML ``>-`` block at ``indent``."""
+    lines, cur = [], ""
+    for w in text.split(" "):
+        if cur and len(cur) + 1 + len(w) > width:
+            lines.append(indent + cur)
+            cur = w
+        else:
+            cur = f"{cur} {w}" if cur else w
+    if cur:
+        lines.append(indent + cur)
+    return "\n".join(lines)
+
+
+def generate(dest, n: int, *, seed: int = 1, per_file: int = 2000, refs: int | None = None) -> dict:
+    """Write a synthetic framework of ``n`` entries under ``dest``; return counts.
+
+    ``refs`` is the number of bib entries (default: half the entries, at
+    least 10). Returns a dict with ``entries``, ``relations`` (links between
+    entries), ``citations``, ``references``, ``files`` and ``bytes``.
+    """
+    dest = Path(dest)
+    fw = dest / FRAMEWORK_DIR
+    fw.mkdir(parents=True, exist_ok=True)
+    real_schema = socioaffective.default_root() / FRAMEWORK_DIR / SCHEMA_FILE
+    shutil.copyfile(real_schema, fw / SCHEMA_FILE)
+    rng = random.Random(seed)
+    text = _Text(rng)
+    n_refs = refs if refs is not None else max(10, n // 2)
+    keys = [f"author{i}{2000 + i % 25}{_WORDS[i % len(_WORDS)]}" for i in range(n_refs)]
+
+    counts = kind_counts(n)
+    ids: dict[str, list[str]] = {}
+    for kind, c in counts.items():
+        ids[kind] = [f"{kind}-{i + 1}" for i in range(c)]
+    order = [(kind, i) for kind in counts for i in range(counts[kind])]
+    index = {f"{kind}-{i + 1}": pos for pos, (kind, i) in enumerate(order)}
+    all_ids = [f"{kind}-{i + 1}" for kind, i in order]
+
+    pools: dict[tuple[str, ...], list[str]] = {}
+
+    def pick(kinds: tuple[str, ...], k: int, exclude: str, before: int | None = None) -> list[str]:
+        """``k`` distinct ids of ``kinds`` (earlier than ``before`` if given: keeps acyclic links acyclic)."""
+        pool = pools.get(kinds)
+        if pool is None:
+            pool = pools[kinds] = [x for kd in kinds for x in ids.get(kd, ())] if kinds != ("*",) else all_ids
+        if before is not None and len(pool) < 64:
+            pool = [x for x in pool if index[x] < before]
+        out: list[str] = []
+        tries = 0
+        while len(out) < k and tries < 8 * k + 8 and pool:
+            tries += 1
+            x = pool[rng.randrange(len(pool))]
+            if x == exclude or x in out or (before is not None and index[x] >= before):
+                continue
+            out.append(x)
+        return out
+
+    # Links: the required one(s) of each kind, then loose ones, about four in all.
+    link_plan = {
+        "paper": [("part_of", ("*",)), ("related_to", ("concept",))],
+        "concept": [("part_of", ("*",)), ("leads_to", ("concept", "risk", "need")), ("related_to", ("*",)), ("contrasts_with", ("concept",))],
+        "dilemma": [("engages", ("need",)), ("leads_to", ("risk", "concept")), ("raises", ("question",)), ("related_to", ("*",))],
+        "need": [("related_to", ("need", "concept")), ("part_of", ("*",)), ("contrasts_with", ("need",)), ("raises", ("question",))],
+        "principle": [("addresses", ("dilemma", "risk")), ("supports", ("need",)), ("related_to", ("principle",)), ("instance_of", ("*",))],
+        "risk": [("frustrates", ("need",)), ("leads_to", ("risk", "concept")), ("instance_of", ("*",)), ("raises", ("question",))],
+        "agenda": [("addresses", ("risk", "dilemma")), ("about", ("*",)), ("raises", ("question",)), ("part_of", ("*",))],
+        "question": [("about", ("*",)), ("part_of", ("*",)), ("related_to", ("question",)), ("raises", ("question",))],
+        "discussion": [("about", ("*",)), ("related_to", ("*",)), ("raises", ("question",)), ("instance_of", ("*",))],
+    }
+    acyclic = {"part_of", "instance_of"}
+
+    n_links = 0
+    n_cites = 0
+    files: list[Path] = []
+    by_kind_lines: dict[str, list[list[str]]] = {}
+    for pos, (kind, i) in enumerate(order):
+        eid = f"{kind}-{i + 1}"
+        L: list[str] = []
+        L.append(f"  - id: {eid}")
+        L.append(f"    kind: {kind}")
+        L.append(f"    title: {text.sentence(rng.randint(20, 55))[:-1]} {i + 1}")
+        L.append("    summary: >-")
+        L.append(_fold(text.sentence(rng.randint(80, 170)), "      "))
+        L.append("    description: >-")
+        L.append(_fold(text.paragraph(rng.randint(380, 740)), "      "))
+        if rng.random() < 0.3:
+            L.append("    provenance: { source: editorial, grade: editorial }")
+        else:
+            L.append(f"    provenance: {{ source: {keys[rng.randrange(n_refs)]}, grade: {rng.choice(_GRADES)} }}")
+        if rng.random() < 0.2:
+            L.append("    aliases:")
+            L.append(f"      - {text.words(15)}")
+        if kind == "paper":
+            L.append(f"    bib_key: {keys[i % n_refs]}")
+            L.append("    authors: [Author One, Author Two]")
+            L.append("    venue: A synthetic journal")
+            L.append(f"    year: {2000 + i % 25}")
+            L.append("    study_type: Conceptual analysis")
+        elif kind == "dilemma":
+            L.append(f"    poles: [{text.words(8)}, {text.words(8)}]")
+            L.append("    tension: >-")
+            L.append(_fold(text.paragraph(150), "      "))
+        elif kind == "need":
+            L.append(f"    satisfaction: {text.sentence(100)}")
+            L.append(f"    frustration: {text.sentence(100)}")
+        elif kind == "principle":
+            L.append(f"    scope: {rng.choice(('overarching', 'risk', 'need-specific'))}")
+        elif kind == "question":
+            L.append(f"    status: {rng.choice(('open', 'partly-answered', 'answered'))}")
+        elif kind == "discussion":
+            L.append(f"    status: {rng.choice(('open', 'answered', 'does-not-apply'))}")
+            L.append(f"    raised_by: {text.words(20)}")
+            L.append("    response: >-")
+            L.append(_fold(text.paragraph(250), "      "))
+        plan = link_plan[kind]
+        for rel, targets in plan:
+            before = pos if rel in acyclic else None
+            chosen = pick(targets, 1, eid, before)
+            if not chosen:
+                continue
+            n_links += len(chosen)
+            if rng.random() < 0.25:
+                L.append(f"    {rel}:")
+                for t in chosen:
+                    L.append(f"      - target: {t}")
+                    L.append("        provenance: { source: editorial, grade: editorial }")
+                    L.append(f"        note: {text.sentence(60)}")
+            else:
+                L.append(f"    {rel}: [{', '.join(chosen)}]")
+        cites = rng.sample(keys, min(2, n_refs))
+        n_cites += len(cites)
+        L.append("    cites:")
+        L.append(f"      - {cites[0]}")
+        for key in cites[1:]:
+            L.append(f"      - target: {key}")
+            L.append(f'        locator: "p. {rng.randint(1, 400)}"')
+        by_kind_lines.setdefault(kind, []).append(L)
+
+    total_bytes = 0
+    for kind, entries in by_kind_lines.items():
+        for part in range(0, len(entries), per_file):
+            chunk = entries[part : part + per_file]
+            path = fw / f"{kind}-{part // per_file + 1:03d}.yaml"
+            body = "# Synthetic benchmark data (benchmarks/generate.py).\nentries:\n" + "\n".join("\n".join(L) for L in chunk) + "\n"
+            data = body.encode("utf-8")
+            path.write_bytes(data)
+            total_bytes += len(data)
+            files.append(path)
+
+    bib: list[str] = []
+    for i, key in enumerate(keys):
+        bib.append(
+            f"@article{{{key},\n"
+            f"  author  = {{Author{i}, Alice and Writer{i}, Bob and Scholar, Carol}},\n"
+            f"  title   = {{{text.sentence(rng.randint(50, 110))[:-1]}}},\n"
+            f"  journal = {{Journal of {text.words(20).title()}}},\n"
+            f"  volume  = {{{1 + i % 60}}},\n"
+            f"  pages   = {{{1 + i % 300}--{20 + i % 300}}},\n"
+            f"  year    = {{{2000 + i % 25}}},\n"
+            f"  doi     = {{10.1000/synthetic.{i}}}\n"
+            "}\n"
+        )
+    bib_bytes = "\n".join(bib).encode("utf-8")
+    (dest / BIB_FILE).write_bytes(bib_bytes)
+    return {
+        "entries": n,
+        "relations": n_links,
+        "citations": n_cites,
+        "references": n_refs,
+        "files": len(files),
+        "bytes": total_bytes + len(bib_bytes),
+    }
+
+
+if __name__ == "__main__":  # pragma: no cover - manual use
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("dest")
+    ap.add_argument("entries", type=int)
+    args = ap.parse_args()
+    print(generate(args.dest, args.entries))

@@ -1,0 +1,176 @@
+"""The benchmark code runs, on tiny sizes, and measures what it says (issue 6).
+
+These are not timed tests: nothing here asserts a duration. They keep
+``make bench`` from rotting and check that the generator writes valid
+frameworks, that every measurement returns what the report needs, and that
+the engine's fast paths give the same results as the plain ones.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+
+import pytest
+
+import socioaffective
+from benchmarks import engine, report
+from benchmarks import __main__ as runner
+from benchmarks.generate import KIND_SHARES, generate, kind_counts
+
+STAT_KEYS = {"median", "min", "max", "n", "runs"}
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    root = tmp_path_factory.mktemp("bench") / "framework-60"
+    info = generate(root, 60)
+    return root, info
+
+
+def test_generated_framework_is_valid_and_complete(small):
+    root, info = small
+    kb = socioaffective.load(root, cache=False)
+    assert kb.report.problems == []
+    assert len(kb) == info["entries"] == 60
+    assert len(kb.references) == info["references"] == 30
+    assert {e.kind for e in kb} == set(KIND_SHARES) == set(kb.schema.kinds)
+    assert len(kb.relations()) == info["relations"] + info["citations"]
+    assert info["citations"] == 2 * 60
+    assert 3.5 <= info["relations"] / 60 <= 4.5
+    # realistic text lengths (the real framework: ~40, ~125, ~560 characters)
+    es = list(kb)
+    assert 20 <= sum(len(e.title) for e in es) / len(es) <= 70
+    assert 80 <= sum(len(e.summary) for e in es) / len(es) <= 200
+    assert 380 <= sum(len(e.description) for e in es) / len(es) <= 800
+    schema = (root / "framework" / "schema.yaml").read_bytes()
+    assert schema == (socioaffective.default_root() / "framework" / "schema.yaml").read_bytes()
+
+
+def test_generator_is_deterministic_and_splits_files(tmp_path):
+    a = generate(tmp_path / "a", 120, per_file=25)
+    b = generate(tmp_path / "b", 120, per_file=25)
+    assert a == b
+    files = sorted(p.name for p in (tmp_path / "a" / "framework").glob("*.yaml"))
+    for name in files:
+        assert (tmp_path / "a" / "framework" / name).read_bytes() == (tmp_path / "b" / "framework" / name).read_bytes()
+    assert a["files"] > len(KIND_SHARES)  # concepts (42 of 120) span two files
+    kb = socioaffective.load(tmp_path / "a", cache=False)
+    assert kb.report.ok and len(kb) == 120
+    assert max(len(list(e for e in kb if e.file == f"framework/{n}")) for n in files if n != "schema.yaml") <= 25
+
+
+def test_kind_counts():
+    for n in (9, 10, 50, 1000, 100000):
+        c = kind_counts(n)
+        assert sum(c.values()) == n and min(c.values()) >= 1
+
+
+def test_measure_returns_every_figure(small):
+    root, info = small
+    r = engine.measure(root, repeat=1)
+    assert r["entries"] == 60 and r["problems"] == 0
+    assert r["relations"] == info["relations"] + info["citations"]
+    for key in ("cold", "floor", "warm", "cold_with_write", "floor_naive"):
+        assert set(r[key]) == STAT_KEYS and r[key]["median"] > 0
+    assert r["peak_rss_kib"] >= 0 and r["parsed_bytes"] > 0 and r["bytes"] == info["bytes"]
+    assert set(r["stages"]) == {"parse YAML", "parse bib", "validate", "build entries", "graph"}
+    assert set(r["lookups"]) == {"related", "related_both", "entries_kind", "dict_lookup"}
+
+
+def test_measure_in_a_child_process(small):
+    root, _ = small
+    r = engine.measure_in_child(root, repeat=1, naive=False)
+    assert r["entries"] == 60 and r["floor_naive"] is None and set(r["cold"]) == STAT_KEYS
+    json.dumps(r)
+
+
+def test_floor_reads_the_same_data(small):
+    root, _ = small
+    data, lib = engine.floor_parse(root)
+    assert sum(len(d["entries"]) for d in data) == 60
+    assert len(lib.entries) == 30
+    assert engine.deep_size(data) > sum(len(str(d)) for d in data) // 2
+
+
+def test_validate_cli_figures():
+    r = engine.validate_cli(repeat=1)
+    assert set(r) == {"floor", "cold_cache", "warm_cache", "heavy_cold", "heavy_warm"}
+    assert r["heavy_cold"] == [] and r["heavy_warm"] == []
+
+
+def test_report_rows_and_table(small):
+    root, _ = small
+    runs = {60: engine.measure(root, repeat=1)}
+    runs[60]["generated"] = {}
+    figs = runner.engine_figures(runs, None)
+    ids = [f["id"] for f in figs]
+    assert ids[:2] == ["cold-60", "warm-60"] and "memory-60" in ids and "related-60" in ids
+    text = report.table(figs + [report.not_measured("x", "something", "no browser")])
+    assert "cold load + validate + graph, 60 entries" in text and "not measured (no browser)" in text
+    f = report.figure("r", "r", {"median": 2.0, "min": 1, "max": 3, "n": 3, "runs": []}, "s",
+                      floor={"median": 1.0, "min": 1, "max": 1, "n": 1, "runs": []}, target="<= 1.5x", limit=1.5)
+    assert f["ratio"] == 2.0 and f["met"] is False
+
+
+def test_runner_end_to_end(tmp_path):
+    out = tmp_path / "results.json"
+    assert runner.main(["--sizes", "30,90", "--repeat", "1", "--skip-book", "--out", str(out)]) == 0
+    res = report.load(out)
+    assert res["format"] == report.FORMAT and res["machine"]["cpus"] >= 1
+    assert set(res["sizes"]) == {"30", "90"}
+    ids = {f["id"] for f in res["figures"]}
+    assert {"cold-30", "cold-90", "warm-90", "memory-90", "validate-cli", "validate-imports"} <= ids
+    assert set(res["stages"]["parse YAML"]) == {"30", "90"}
+    assert all(f["met"] in (True, False, None) for f in res["figures"])
+
+
+def test_fast_graph_equals_networkx_api(tiny_kb, real_kb):
+    import networkx as nx
+
+    from socioaffective.graph import build_graph
+
+    for kb in (tiny_kb, real_kb):
+        g = build_graph(kb)
+        h = nx.MultiDiGraph(name="socioaffective")
+        for e in list(kb.entries()) + list(kb.references.values()):
+            attrs = {k: v for k, v in e.fields.items() if k not in ("kind", "title")}
+            attrs.update(kind=e.kind, title=e.title, summary=e.summary, description=e.description,
+                         provenance_source=e.provenance.source if e.provenance else "",
+                         provenance_grade=e.provenance.grade if e.provenance else "", file=e.file, line=e.line)
+            h.add_node(e.id, **attrs)
+        for r in kb.relations():
+            p = r.provenance
+            h.add_edge(r.source, r.target, key=r.name, relation=r.name, provenance_source=p.source if p else "",
+                       provenance_grade=p.grade if p else "", inherited=bool(p and p.inherited), locator=r.locator, note=r.note)
+        assert list(g.nodes(data=True)) == list(h.nodes(data=True))
+        assert list(g.edges(keys=True, data=True)) == list(h.edges(keys=True, data=True))
+        assert list(g.in_edges(keys=True)) == list(h.in_edges(keys=True))
+        assert g.graph == h.graph
+        g.add_edge("a-new", "b-new", key="x")  # the graph is an ordinary, mutable networkx graph
+        assert g.has_edge("a-new", "b-new", key="x") and "a-new" in g
+
+
+def test_pickled_entries_are_equal(real_kb):
+    es = list(real_kb)
+    back = pickle.loads(pickle.dumps(es))
+    assert [e.to_dict() for e in back] == [e.to_dict() for e in es]
+    assert [e.field_lines for e in back] == [e.field_lines for e in es]
+
+
+@pytest.mark.book
+@pytest.mark.browser
+def test_book_benchmarks_on_a_small_book(tmp_path):
+    """Layout, explorer draw in Chromium, a synthetic book, its floor, page weight and a rebuild."""
+    from benchmarks import book
+
+    figs, raw = book.run_all(tmp_path, repeat=1, log=lambda m: None, graph_entries=60, synthetic_entries=30, real=False)
+    by_id = {f["id"]: f for f in figs}
+    assert set(by_id) == {"layout", "layout-cached", "explorer", "build-synthetic-30", "rebuild-synthetic-30", "weight-synthetic-30"}
+    for f in figs:
+        assert f["value"] is not None, f"{f['id']}: {f['note']}"
+    assert raw["explorer"]["nodes"] == 60 and raw["explorer"]["book"]["errors"] == []
+    b = raw["book-synthetic-30"]
+    assert b["pages"] == b["floor_pages"] and b["pages"] > 30
+    assert b["rebuild"]["rewritten"] >= 1 and b["rebuild"]["edited"]
+    assert b["weight"]["pages"] == 30
