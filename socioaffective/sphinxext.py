@@ -543,7 +543,9 @@ def graph_spec_data(app, spec: dict, url_for):
     if spec["mode"] == "entry":
         ids, _depth = neighbourhood_ids(kb, spec["entry"], spec["max_nodes"])
         pos = _cached_layout(app, ids, center=spec["entry"], unit=80, aspect=2.1)
-        return graph_data(kb, ids, pos, url_for, center=spec["entry"], edge_labels=True)
+        members = set(ids)
+        labels = sum(1 for r in kb.relations() if r.source in members and r.target in members) <= 12  # more: tooltips only
+        return graph_data(kb, ids, pos, url_for, center=spec["entry"], edge_labels=labels)
     ids = [e.id for e in kb.entries() if not spec["kinds"] or e.kind in spec["kinds"]]
     pos = _cached_layout(app, ids, unit=105, aspect=1.9)
     return graph_data(kb, ids, pos, url_for)

@@ -107,7 +107,7 @@ def _edges(kb, ids: set[str]) -> list:
 
 
 #: Bumped whenever :func:`layout` changes, so cached layouts are recomputed.
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2
 
 
 def layout_key(kb, ids) -> str:
@@ -120,8 +120,8 @@ def layout_key(kb, ids) -> str:
 def layout(kb, ids, center: str | None = None, seed: int = 7, unit: float = 58.0, aspect: float = 1.8) -> dict[str, tuple[int, int]]:
     """Positions for the entries ``ids``, deterministic for a given graph.
 
-    A neighbourhood (``center`` given) starts from rings by hop distance with
-    the centre pinned; a whole graph uses Kamada-Kawai on each connected part
+    A neighbourhood (``center`` given) is radial: the centre in the middle,
+    one ring per hop, each outer entry next to the inner ones it links to; a whole graph uses Kamada-Kawai on each connected part
     (small graphs) or a seeded spring layout. The result fills a rectangle
     ``aspect`` times wider than high, about ``unit * sqrt(len(ids))`` high,
     matching the wide frames the book shows graphs in. Positions are integers.
@@ -142,18 +142,7 @@ def layout(kb, ids, center: str | None = None, seed: int = 7, unit: float = 58.0
     if n == 1:
         return {ids[0]: (0, 0)}
     if center is not None and center in g:
-        dist = nx.single_source_shortest_path_length(g, center)
-        rings: dict[int, list[str]] = {}
-        for node in ids:
-            rings.setdefault(dist.get(node, 3), []).append(node)
-        pos = {}
-        for d, members in rings.items():
-            members.sort(key=lambda x: (kb.get(x).kind, x))
-            for i, node in enumerate(members):
-                angle = 2 * math.pi * i / len(members) + 0.3 * d
-                pos[node] = (d * math.cos(angle), d * math.sin(angle))
-        pos[center] = (0.0, 0.0)
-        pos = nx.spring_layout(g, pos=pos, fixed=[center], seed=seed, iterations=60, k=1.4 / math.sqrt(n))
+        pos = _radial(kb, g, center)
     elif n <= 150:
         pos = {}
         parts = sorted((sorted(c) for c in nx.connected_components(g)), key=lambda c: (-len(c), c[0]))
@@ -173,11 +162,74 @@ def layout(kb, ids, center: str | None = None, seed: int = 7, unit: float = 58.0
         xs = [x for x, _ in pos.values()]
         mid = (max(xs) + min(xs)) / 2
         pos = {k: (x - mid, y) for k, (x, y) in pos.items()}
-    else:
+    elif n <= 500:
         pos = nx.spring_layout(g, seed=seed, iterations=50)
+    else:  # networkx's spring layout is quadratic: 45 s at 5,000 nodes
+        from ..graph import force_layout
+
+        pos = force_layout(ids, g.edges(), seed=seed)
     pos = _spread(pos, aspect, fixed=center)
     half = unit * math.sqrt(n) / 2
     return {k: (round(x * half), round(y * half)) for k, (x, y) in pos.items()}
+
+
+def _close_push(p, dmin: float):
+    """What :func:`_spread`'s dense step computes, from a k-d tree's close pairs; None if none."""
+    import numpy as np
+    from scipy.spatial import cKDTree
+
+    pairs = cKDTree(p).query_pairs(dmin, output_type="ndarray")
+    if not len(pairs):
+        return None
+    i, j = pairs[:, 0], pairs[:, 1]
+    delta = p[i] - p[j]
+    dist = np.sqrt((delta**2).sum(axis=1))
+    keep = dist < dmin
+    if not keep.any():
+        return None
+    i, j, delta, dist = i[keep], j[keep], delta[keep], dist[keep]
+    safe = np.where(dist == 0, 1.0, dist)
+    f = delta * ((dmin - dist) / 2 / safe)[:, None]
+    n = len(p)
+    move = np.zeros_like(p)
+    for axis in (0, 1):
+        move[:, axis] = np.bincount(i, f[:, axis], n) - np.bincount(j, f[:, axis], n)
+    return move
+
+
+def _radial(kb, g, center: str) -> dict:
+    """Rings around ``center`` by hop distance; ring 1 grouped by kind, outer
+    rings ordered by the angles of their inner neighbours (few crossings)."""
+    import math
+
+    import networkx as nx
+
+    dist = nx.single_source_shortest_path_length(g, center)
+    depth = max(dist.values())
+    order = {k: i for i, k in enumerate(kb.schema.kinds)}
+    pos: dict = {center: (0.0, 0.0)}
+    angle: dict = {}
+    for d in range(1, depth + 1):
+        ring = [x for x in g if dist.get(x) == d]
+
+        def wanted(x):
+            inner = [angle[y] for y in g.neighbors(x) if y in angle]
+            if d == 1 or not inner:
+                return (order.get(kb.get(x).kind, 99), kb.get(x).title.lower(), x)
+            sx = sum(math.cos(a) for a in inner)
+            sy = sum(math.sin(a) for a in inner)
+            return (math.atan2(sy, sx) % (2 * math.pi), x)
+
+        ring.sort(key=wanted)
+        start = wanted(ring[0])[0] if d > 1 and isinstance(wanted(ring[0])[0], float) else math.pi / 2
+        radius = d / depth
+        for i, x in enumerate(ring):
+            a = start + 2 * math.pi * i / len(ring) + (0.5 * math.pi / len(ring) if d % 2 == 0 else 0)
+            angle[x] = a
+            pos[x] = (radius * math.cos(a), radius * math.sin(a))
+    for x in g:  # not connected to the centre (cannot happen for a neighbourhood)
+        pos.setdefault(x, (1.2, 1.2))
+    return pos
 
 
 def _spread(pos: dict, aspect: float, fixed: str | None = None, iterations: int = 120) -> dict:
@@ -201,15 +253,20 @@ def _spread(pos: dict, aspect: float, fixed: str | None = None, iterations: int 
         p -= p[fixed_i]
     dmin = 0.85 * math.sqrt(4 * aspect / n)
     for _ in range(iterations):
-        delta = p[:, None, :] - p[None, :, :]
-        dist = np.sqrt((delta**2).sum(axis=-1))
-        np.fill_diagonal(dist, 2 * dmin + 1)
-        close = dist < dmin
-        if not close.any():
-            break
-        safe = np.where(dist == 0, 1.0, dist)
-        push = np.where(close, (dmin - dist) / 2 / safe, 0.0)
-        move = (delta * push[:, :, None]).sum(axis=1)
+        if n > 500:  # the same push, from the close pairs only (n x n arrays would need GBs)
+            move = _close_push(p, dmin)
+            if move is None:
+                break
+        else:
+            delta = p[:, None, :] - p[None, :, :]
+            dist = np.sqrt((delta**2).sum(axis=-1))
+            np.fill_diagonal(dist, 2 * dmin + 1)
+            close = dist < dmin
+            if not close.any():
+                break
+            safe = np.where(dist == 0, 1.0, dist)
+            push = np.where(close, (dmin - dist) / 2 / safe, 0.0)
+            move = (delta * push[:, :, None]).sum(axis=1)
         if fixed_i is not None:
             move[fixed_i] = 0
         p += 0.5 * move

@@ -170,6 +170,7 @@
   var reset = el("button", {"type": "button", "class": "sa-reset"}, "Show all");
   reset.addEventListener("click", function () {
     query = ""; search.value = "";
+    network.unselectAll();
     fieldset.querySelectorAll("input").forEach(function (b) { b.checked = true; enabled[b.value] = true; });
     apply();
   });

@@ -1,0 +1,351 @@
+"""The books in real headless Chromium (Debian's /usr/bin/chromium, driven by Playwright).
+
+Every test serves a built book from 127.0.0.1, blocks and records every other
+request (the book must work offline and never ask for one), fails on console
+errors, page errors and any dialog (a payload that ran), and looks at the
+graphs through the live vis-network objects, not just at a canvas element.
+Screenshots of the landing page, an entry page and the explorer go to
+``_build/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import re
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+import socioaffective
+from bookbuild import FIXTURES, ROOT, Html
+from socioaffective.render.network import neighbourhood_ids
+
+pytestmark = [pytest.mark.browser, pytest.mark.book]
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+GRAPH_READY = "() => window.saNetwork !== undefined && window.saNetwork.body.data.nodes.length > 0"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(
+            "the browser tests need Debian's Chromium at /usr/bin/chromium, which is missing. "
+            "Install it with `apt-get install -y chromium` (as root; `make test` and .ci/run do this), "
+            "then run the tests again.",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass  # the browser closing a connection early is not our business
+
+
+@contextmanager
+def serve(folder: Path):
+    server = _Server(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class Session:
+    """A browser context that blocks and records non-local requests, errors and dialogs."""
+
+    def __init__(self, browser, base: str):
+        self.base = base
+        self.remote: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.context = browser.new_context(viewport={"width": 1360, "height": 960})
+        self.context.route("**/*", self._route)
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith(self.base):
+            route.continue_()
+        else:
+            self.remote.append(url)
+            route.abort()
+
+    def page(self):
+        page = self.context.new_page()
+        page.on("console", lambda m: m.type == "error" and self.errors.append(f"console: {m.text} ({page.url})"))
+        page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e} ({page.url})"))
+        page.on("requestfailed", lambda r: r.url.startswith(self.base) and self.errors.append(f"failed: {r.url}"))
+        page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        return page
+
+    def open(self, path: str):
+        page = self.page()
+        page.goto(self.base + path, wait_until="load")
+        wait_for_graphs(page)
+        return page
+
+    def open_many(self, paths: list[str], batch: int = 6):
+        """Open pages a few at a time (they load in parallel); yields (path, page), then closes it."""
+        for i in range(0, len(paths), batch):
+            opened = []
+            for path in paths[i : i + batch]:
+                page = self.page()
+                page.goto(self.base + path, wait_until="commit")
+                opened.append((path, page))
+            for path, page in opened:
+                page.wait_for_load_state("load")
+                wait_for_graphs(page)
+                yield path, page
+                page.close()
+
+    def check(self):
+        assert self.remote == [], f"non-local requests were attempted: {self.remote}"
+        assert self.errors == [], self.errors
+        assert self.dialogs == [], f"a dialog opened, so a payload ran: {self.dialogs}"
+
+    def close(self):
+        self.context.close()
+
+
+def graph_frames(page):
+    return [f for f in page.frames if "/_static/socioaffective/graphs/" in f.url]
+
+
+def wait_for_graphs(page):
+    for frame in graph_frames(page):
+        frame.wait_for_function(GRAPH_READY, timeout=15000)
+
+
+@pytest.fixture
+def real(browser, real_book):
+    assert real_book.returncode == 0, real_book.output[-3000:]
+    with serve(real_book.html) as base:
+        s = Session(browser, base)
+        yield s
+        s.check()
+        s.close()
+
+
+def shoot(page, name: str, full_page: bool = False):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / name), full_page=full_page)
+
+
+# ---------------------------------------------------------------------------
+# the real book
+
+
+def test_landing_page(real, real_kb):
+    page = real.open("index.html")  # the root redirects to the landing chapter
+    page.wait_for_url(re.compile(r"chapters/index\.html$"))
+    assert page.locator("article h1").first.inner_text().startswith("Socioaffective alignment")
+    text = page.locator("article").inner_text()
+    assert f"network of {len(real_kb.entries())} entries" in " ".join(text.split())
+    assert page.locator("article .sa-grade-full").count() == len(real_kb.schema.grades)
+    for name in ("For designers", "For researchers", "For policy readers"):
+        assert page.get_by_text(name).count() == 1
+    shoot(page, "landing.png")
+
+
+def node_pixel(frame, id: str) -> list[int]:
+    """The colour vis-network painted on its canvas where node ``id`` stands."""
+    return frame.evaluate(
+        """(id) => {
+            const p = saNetwork.canvasToDOM(saNetwork.getPositions([id])[id]);
+            const c = document.querySelector('#sa-graph canvas');
+            const r = c.width / c.clientWidth;
+            return Array.from(c.getContext('2d').getImageData(Math.round(p.x * r), Math.round(p.y * r), 1, 1).data);
+        }""",
+        id,
+    )
+
+
+def test_entry_page_graph_draws(real, real_kb):
+    id = "present-vs-future-self"
+    page = real.open(f"chapters/entries/dilemma/{id}.html")
+    assert page.locator("article h1").first.inner_text().startswith(real_kb.get(id).title)
+    (frame,) = graph_frames(page)
+    expected, _ = neighbourhood_ids(real_kb, id)
+    assert frame.evaluate("saNetwork.body.data.nodes.length") == len(expected)
+    assert sorted(frame.evaluate("saNetwork.body.data.nodes.getIds()")) == sorted(expected)
+    assert frame.evaluate("saNetwork.body.data.edges.length") > 0
+    assert node_pixel(frame, id)[:3] != [255, 255, 255]  # the node is painted, not just placed
+    # the same information as a table under the graph, for keyboards and screen readers
+    table = page.locator("details.sa-graph-alt table")
+    assert table.locator("tbody tr").count() == len(expected)
+    page.locator("iframe.sa-graph-frame").scroll_into_view_if_needed()
+    shoot(page, "entry.png")
+    shoot(page, "entry-full.png", full_page=True)
+
+
+def test_clicking_a_node_opens_its_page(real, real_kb):
+    id, target = "present-vs-future-self", "competence"
+    page = real.open(f"chapters/entries/dilemma/{id}.html")
+    iframe = page.locator("iframe.sa-graph-frame")
+    iframe.scroll_into_view_if_needed()
+    (frame,) = graph_frames(page)
+    frame.evaluate("saNetwork.fit({animation: false})")
+    point = frame.evaluate(
+        """(id) => {
+            const p = saNetwork.canvasToDOM(saNetwork.getPositions([id])[id]);
+            const c = document.querySelector('#sa-graph canvas').getBoundingClientRect();
+            return {x: c.left + p.x, y: c.top + p.y};
+        }""",
+        target,
+    )
+    box = iframe.bounding_box()
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    page.wait_for_url(re.compile(rf"chapters/entries/need/{target}\.html"), timeout=10000)
+    assert page.locator("article h1").first.inner_text().startswith(real_kb.get(target).title)
+
+
+def test_explorer_filters_and_search(real, real_kb):
+    page = real.open("chapters/explorer.html")
+    (frame,) = graph_frames(page)
+    total = len(real_kb.entries())
+    assert frame.evaluate("saNetwork.body.data.nodes.length") == total
+    visible = "saNodes.get({filter: n => !n.hidden}).map(n => n.id)"
+    n_concepts = len(real_kb.entries("concept"))
+    frame.locator("#sa-kind-concept").uncheck()
+    shown = frame.evaluate(visible)
+    assert len(shown) == total - n_concepts and not {real_kb.get(i).kind for i in shown} & {"concept"}
+    assert frame.locator(".sa-status").inner_text() == f"{total - n_concepts} of {total} entries shown"
+    frame.locator("#sa-kind-concept").check()
+    assert len(frame.evaluate(visible)) == total
+    data = json.loads(frame.evaluate("document.getElementById('sa-graph-data').textContent"))
+    expected = sorted(n["id"] for n in data["nodes"] if "reward" in n["search"] and "hacking" in n["search"])
+    assert 0 < len(expected) < total
+    frame.locator("#sa-search").fill("Reward  hacking")
+    assert sorted(frame.evaluate(visible)) == expected
+    frame.locator("#sa-search").press("Enter")
+    assert frame.evaluate("saNetwork.getSelectedNodes()") == [frame.evaluate(visible)[0]]
+    frame.get_by_role("button", name="Show all").click()
+    assert len(frame.evaluate(visible)) == total
+    # the keyboard alternative under the graph lists every entry
+    page.locator("details.sa-graph-alt summary").click()
+    assert page.locator("details.sa-graph-alt tbody tr").count() == total
+    page.locator("details.sa-graph-alt summary").click()
+    page.evaluate("window.scrollTo(0, 0)")
+    shoot(page, "explorer.png")
+
+
+def test_chapters_and_an_entry_of_each_kind_load_cleanly(real, real_book, real_kb):
+    chapters = sorted(p.relative_to(real_book.html).as_posix() for p in (real_book.html / "chapters").glob("*.html"))
+    assert len(chapters) >= 15
+    entries = [f"chapters/entries/{kind}/{real_kb.entries(kind)[0].id}.html" for kind in real_kb.schema.kinds if real_kb.entries(kind)]
+    for path, page in real.open_many(chapters + entries + ["genindex.html", "search.html"]):
+        if path.startswith("chapters/"):
+            assert page.locator("article h1").count() >= 1, path
+        for frame in graph_frames(page):
+            assert frame.evaluate("saNetwork.body.data.nodes.length") > 0
+
+
+def test_browsing_offline_from_the_files(browser, real_book):
+    """A person opening _build/html/index.html from disk, with no server and no network."""
+    s = Session(browser, "file://")
+    try:
+        page = s.page()
+        page.goto((real_book.html / "index.html").as_uri())
+        page.wait_for_url(re.compile(r"chapters/index\.html$"))
+        page.goto((real_book.html / "chapters" / "entries" / "need" / "autonomy.html").as_uri())
+        wait_for_graphs(page)
+        (frame,) = graph_frames(page)
+        assert frame.evaluate("saNetwork.body.data.nodes.length") > 1
+        # Chromium never loads a favicon from a file:// page; that is the only failure allowed here
+        s.errors = [e for e in s.errors if not e.endswith("/_static/favicon.svg")]
+        s.check()
+    finally:
+        s.close()
+
+
+# ---------------------------------------------------------------------------
+# the payload book: no page or graph may run a payload
+
+
+@pytest.fixture
+def payload(browser, payload_book):
+    assert payload_book.warnings and all("unsafe-link" in w for w in payload_book.warnings)
+    with serve(payload_book.html) as base:
+        s = Session(browser, base)
+        yield s
+        s.check()
+        s.close()
+
+
+LIVE_HANDLERS = """() => Array.from(document.querySelectorAll('*')).flatMap(el =>
+    Array.from(el.attributes).filter(a => a.name.startsWith('on') && !['window.print()', 'toggleFullScreen()'].includes(a.value))
+        .map(a => el.tagName + ' ' + a.name + '=' + a.value))"""
+
+
+def test_no_payload_runs_in_any_page_or_graph(payload, payload_book):
+    pages = sorted(
+        p.relative_to(payload_book.html).as_posix()
+        for p in payload_book.html.rglob("*.html")
+        if "_static" not in p.parts or "graphs" in p.parts  # not the theme's template fragments
+    )
+    graphs = [p for p in pages if "/graphs/" in p]
+    assert len(graphs) == len(socioaffective.load(FIXTURES / "payload").entries()) + 1
+    for path, page in payload.open_many(pages):
+        frames = [page.main_frame] + graph_frames(page)
+        for frame in frames:
+            assert frame.evaluate(LIVE_HANDLERS) == [], (path, frame.url)
+            assert frame.evaluate("document.querySelectorAll('img[src=\"x\"], svg[onload]').length") == 0
+        if "/graphs/" in path:
+            page.wait_for_function(GRAPH_READY)
+    assert payload.dialogs == []
+
+
+def e_lines(page, id: str) -> int:
+    return page.evaluate("(id) => saNodes.get(id).title.split('\\n').length", id)
+
+
+def test_tooltips_and_labels_show_payloads_as_text(payload, payload_book):
+    kb = socioaffective.load(FIXTURES / "payload")
+    page = payload.open("_static/socioaffective/graphs/explorer.html")
+    page.wait_for_function(GRAPH_READY)
+    for e in kb.entries():
+        point = page.evaluate("(id) => saNetwork.canvasToDOM(saNetwork.getPositions([id])[id])", e.id)
+        box = page.locator("#sa-graph canvas").bounding_box()
+        page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
+        tip = page.locator("div.vis-tooltip")
+        tip.wait_for(state="visible", timeout=5000)
+        assert tip.evaluate("el => Array.from(el.children).map(c => c.tagName)") == ["BR"] * (e_lines(page, e.id) - 1)  # text only: innerText turns line breaks into <br>, nothing else
+        assert e.title.split("\u2028")[0] in tip.text_content()
+        page.mouse.move(box["x"] + 3, box["y"] + 3)  # an empty corner of the canvas: the tooltip goes
+        tip.wait_for(state="hidden", timeout=5000)
+    label = page.evaluate("saNodes.get('future-self').label")
+    assert "<script>" in label or "<img" in label
+    page.locator("#sa-search").fill("<img src=x onerror=alert('typed')>")
+    assert page.evaluate("saNodes.get({filter: n => !n.hidden}).length") >= 0
+    assert payload.dialogs == []
+
+
+def test_payload_entry_page_shows_the_payload_as_text(payload):
+    page = payload.open("chapters/entries/dilemma/future-self.html")
+    h1 = page.locator("article h1").first.inner_text()
+    assert '<script>alert("xss-script")</script>' in h1.replace("“", '"').replace("”", '"')
+    assert page.locator("article script").count() == 0
+    html = Html(page.content())
+    assert html.problems() == []
