@@ -174,3 +174,51 @@ def test_book_benchmarks_on_a_small_book(tmp_path):
     assert b["pages"] == b["floor_pages"] and b["pages"] > 30
     assert b["rebuild"]["rewritten"] >= 1 and b["rebuild"]["edited"]
     assert b["weight"]["pages"] == 30
+
+
+def test_force_layout_is_deterministic_and_shows_structure():
+    import numpy as np
+
+    from socioaffective.graph import force_layout
+
+    # two dense groups joined by one link: members of a group end up nearer each other
+    a = [f"a{i}" for i in range(300)]
+    b = [f"b{i}" for i in range(300)]
+    edges = [(g[i], g[(i * 7 + j) % 300]) for g in (a, b) for i in range(300) for j in (1, 2, 3)] + [("a0", "b0")]
+    pos = force_layout(a + b, edges, seed=3)
+    assert pos == force_layout(a + b, edges, seed=3)
+    assert all(-1 <= x <= 1 and -1 <= y <= 1 for x, y in pos.values())
+    ca = np.mean([pos[i] for i in a], axis=0)
+    cb = np.mean([pos[i] for i in b], axis=0)
+    within = np.median([np.linalg.norm(np.subtract(pos[i], ca)) for i in a])
+    assert np.linalg.norm(ca - cb) > within
+
+
+def test_sparse_push_equals_the_dense_one():
+    import numpy as np
+
+    from socioaffective.render.network import _close_push
+
+    p = np.random.default_rng(1).random((700, 2))
+    dmin = 0.05
+    delta = p[:, None, :] - p[None, :, :]
+    dist = np.sqrt((delta**2).sum(axis=-1))
+    np.fill_diagonal(dist, 2 * dmin + 1)
+    safe = np.where(dist == 0, 1.0, dist)
+    push = np.where(dist < dmin, (dmin - dist) / 2 / safe, 0.0)
+    dense = (delta * push[:, :, None]).sum(axis=1)
+    assert np.allclose(dense, _close_push(p, dmin), atol=1e-12)
+    assert _close_push(np.array([[0.0, 0.0], [1.0, 1.0]]), 0.1) is None
+
+
+def test_large_layouts_take_the_fast_path(tmp_path):
+    from socioaffective.render.network import layout
+
+    root = tmp_path / "fw"
+    generate(root, 700)
+    kb = socioaffective.load(root, cache=False)
+    ids = [e.id for e in kb.entries()]
+    pos = layout(kb, ids, unit=105, aspect=1.9)
+    assert sorted(pos) == sorted(ids)
+    assert all(isinstance(x, int) and isinstance(y, int) for x, y in pos.values())
+    assert len(set(pos.values())) > 0.95 * len(ids)  # spread apart, not piled up
