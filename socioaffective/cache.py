@@ -34,7 +34,7 @@ from pathlib import Path
 ENV_DIR = "SOCIOAFFECTIVE_CACHE_DIR"
 ENV_SWITCH = "SOCIOAFFECTIVE_CACHE"
 #: Bump when the pickled layout changes.
-FORMAT = 1
+FORMAT = 2
 #: How many cached frameworks are kept (the newest).
 MAX_FILES = 32
 #: Engine modules whose code decides what a load returns.

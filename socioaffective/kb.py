@@ -61,11 +61,27 @@ class KnowledgeBase:
             self._by_kind.setdefault(e.kind, []).append(e)
         self._out: dict[str, list[Relation]] = {}
         self._in: dict[str, list[Relation]] = {}
-        for e in self._entries.values():
+        ents, refs, out, inn = self._entries, self.references, self._out, self._in
+        for e in ents.values():
             for r in e.relations:
-                if r.target in self._entries or r.target in self.references:
-                    self._out.setdefault(r.source, []).append(r)
-                    self._in.setdefault(r.target, []).append(r)
+                t = r.target
+                if t in ents or t in refs:
+                    s = r.source
+                    if s in out:
+                        out[s].append(r)
+                    else:
+                        out[s] = [r]
+                    if t in inn:
+                        inn[t].append(r)
+                    else:
+                        inn[t] = [r]
+
+    def __getstate__(self) -> dict:
+        # Pickled whole, indexes included (the load cache), but not the graph:
+        # it is rebuilt on first use, and it is the largest part.
+        state = self.__dict__.copy()
+        state.pop("graph", None)
+        return state
 
     # -- lookup ------------------------------------------------------------
     def __contains__(self, id: str) -> bool:

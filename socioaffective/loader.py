@@ -231,8 +231,8 @@ def load(root: str | os.PathLike | None = None, *, strict: bool = True, override
             files, walk_problems = framework_files(base)
             key = _cache.content_key(base, files, base / FRAMEWORK_DIR / SCHEMA_FILE, base / BIB_FILE, extra=[str(p) for p in walk_problems])
             payload = _cache.get(key) if key else None
-            if payload is not None:
-                kb = _from_payload(base, payload)
+            kb = _from_payload(base, payload) if payload is not None else None
+            if kb is not None:
                 kb.content_key = key
                 if strict and not kb.report.ok:
                     raise ValidationError(kb.report)
@@ -240,7 +240,7 @@ def load(root: str | os.PathLike | None = None, *, strict: bool = True, override
         kb = _load(base, overrides)
         kb.content_key = key
         if key:
-            _cache.put(key, {"schema": kb.schema, "entries": list(kb), "references": kb.references, "problems": kb.report.problems})
+            _cache.put(key, {"kb": kb})
     if strict and not kb.report.ok:
         raise ValidationError(kb.report)
     return kb
@@ -249,9 +249,11 @@ def load(root: str | os.PathLike | None = None, *, strict: bool = True, override
 def _from_payload(base: Path, payload: dict):
     from .kb import KnowledgeBase
 
-    report = Report([])
-    report.problems = list(payload["problems"])  # stored sorted and unique
-    return KnowledgeBase(base, payload["schema"], payload["entries"], payload["references"], report)
+    kb = payload.get("kb")
+    if not isinstance(kb, KnowledgeBase):
+        return None  # not ours: read the files again (and overwrite it)
+    kb.root = Path(base)
+    return kb
 
 
 def _load(base: Path, overrides: dict | None = None):

@@ -364,6 +364,13 @@ def build_entries(schema: Schema, records) -> list[Entry]:
     seen: set[str] = set()
     common = ("id", "kind", "title", "summary", "description", "provenance")
     relations = schema.relations
+    # Link targets share the string object of the id they name: less memory,
+    # and look-ups by identity (the knowledge base indexes every link).
+    canon = {}
+    for rec in records:
+        i = rec.data.get("id")
+        if isinstance(i, str):
+            canon.setdefault(i, i)
     for rec in records:
         d = rec.data
         eid = d.get("id")
@@ -394,11 +401,12 @@ def build_entries(schema: Schema, records) -> list[Entry]:
                         target = item.get("target")
                         if not isinstance(target, str):
                             continue
+                        target = canon.get(target, target)
                         e.relations.append(
                             Relation(key, eid, target, _prov(item.get("provenance"), inherited) or inherited, str(item.get("locator") or ""), str(item.get("note") or ""), rec.file, line)
                         )
                     elif isinstance(item, str) and not isinstance(item, bool):
-                        e.relations.append(Relation(key, eid, item, inherited, "", "", rec.file, line))
+                        e.relations.append(Relation(key, eid, canon.get(item, item), inherited, "", "", rec.file, line))
             else:
                 e.fields[key] = value
         entries.append(e)

@@ -140,7 +140,7 @@ def test_problems_come_back_from_the_cache_and_strict_still_raises(cache_dir, ti
         socioaffective.load(tiny_copy)
 
 
-@pytest.mark.parametrize("damage", [b"", b"not a pickle at all", "truncated", "foreign"])
+@pytest.mark.parametrize("damage", [b"", b"not a pickle at all", "truncated", "foreign", "no-kb"])
 def test_a_damaged_cache_file_is_ignored_and_rewritten(cache_dir, tiny_copy, damage):
     kb = socioaffective.load(tiny_copy)
     path = cache_dir / (kb.content_key + ".pickle")
@@ -149,6 +149,8 @@ def test_a_damaged_cache_file_is_ignored_and_rewritten(cache_dir, tiny_copy, dam
         path.write_bytes(good[: len(good) // 2])
     elif damage == "foreign":  # a valid pickle that is not ours
         path.write_bytes(pickle.dumps({"format": cache.FORMAT, "key": "something else"}))
+    elif damage == "no-kb":  # the right key, but no knowledge base inside
+        path.write_bytes(pickle.dumps({"format": cache.FORMAT, "key": kb.content_key, "kb": ["not", "a", "kb"]}))
     else:
         path.write_bytes(damage)
     again = socioaffective.load(tiny_copy)
