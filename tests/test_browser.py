@@ -13,7 +13,10 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import os
 import re
+import subprocess
+import sys
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,7 +29,7 @@ from socioaffective.render.network import neighbourhood_ids
 
 pytestmark = [pytest.mark.browser, pytest.mark.book]
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("SOCIOAFFECTIVE_CHROMIUM", "/usr/bin/chromium"))
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 GRAPH_READY = "() => window.saNetwork !== undefined && window.saNetwork.body.data.nodes.length > 0"
@@ -36,7 +39,7 @@ GRAPH_READY = "() => window.saNetwork !== undefined && window.saNetwork.body.dat
 def browser():
     if not CHROMIUM.exists():
         pytest.fail(
-            "the browser tests need Debian's Chromium at /usr/bin/chromium, which is missing. "
+            f"the browser tests need Debian's Chromium at {CHROMIUM}, which is missing. "
             "Install it with `apt-get install -y chromium` (as root; `make test` and .ci/run do this), "
             "then run the tests again.",
             pytrace=False,
@@ -349,3 +352,16 @@ def test_payload_entry_page_shows_the_payload_as_text(payload):
     assert page.locator("article script").count() == 0
     html = Html(page.content())
     assert html.problems() == []
+
+
+def test_a_missing_browser_fails_with_the_way_to_install_it(tmp_path):
+    """Never a silent skip: without Chromium the browser tests fail and say what to do."""
+    env = {**os.environ, "SOCIOAFFECTIVE_CHROMIUM": str(tmp_path / "no-chromium")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"{__file__}::test_landing_page"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert "apt-get install -y chromium" in out and "1 error" in out
+    assert "skipped" not in out

@@ -121,8 +121,10 @@ def layout(kb, ids, center: str | None = None, seed: int = 7, unit: float = 58.0
     """Positions for the entries ``ids``, deterministic for a given graph.
 
     A neighbourhood (``center`` given) is radial: the centre in the middle,
-    one ring per hop, each outer entry next to the inner ones it links to; a whole graph uses Kamada-Kawai on each connected part
-    (small graphs) or a seeded spring layout. The result fills a rectangle
+    one ring per hop, each outer entry next to the inner ones it links to. A
+    whole graph uses Kamada-Kawai on each connected part (up to 150 nodes), a
+    seeded spring layout (up to 500) or :func:`~socioaffective.graph.force_layout`
+    (larger). The result fills a rectangle
     ``aspect`` times wider than high, about ``unit * sqrt(len(ids))`` high,
     matching the wide frames the book shows graphs in. Positions are integers.
     """

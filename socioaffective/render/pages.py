@@ -81,8 +81,12 @@ def _cap(s: str) -> str:
     return s[:1].upper() + s[1:]
 
 
+# display names of a few well-known field names (others: the name, capitalised)
+_FIELD_LABELS = {"bib_key": "Reference", "doi": "DOI", "arxiv": "arXiv", "url": "Web page"}
+
+
 def _field_label(name: str) -> str:
-    return _cap(name.replace("_", " "))
+    return _FIELD_LABELS.get(name) or _cap(name.replace("_", " "))
 
 
 def _source(kb, prov) -> str:
