@@ -74,6 +74,7 @@ class State:
     root: Path
     entries_dir: str  # docname prefix, e.g. "chapters/entries"
     layouts: dict = field(default_factory=dict)
+    schema_hash: str = ""  # every page shows labels and badges from schema.yaml
 
 
 def state(app) -> State:
@@ -107,7 +108,11 @@ def config_inited(app, config) -> None:
     if not entries_dir or target == srcdir.resolve() or not target.is_relative_to(srcdir.resolve()):
         raise SocioaffectiveError(f"socioaffective_entries_dir must be a folder inside the book, not `{entries_dir}`")
     kb = load(root, strict=False)
-    app._socioaffective = State(kb=kb, root=root, entries_dir=entries_dir)
+    try:
+        schema_hash = hashlib.sha256((root / "framework" / "schema.yaml").read_bytes()).hexdigest()
+    except OSError:
+        schema_hash = ""
+    app._socioaffective = State(kb=kb, root=root, entries_dir=entries_dir, schema_hash=schema_hash)
     write_stubs(app._socioaffective, target)
     bib = root / "references.bib"
     if config.socioaffective_add_bibfile and "bibtex_bibfiles" in config and bib.exists():
@@ -219,7 +224,8 @@ def spec_output(app, spec: tuple) -> str:
 
 
 def signature(app, spec) -> str:
-    return hashlib.sha256(spec_output(app, spec).encode("utf-8")).hexdigest()
+    text = state(app).schema_hash + spec_output(app, spec)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def note_spec(directive, spec: tuple) -> None:

@@ -247,6 +247,16 @@ def test_incremental_build_rereads_only_pages_that_show_the_change(book_copy):
     assert {p: p.stat().st_mtime_ns for p in layouts} == layouts  # same graphs: layouts come from the cache
 
 
+def test_a_schema_change_rereads_every_page_that_shows_the_framework(book_copy):
+    assert sphinx_build(book_copy).returncode == 0
+    schema = book_copy / "framework" / "schema.yaml"
+    schema.write_text(schema.read_text().replace("label: Paper (abstract)", "label: The paper's abstract"))
+    b = sphinx_build(book_copy, fresh=False)
+    assert b.returncode == 0, b.output[-2000:]
+    assert "chapters/entries/need/competence" in reread(b) and "index" in reread(b)
+    assert "A · The paper's abstract" in Html((b.html / "chapters" / "entries" / "dilemma" / "future-self.html").read_text()).text.replace("’", "'")
+
+
 def test_new_entry_gets_its_page_without_touching_the_toc(book_copy):
     toc = (book_copy / "_toc.yml").read_text()
     with open(book_copy / "framework" / "tiny.yaml", "a") as f:
