@@ -64,6 +64,10 @@ def copy_book(dest: Path, framework_root: Path | None = None) -> Path:
         shutil.copy2(REPO / name, dest / name)
     shutil.copytree(REPO / "chapters", dest / "chapters", ignore=shutil.ignore_patterns("entries", "_build", ".ipynb_checkpoints"))
     shutil.copytree(src_fw / "framework", dest / "framework")
+    results = REPO / "benchmarks" / "results.json"  # read by the Performance page
+    if results.exists():
+        (dest / "benchmarks").mkdir()
+        shutil.copy2(results, dest / "benchmarks" / "results.json")
     if (src_fw / "references.bib").exists():
         shutil.copy2(src_fw / "references.bib", dest / "references.bib")
     # the book's own bib (chapters may cite the paper) when the framework is synthetic

@@ -46,12 +46,29 @@ def stat(values: list[float]) -> dict:
 
 
 def _timed(fn):
-    """``(seconds, result)`` of ``fn()``, closing with the deferred young collection."""
+    """``((wall seconds, CPU seconds), result)`` of ``fn()``, closing with the
+    deferred young collection."""
     gc.collect()
-    t0 = time.perf_counter()
+    w0, c0 = time.perf_counter(), time.process_time()
     result = fn()
     gc.collect(0)
-    return time.perf_counter() - t0, result
+    return (time.perf_counter() - w0, time.process_time() - c0), result
+
+
+class _Series:
+    """Wall-clock and CPU times of repeated runs of one measurement."""
+
+    def __init__(self):
+        self.wall: list[float] = []
+        self.cpu: list[float] = []
+
+    def add(self, times) -> None:
+        self.wall.append(times[0])
+        self.cpu.append(times[1])
+
+    def put(self, result: dict, name: str) -> None:
+        result[name] = stat(self.wall)
+        result[name + "_cpu"] = stat(self.cpu)
 
 
 def _rss_kib() -> int:
@@ -143,7 +160,7 @@ def cold_load(root: Path):
 
 
 def stages(root: Path) -> dict[str, float]:
-    """One cold load split into its stages (seconds), for the per-stage plot."""
+    """One cold load split into its stages (CPU seconds), for the per-stage plot."""
     import importlib
 
     from socioaffective.problems import Report
@@ -159,23 +176,23 @@ def stages(root: Path) -> dict[str, float]:
     out: dict[str, float] = {}
     gc.collect()
     with gc_paused():
-        t = time.perf_counter()
+        t = time.process_time()
         schema = load_schema(root / loader.FRAMEWORK_DIR / loader.SCHEMA_FILE, "framework/schema.yaml")
         records, problems = loader.read_records(root, schema)
-        out["parse YAML"] = time.perf_counter() - t
-        t = time.perf_counter()
+        out["parse YAML"] = time.process_time() - t
+        t = time.process_time()
         refs, bib_problems = bib.load_bib(root / loader.BIB_FILE)
-        out["parse bib"] = time.perf_counter() - t
-        t = time.perf_counter()
+        out["parse bib"] = time.process_time() - t
+        t = time.process_time()
         checked = validate.check_records(schema, records, refs)
-        out["validate"] = time.perf_counter() - t
-        t = time.perf_counter()
+        out["validate"] = time.process_time() - t
+        t = time.process_time()
         entries = validate.build_entries(schema, records)
         kb = kbmod.KnowledgeBase(root, schema, entries, refs, Report(problems + bib_problems + checked))
-        out["build entries"] = time.perf_counter() - t
-        t = time.perf_counter()
+        out["build entries"] = time.process_time() - t
+        t = time.process_time()
         graph.build_graph(kb)
-        out["graph"] = time.perf_counter() - t
+        out["graph"] = time.process_time() - t
     return out
 
 
@@ -212,8 +229,10 @@ def measure(root, repeat: int = 3, *, naive: bool = True, memory: bool = True) -
 
     Returns ``{"entries", "references", "relations", "bytes", "peak_rss_kib",
     "cold", "floor", "floor_naive", "warm", "cold_with_write", "stages",
-    "parsed_bytes", "lookups"}``; times are :func:`stat` dicts in seconds,
-    sizes in bytes (``None`` where not measured).
+    "parsed_bytes", "lookups"}``; times are :func:`stat` dicts of wall-clock
+    seconds, and each has a ``..._cpu`` twin with the process's CPU seconds
+    (the same on an idle machine; far steadier on a shared one). Sizes are in
+    bytes (``None`` where not measured).
     """
     import bibtexparser  # noqa: F401 - imported before the baseline, as the engine would
     import networkx  # noqa: F401
@@ -230,9 +249,10 @@ def measure(root, repeat: int = 3, *, naive: bool = True, memory: bool = True) -
     # 1. The first cold load in this fresh process: its time and the peak memory.
     gc.collect()
     base = _rss_kib()
+    cold, floor, warm = _Series(), _Series(), _Series()
     t, kb = _timed(lambda: cold_load(root))
     result["peak_rss_kib"] = max(0, _peak_rss_kib() - base)
-    cold = [t]
+    cold.add(t)
     result["entries"] = len(kb)
     result["references"] = len(kb.references)
     result["relations"] = len(kb.relations())
@@ -242,50 +262,52 @@ def measure(root, repeat: int = 3, *, naive: bool = True, memory: bool = True) -
     gc.collect()
 
     # 2. Floor and engine, interleaved so that drift hits both alike.
-    floor = []
     for i in range(repeat):
         t, data = _timed(lambda: floor_parse(root))
-        floor.append(t)
+        floor.add(t)
         if i == 0 and memory:
             result["parsed_bytes"] = deep_size(data[0])
         del data
         gc.collect()
         if i:  # run 1 was the fresh-process run above
             t, kb = _timed(lambda: cold_load(root))
-            cold.append(t)
+            cold.add(t)
             del kb
             gc.collect()
-    if len(cold) < repeat:
+    if len(cold.wall) < repeat:
         t, kb = _timed(lambda: cold_load(root))
-        cold.append(t)
+        cold.add(t)
         del kb
         gc.collect()
-    result["cold"] = stat(cold)
-    result["floor"] = stat(floor)
+    cold.put(result, "cold")
+    floor.put(result, "floor")
     result.setdefault("parsed_bytes", None)
     if naive:
+        naive_s = _Series()
         t, data = _timed(lambda: floor_parse(root, paused=False))
+        naive_s.add(t)
         del data
         gc.collect()
-        result["floor_naive"] = stat([t])
+        naive_s.put(result, "floor_naive")
     else:
-        result["floor_naive"] = None
+        result["floor_naive"] = result["floor_naive_cpu"] = None
 
     # 3. The warm load: an unchanged framework, from the content-hash cache.
     with tempfile.TemporaryDirectory(prefix="sa-bench-cache-") as cache_dir:
         old = os.environ.get("SOCIOAFFECTIVE_CACHE_DIR")
         os.environ["SOCIOAFFECTIVE_CACHE_DIR"] = cache_dir
         try:
+            write = _Series()
             t, kb = _timed(lambda: socioaffective.load(root, strict=False, cache=True))
-            result["cold_with_write"] = stat([t])
+            write.add(t)
+            write.put(result, "cold_with_write")
             del kb
-            warm = []
             for _ in range(repeat):
                 gc.collect()
                 t, kb = _timed(lambda: socioaffective.load(root, strict=False, cache=True))
-                warm.append(t)
+                warm.add(t)
                 del kb
-            result["warm"] = stat(warm)
+            warm.put(result, "warm")
         finally:
             if old is None:
                 os.environ.pop("SOCIOAFFECTIVE_CACHE_DIR", None)
