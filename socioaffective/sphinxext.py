@@ -553,7 +553,10 @@ def graph_spec_data(app, spec: dict, url_for):
         labels = sum(1 for r in kb.relations() if r.source in members and r.target in members) <= 12  # more: tooltips only
         return graph_data(kb, ids, pos, url_for, center=spec["entry"], edge_labels=labels)
     ids = [e.id for e in kb.entries() if not spec["kinds"] or e.kind in spec["kinds"]]
-    pos = _cached_layout(app, ids, unit=105, aspect=1.9)
+    if spec["kinds"]:  # a part of the framework: a smaller picture with a legend, no filters
+        pos = _cached_layout(app, ids, unit=80, aspect=2.2)
+    else:
+        pos = _cached_layout(app, ids, unit=105, aspect=1.9)
     return graph_data(kb, ids, pos, url_for)
 
 
@@ -684,7 +687,7 @@ def build_finished(app, exception) -> None:
             title = _graph_title(st.kb, g)
         except SocioaffectiveError:
             continue
-        _write_if_changed(out / GRAPH_DIR / f"{name}.html", graph_page(data, title=title, static="../", explorer=g["mode"] == "explorer"))
+        _write_if_changed(out / GRAPH_DIR / f"{name}.html", graph_page(data, title=title, static="../", explorer=g["mode"] == "explorer" and not g["kinds"]))
 
 
 # ---------------------------------------------------------------------------
