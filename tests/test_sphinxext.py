@@ -271,14 +271,37 @@ def test_new_entry_gets_its_page_without_touching_the_toc(book_copy):
     assert "risk/deskilling.html#entry-deskilling" in (b.html / "chapters" / "entries" / "need" / "competence.html").read_text()
 
 
-def test_unsafe_ids_get_no_page_but_no_crash(tmp_path):
-    """A framework whose schema allows any id: an id that cannot be a file name is skipped with a warning."""
-    from socioaffective.sphinxext import PAGE_NAME
+def test_ids_that_cannot_be_file_names_get_no_page_and_break_nothing(tmp_path):
+    """A schema may allow any id; an id that is no safe file name gets no stub, and
+    every renderer still treats it as text."""
+    from socioaffective.render import network
+    from socioaffective.sphinxext import PAGE_NAME, State, entry_docname, write_stubs
 
     for bad in ["a/b", "../x", "x<y", ".hidden", "a b", ""]:
         assert not PAGE_NAME.match(bad)
-    for good in ["autonomy", "present-vs-future-self", "kirk2025-x"]:
-        assert PAGE_NAME.match(good)
+    root = tmp_path / "fw"
+    shutil.copytree(FIXTURES / "tiny", root)
+    schema = root / "framework" / "schema.yaml"
+    schema.write_text(schema.read_text().replace('id_pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"', 'id_pattern: "^\\\\S+$"'))
+    weird = "../evil-<img/src=x/onerror=alert(1)>"
+    with open(root / "framework" / "tiny.yaml", "a") as f:
+        f.write(f"  - id: \"{weird}\"\n    kind: concept\n    title: Weird\n    summary: s.\n    description: d.\n"
+                "    provenance: { source: editorial, grade: editorial }\n    related_to: [alignment]\n")
+    kb = socioaffective.load(root)
+    assert weird in kb
+    st = State(kb=kb, root=root, entries_dir="chapters/entries")
+    assert entry_docname(st, kb.get(weird)) is None
+    folder = tmp_path / "book" / "chapters" / "entries"
+    write_stubs(st, folder)
+    written = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.md"))
+    assert written == sorted(f"{e.kind}/{e.id}.md" for e in kb.entries() if e.id != weird)
+    assert not (tmp_path / "book" / "chapters" / "evil-<img").exists()
+    page = pages.entry_page(kb, kb.get("alignment"))
+    assert "\\.\\./evil\\-\\<img\\/src\\=x\\/onerror\\=alert\\(1\\)\\>" not in page  # shown by title, as text
+    assert "Weird" in page and "{ref}`entry-../evil" not in page
+    data = network.graph_data(kb, [e.id for e in kb.entries()], {}, url_for=lambda i: None)
+    assert weird in {n["id"] for n in data["nodes"]}
+    assert "<img" not in network.script_json(data)
 
 
 def test_entries_dir_must_stay_inside_the_book(book_copy):
@@ -287,4 +310,3 @@ def test_entries_dir_must_stay_inside_the_book(book_copy):
     b = sphinx_build(book_copy)
     assert b.returncode != 0 and "socioaffective_entries_dir must be a folder inside the book" in b.output
     assert not (book_copy.parent / "outside").exists()
-    shutil.rmtree(book_copy)
