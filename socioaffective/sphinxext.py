@@ -720,7 +720,36 @@ def _memoize_pybtex_entry_points() -> None:
     plugin.entry_points = entry_points
 
 
+def _memoize_pybtex_entry_points() -> None:
+    """Make pybtex look its plugins up once per build, not once per citation.
+
+    sphinxcontrib-bibtex asks pybtex for a plugin on every citation it
+    resolves, and pybtex scans the entry points of every installed package each
+    time (about 17 ms): 4 s of a 30 s build of this book. The installed
+    packages do not change during a build; plugins registered at run time are
+    still looked up first, as before.
+    """
+    try:
+        import pybtex.plugin as plugin
+    except ImportError:  # pragma: no cover - pybtex comes with sphinxcontrib-bibtex
+        return
+    lookup = plugin.entry_points
+    if getattr(lookup, "socioaffective_memo", False):
+        return
+    memo: dict = {}
+
+    def entry_points(*args, **kwargs):
+        key = (args, tuple(sorted(kwargs.items())))
+        if key not in memo:
+            memo[key] = lookup(*args, **kwargs)
+        return memo[key]
+
+    entry_points.socioaffective_memo = True
+    plugin.entry_points = entry_points
+
+
 def setup(app):
+    _memoize_pybtex_entry_points()
     _memoize_pybtex_entry_points()
     app.add_config_value("socioaffective_root", None, "env", [str])
     app.add_config_value("socioaffective_entries_dir", "chapters/entries", "env", [str])
