@@ -13,7 +13,9 @@ Directives (thin adapters over the pure renderers in
   backlinks, neighbourhood graph, sources, provenance, the Python line);
 - ``socioaffective-list <kind>``: the entries of a kind;
 - ``socioaffective-graph``: the whole framework with filters and search, or
-  ``:entry: <id>`` for one entry's neighbourhood, or ``:kinds: a b``;
+  ``:entry: <id>`` for one entry's neighbourhood, or ``:kinds: a b`` for part
+  of it (options ``:height:``, ``:caption:``, ``:max-nodes:``, and ``:wide:``
+  to use the right margin on pages without an in-page contents sidebar);
 - ``socioaffective-matrix <row-kind> <col-kind> <relation>``: a heat-map table;
 - ``socioaffective-glossary``: a Sphinx glossary from the concepts;
 - ``socioaffective-schema grades|kinds|relations|fields`` (and
@@ -22,6 +24,13 @@ Directives (thin adapters over the pure renderers in
 Roles: ``socioaffective-kind``, ``socioaffective-grade``,
 ``socioaffective-badge`` (badges) and ``socioaffective-count`` (how many
 entries of a kind, or ``all``).
+
+Config values: ``socioaffective_root`` (the folder holding ``framework/``;
+default: the book's source folder), ``socioaffective_entries_dir`` (where the
+stubs go, default ``chapters/entries``), ``socioaffective_graph_max_nodes``
+(24: a neighbourhood shows 2 hops if that fits, else 1) and
+``socioaffective_add_bibfile`` (add the framework's references.bib to
+``bibtex_bibfiles``; default True).
 
 Graph pages are written into ``_static/socioaffective/graphs/`` and embedded
 with iframes; vis-network's files are copied once from the pyvis package.
@@ -720,36 +729,7 @@ def _memoize_pybtex_entry_points() -> None:
     plugin.entry_points = entry_points
 
 
-def _memoize_pybtex_entry_points() -> None:
-    """Make pybtex look its plugins up once per build, not once per citation.
-
-    sphinxcontrib-bibtex asks pybtex for a plugin on every citation it
-    resolves, and pybtex scans the entry points of every installed package each
-    time (about 17 ms): 4 s of a 30 s build of this book. The installed
-    packages do not change during a build; plugins registered at run time are
-    still looked up first, as before.
-    """
-    try:
-        import pybtex.plugin as plugin
-    except ImportError:  # pragma: no cover - pybtex comes with sphinxcontrib-bibtex
-        return
-    lookup = plugin.entry_points
-    if getattr(lookup, "socioaffective_memo", False):
-        return
-    memo: dict = {}
-
-    def entry_points(*args, **kwargs):
-        key = (args, tuple(sorted(kwargs.items())))
-        if key not in memo:
-            memo[key] = lookup(*args, **kwargs)
-        return memo[key]
-
-    entry_points.socioaffective_memo = True
-    plugin.entry_points = entry_points
-
-
 def setup(app):
-    _memoize_pybtex_entry_points()
     _memoize_pybtex_entry_points()
     app.add_config_value("socioaffective_root", None, "env", [str])
     app.add_config_value("socioaffective_entries_dir", "chapters/entries", "env", [str])
