@@ -283,6 +283,9 @@ class _SchemaBuilder:
                 if key not in _KIND_OPTIONS:
                     self.err(spec.line_of(key), "schema-invalid", f"kind `{name}`: unknown option `{key}`", "options: " + ", ".join(sorted(_KIND_OPTIONS)))
             req = spec.get("required_relations") or []
+            if not isinstance(req, list) or not all(isinstance(r, str) for r in req):
+                self.err(spec.line_of("required_relations"), "schema-invalid", f"kind `{name}`: `required_relations` must be a list of relation names", "write `required_relations: [relation, other-relation]`")
+                req = [r for r in req if isinstance(r, str)] if isinstance(req, list) else []
             out[name] = Kind(
                 name=name,
                 label=str(spec.get("label", name.capitalize())),
