@@ -222,3 +222,16 @@ def test_large_layouts_take_the_fast_path(tmp_path):
     assert sorted(pos) == sorted(ids)
     assert all(isinstance(x, int) and isinstance(y, int) for x, y in pos.values())
     assert len(set(pos.values())) > 0.95 * len(ids)  # spread apart, not piled up
+
+
+def test_export_stamp_follows_the_content(tiny_copy, tmp_path, monkeypatch):
+    """Incremental book builds skip re-rendering the exports only for the very same framework."""
+    from socioaffective.export.book import _stamp
+
+    monkeypatch.setenv("SOCIOAFFECTIVE_CACHE_DIR", str(tmp_path / "cache"))
+    kb = socioaffective.load(tiny_copy)
+    assert _stamp(kb) and _stamp(kb) == _stamp(socioaffective.load(tiny_copy))
+    path = tiny_copy / "framework" / "tiny.yaml"
+    path.write_text(path.read_text().replace("title: Alignment", "title: Alignment!"))
+    assert _stamp(socioaffective.load(tiny_copy)) != _stamp(kb)
+    assert _stamp(socioaffective.load(tiny_copy, cache=False)) == ""

@@ -71,6 +71,16 @@ def write_exports(app, exception) -> None:
     kb = _kb(app)
     folder = Path(app.outdir) / EXPORT_DIR
     folder.mkdir(parents=True, exist_ok=True)
+    # Unchanged framework, unchanged export code, files in place: nothing to do
+    # (rendering every format costs about a second, on every incremental build).
+    stamp_file = Path(app.doctreedir) / "socioaffective" / "exports.stamp"
+    stamp = _stamp(kb)
+    if stamp and all((folder / spec.filename).is_file() for spec in FORMATS.values()):
+        try:
+            if stamp_file.read_text(encoding="utf-8") == stamp:
+                return
+        except OSError:
+            pass
     for name, spec in FORMATS.items():
         data = export(kb, name)
         raw = data if isinstance(data, bytes) else data.encode("utf-8")
@@ -81,6 +91,24 @@ def write_exports(app, exception) -> None:
         except OSError:
             pass
         path.write_bytes(raw)
+    if stamp:
+        stamp_file.parent.mkdir(parents=True, exist_ok=True)
+        stamp_file.write_text(stamp, encoding="utf-8")
+
+
+def _stamp(kb) -> str:
+    """The content hash of the framework (see socioaffective.cache) and of the
+    export code, or "" when the framework's hash is unknown."""
+    import hashlib
+
+    from .. import cache
+
+    if not getattr(kb, "content_key", None):
+        return ""
+    h = hashlib.sha256(kb.content_key.encode() + cache._engine_fingerprint())
+    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
 
 
 def setup(app) -> None:
