@@ -107,7 +107,7 @@ def _edges(kb, ids: set[str]) -> list:
 
 
 #: Bumped whenever :func:`layout` changes, so cached layouts are recomputed.
-LAYOUT_VERSION = 2
+LAYOUT_VERSION = 3
 
 
 def layout_key(kb, ids) -> str:
@@ -223,7 +223,10 @@ def _radial(kb, g, center: str) -> dict:
             return (math.atan2(sy, sx) % (2 * math.pi), x)
 
         ring.sort(key=wanted)
-        start = wanted(ring[0])[0] if d > 1 and isinstance(wanted(ring[0])[0], float) else math.pi / 2
+        if d > 1 and isinstance(wanted(ring[0])[0], float):
+            start = wanted(ring[0])[0]
+        else:  # from the top, never straight below the centre, where its label is
+            start = -math.pi / 2 + (math.pi / len(ring) if len(ring) % 2 == 0 else 0)
         radius = d / depth
         for i, x in enumerate(ring):
             a = start + 2 * math.pi * i / len(ring) + (0.5 * math.pi / len(ring) if d % 2 == 0 else 0)
@@ -326,7 +329,7 @@ def graph_data(kb, ids, positions, url_for=None, center: str | None = None, edge
             if url:
                 node["url"] = url
         if i == center:
-            node.update(size=34, borderWidth=4, font={"size": 18, "face": "sans-serif", "bold": {"size": 18}})
+            node.update(size=30, borderWidth=4, font={"size": 16})
         nodes.append(node)
     edges = []
     seen = set()
