@@ -119,7 +119,7 @@ def _construct_mapping(loader: _Loader, node):
             hash(key)
         except TypeError:
             loader.located_problems.append(
-                (line, "yaml-syntax", "a mapping key must be a plain value, not a list or mapping", "")
+                (line, "yaml-syntax", "a mapping key must be a plain value, not a list or mapping", "write the key as a plain word, e.g. `title:`")
             )
             continue
         if key in key_lines:
@@ -190,7 +190,7 @@ def _construct_fast(loader: _Loader, node) -> tuple[object, bool]:
                 try:
                     hash(k)
                 except TypeError:
-                    problems.append((line, "yaml-syntax", "a mapping key must be a plain value, not a list or mapping", ""))
+                    problems.append((line, "yaml-syntax", "a mapping key must be a plain value, not a list or mapping", "write the key as a plain word, e.g. `title:`"))
                     continue
                 if k in key_lines:
                     problems.append(
