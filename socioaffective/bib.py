@@ -10,6 +10,7 @@ from pathlib import Path
 from .model import Entry, Provenance
 from .problems import Problem
 from .schema import REFERENCE_KIND
+from .yamlio import DEFAULT_MAX_BYTES
 
 _ACCENTS = {
     '"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303", "=": "\u0304",
@@ -87,13 +88,16 @@ def _swallowed_fields(rel: str, entry, problems: list[Problem]) -> set[str]:
     return swallowed
 
 
-def load_bib(path: Path, rel: str = "references.bib") -> tuple[dict[str, Entry], list[Problem]]:
+def load_bib(path: Path, rel: str = "references.bib", max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[dict[str, Entry], list[Problem]]:
     """Parse the bib file: ``({key: reference entry}, problems)``."""
     problems: list[Problem] = []
     refs: dict[str, Entry] = {}
     if not path.exists():
         return refs, problems
     try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return refs, [Problem(rel, 0, "file-too-large", "", f"the file is {size:,} bytes, over the limit of {max_bytes:,}; it was not read", "split off what is not cited, or raise `limits.max_file_bytes` in schema.yaml")]
         raw = path.read_bytes()
     except OSError as exc:
         return refs, [Problem(rel, 0, "file-unreadable", "", f"cannot read the file: {exc.strerror}", "references.bib must be a file you may read")]

@@ -31,6 +31,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from .yamlio import DEFAULT_MAX_BYTES
+
 ENV_DIR = "SOCIOAFFECTIVE_CACHE_DIR"
 ENV_SWITCH = "SOCIOAFFECTIVE_CACHE"
 #: Bump when the pickled layout changes.
@@ -43,6 +45,10 @@ _ENGINE_MODULES = (
     "problems.py", "schema.py", "validate.py", "yamlio.py",
 )
 _SUFFIX = ".pickle"
+#: A framework with a file larger than this is not cached (nor hashed): the
+#: loader refuses such files unread (``limits.max_file_bytes``), and hashing
+#: them would read them whole into memory.
+_MAX_HASHED_BYTES = DEFAULT_MAX_BYTES
 _engine_digest: bytes | None = None
 
 
@@ -111,6 +117,8 @@ def content_key(root: Path, files: list[Path], schema_path: Path, bib_path: Path
             if tag != "file" and not path.exists():
                 h.update(b"<absent>")
                 continue
+            if path.stat().st_size > _MAX_HASHED_BYTES:
+                return None  # the loader refuses it unread; never read it here
             data = path.read_bytes()
             h.update(len(data).to_bytes(8, "little"))
             h.update(data)

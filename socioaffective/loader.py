@@ -267,7 +267,7 @@ def _load(base: Path, overrides: dict | None = None):
         return KnowledgeBase(base, schema, [], {}, Report(problems))
     records, read_problems = read_records(base, schema, overrides)
     problems.extend(read_problems)
-    references, bib_problems = load_bib(base / BIB_FILE, BIB_FILE)
+    references, bib_problems = load_bib(base / BIB_FILE, BIB_FILE, max_bytes=schema.max_file_bytes)
     problems.extend(bib_problems)
     problems.extend(check_records(schema, records, references, bib_exists=(base / BIB_FILE).exists()))
     entries = build_entries(schema, records)

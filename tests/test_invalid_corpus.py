@@ -163,6 +163,21 @@ def test_the_huge_file_is_refused_without_reading_it(tmp_path):
     assert report.codes() == ["file-too-large"]
 
 
+@pytest.mark.parametrize("case, file", [("file-too-large", "framework/huge.yaml"), ("bib-file-too-large", "references.bib")])
+def test_a_huge_file_is_never_read_into_memory(tmp_path, case, file):
+    """A 3 GB (sparse) file under a 2 GB memory cap: refused unread, cache on or off."""
+    root = materialise(case, tmp_path)
+    with open(root / file, "r+b") as fh:
+        fh.truncate(3 * 1024**3)
+    env = {**os.environ, "SOCIOAFFECTIVE_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("SOCIOAFFECTIVE_CACHE", None)
+    for switch in ("1", "0"):
+        proc, seconds = _run(["validate", str(root), "--json"], tmp_path, {**env, "SOCIOAFFECTIVE_CACHE": switch})
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+        assert [(p["code"], p["file"]) for p in json.loads(proc.stdout)["problems"]] == [("file-too-large", file)]
+        assert seconds < SECONDS
+
+
 def test_the_alias_bomb_is_refused_quickly(tmp_path):
     root = materialise("alias-bomb", tmp_path)
     start = time.perf_counter()
