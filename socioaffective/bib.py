@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import stat
 import unicodedata
 from pathlib import Path
 
@@ -95,7 +96,10 @@ def load_bib(path: Path, rel: str = "references.bib", max_bytes: int = DEFAULT_M
     if not path.exists():
         return refs, problems
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        size = st.st_size
+        if not stat.S_ISREG(st.st_mode) and not stat.S_ISDIR(st.st_mode):
+            return refs, [Problem(rel, 0, "file-unreadable", "", "this is not an ordinary file (a device, pipe or socket); it was not read", "replace it with an ordinary file")]
         if size > max_bytes:
             return refs, [Problem(rel, 0, "file-too-large", "", f"the file is {size:,} bytes, over the limit of {max_bytes:,}; it was not read", "split off what is not cited, or raise `limits.max_file_bytes` in schema.yaml")]
         raw = path.read_bytes()

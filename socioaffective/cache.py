@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -117,7 +118,8 @@ def content_key(root: Path, files: list[Path], schema_path: Path, bib_path: Path
             if tag != "file" and not path.exists():
                 h.update(b"<absent>")
                 continue
-            if path.stat().st_size > _MAX_HASHED_BYTES:
+            st = path.stat()
+            if st.st_size > _MAX_HASHED_BYTES or not stat.S_ISREG(st.st_mode):
                 return None  # the loader refuses it unread; never read it here
             data = path.read_bytes()
             h.update(len(data).to_bytes(8, "little"))

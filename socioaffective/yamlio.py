@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import gc
+import stat
 import unicodedata
 from contextlib import contextmanager
 from pathlib import Path
@@ -304,9 +305,13 @@ def read_yaml(
         problems.append(Problem(rel, line, code, "", message, hint))
 
     try:
-        size = path.stat().st_size
+        st = path.stat()
     except OSError as exc:
         problem(0, "symlink-loop" if exc.errno == 40 else "file-unreadable", f"cannot read the file: {exc.strerror}", "check that the file exists and that you may read it")
+        return None, problems
+    size = st.st_size
+    if not stat.S_ISREG(st.st_mode):
+        problem(0, "file-unreadable", "this is not an ordinary file (a device, pipe or socket); it was not read", "replace it with an ordinary file, or remove it")
         return None, problems
     if size > max_bytes:
         problem(0, "file-too-large", f"the file is {size:,} bytes, over the limit of {max_bytes:,}; it was not read", "split it into smaller files, or raise `limits.max_file_bytes` in schema.yaml")

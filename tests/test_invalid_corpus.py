@@ -56,6 +56,10 @@ def materialise(case: str, dest: Path) -> Path:
                 os.symlink(step["to"], root / step["symlink"])
             except (OSError, NotImplementedError) as exc:  # pragma: no cover - e.g. Windows without rights
                 pytest.skip(f"cannot make a symbolic link here: {exc}")
+        elif "fifo" in step:
+            if not hasattr(os, "mkfifo"):  # pragma: no cover - Windows
+                pytest.skip("no named pipes here")
+            os.mkfifo(root / step["fifo"])
         elif "big_file" in step:
             line = b"  # padding: this file is only here to be too large to read\n"
             count = step["bytes"] // len(line) + 1
@@ -95,7 +99,7 @@ def test_expected_yaml_is_well_formed(case):
     assert set(exp) <= {"defect", "problems", "recipe"}, exp.keys()
     assert isinstance(exp["defect"], str) and exp["defect"].strip()
     assert exp["problems"], "a case must expect at least one problem"
-    made = {next(iter(v for k, v in step.items() if k in ("symlink", "big_file"))) for step in exp.get("recipe") or []}
+    made = {next(iter(v for k, v in step.items() if k in ("symlink", "big_file", "fifo"))) for step in exp.get("recipe") or []}
     for p in exp["problems"]:
         assert set(p) <= {"code", "file", "line", "entry"}, p
         assert p["code"] in CODES, p
