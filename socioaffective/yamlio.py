@@ -446,6 +446,7 @@ _PLAIN_SYNTAX = (
     ("block mapping", "", "this line is not indented like the keys above it (the block starts at line {start})", "align the line with the other keys of its entry"),
     ("block collection", "", "this line is not indented like the list above it (the list starts at line {start})", "start list items with `- ` at the list's indentation"),
     ("single document", "another document", "the file holds more than one YAML document (a second `---`)", "remove the `---` line; a framework file is one document"),
+    ("", "maximum nesting depth", "the data is nested deeper than a YAML reader allows", "flatten the structure: a framework needs a few levels at most"),
     ("", "undefined alias", "an alias `*name` refers to an anchor `&name` that does not exist", "define the anchor first, or write the value out"),
 )
 
