@@ -140,7 +140,8 @@ class KnowledgeBase:
     def _check_relation_name(self, relation: str | None) -> None:
         if relation is not None and relation not in self.schema.relations:
             rel = self.schema.relation_by_label(relation)
-            hint = f"; did you mean `{rel.name}`?" if rel else ""
+            close = [rel.name] if rel else get_close_matches(str(relation), list(self.schema.relations), n=1, cutoff=0.6)
+            hint = f"; did you mean `{close[0]}`?" if close else ""
             raise UnknownKindError(f"no relation `{relation}`{hint} (relations: " + ", ".join(self.schema.relations) + ")")
 
     def relations(self, id: str | None = None, relation: str | None = None, direction: str = "out") -> list[Relation]:

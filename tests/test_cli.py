@@ -204,7 +204,9 @@ def test_related_errors(run):
     result = run("related", "competense")
     assert result.exit_code == 1 and "did you mean `competence`?" in result.output
     result = run("related", "competence", "-r", "frustrate")
-    assert result.exit_code == 1 and "no relation `frustrate`" in result.output
+    assert result.exit_code == 1 and "no relation `frustrate`; did you mean `frustrates`?" in result.output
+    result = run("related", "competence", "-r", "frustrated by")  # the inverse label
+    assert result.exit_code == 1 and "did you mean `frustrates`?" in result.output
     result = run("related", "competence", "-d", "sideways")
     assert result.exit_code == 2
 
