@@ -210,7 +210,9 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _pretty_str(dumper, data: str):
-    if "\n" in data:
+    if "\n" in data and not data.endswith("\n\n") and data.strip("\n"):
+        # a literal block; text ending in blank lines would need keep-chomping
+        # (`|+`), which swallows the blank lines before a later entry
         return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|")
     if len(data) > 72 and " " in data:
         return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=">")
@@ -247,13 +249,16 @@ def entry_yaml(data: dict, dash: int = 2, indent: int = 2) -> str:
     indent = indent if 2 <= indent <= 9 else 2
     for dumper in (_PrettyDumper, _QuotedDumper):
         text = yaml.dump([data], Dumper=dumper, sort_keys=False, allow_unicode=True, width=_WIDTH, indent=indent, default_flow_style=False)
-        back, problems = parse_yaml_bytes(text.encode("utf-8"), "<new entry>")
-        if not problems and back == [data]:
-            break
-    else:  # pragma: no cover - the quoted form always reads back
-        raise EditError("the entry cannot be written as YAML that reads back unchanged")
-    pad = " " * dash
-    return "".join(pad + line if line.strip() else line for line in text.splitlines(keepends=True))
+        if text.endswith("\n...\n"):  # a document-end marker means nothing once indented
+            text = text[: -len("...\n")]
+        pad = " " * dash
+        text = "".join(pad + line if line.strip() else line for line in text.splitlines(keepends=True))
+        # check the item as it will stand: under `entries:`, with another item after it
+        probe = "entries:\n" + text + pad + "- id: next\n"
+        back, problems = parse_yaml_bytes(probe.encode("utf-8"), "<new entry>")
+        if not problems and back == {"entries": [data, {"id": "next"}]}:
+            return text
+    raise EditError("the entry cannot be written as YAML that reads back unchanged")  # pragma: no cover
 
 
 def _layout(text: str, rel: str) -> tuple[int, int]:

@@ -157,3 +157,23 @@ def test_rdflib_is_imported_only_for_rdf():
     code = "import sys, socioaffective; kb = socioaffective.load(); [socioaffective.export(kb, f) for f in ('json', 'csv', 'graphml')]; print('rdflib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_ids_outside_the_default_pattern_still_give_valid_rdf(tiny_copy):
+    """A schema may allow any id; IRIs must percent-encode it, not break Turtle."""
+    import rdflib
+
+    import socioaffective
+    from socioaffective.export import export
+
+    schema = tiny_copy / "framework" / "schema.yaml"
+    schema.write_text(schema.read_text().replace('id_pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"', 'id_pattern: "^\\\\S+$"'))
+    f = tiny_copy / "framework" / "tiny.yaml"
+    odd = 'wh<i>"ch'
+    f.write_text(f.read_text().replace("- id: which-self", f"- id: '{odd}'").replace("raises: [which-self]", f"raises: ['{odd}']"))
+    kb = socioaffective.load(tiny_copy)
+    assert odd in kb
+    for fmt, parser in (("turtle", "turtle"), ("jsonld", "json-ld")):
+        g = rdflib.Graph().parse(data=export(kb, fmt), format=parser)
+        labels = {str(o) for o in g.objects(None, rdflib.namespace.SKOS.prefLabel)}
+        assert kb.get(odd).title in labels

@@ -70,6 +70,10 @@ class Namespaces:
     def ref(self, key: str):
         return self.reference[quote(key, safe="")]
 
+    def node(self, id: str):
+        """The IRI of an entry; ids are percent-encoded (a schema may allow any id)."""
+        return self.entry[quote(id, safe="")]
+
 
 def inverse_names(schema) -> dict[str, str]:
     """The local name of each relation's inverse property (the relation itself if symmetric).
@@ -200,7 +204,7 @@ def build_graph(kb, base: str = DEFAULT_BASE):
 
     # entries
     for e in kb.entries():
-        s = E[e.id]
+        s = ns.node(e.id)
         kind = schema.kinds.get(e.kind)
         g.add((s, RDF.type, SKOS.Concept))
         if kind:
@@ -213,8 +217,9 @@ def build_graph(kb, base: str = DEFAULT_BASE):
             g.add((s, SKOS.definition, en(e.description)))
         g.add((s, DCTERMS.identifier, Literal(e.id)))
         if e.provenance:
-            provenance(ns.meta[f"provenance-{e.id}"], e.provenance)
-            g.add((s, SA.provenance, ns.meta[f"provenance-{e.id}"]))
+            pnode = ns.meta[f"provenance-{quote(e.id, safe='')}"]
+            provenance(pnode, e.provenance)
+            g.add((s, SA.provenance, pnode))
         specs = schema.fields_of(e.kind)
         for name, value in e.fields.items():
             spec = specs.get(name)
@@ -229,14 +234,14 @@ def build_graph(kb, base: str = DEFAULT_BASE):
     # links
     for r in kb.relations():
         rt = schema.relations[r.name]
-        s = E[r.source]
-        o = ns.ref(r.target) if kb.get(r.target).is_reference else E[r.target]
+        s = ns.node(r.source)
+        o = ns.ref(r.target) if kb.get(r.target).is_reference else ns.node(r.target)
         g.add((s, SA[r.name], o))
         if rt.cites_references:
             g.add((s, DCTERMS.references, o))
         p = r.provenance
         if (p and not p.inherited) or r.locator or r.note:
-            link = f"link-{r.source}-{r.name}-{quote(r.target, safe='')}"
+            link = f"link-{quote(r.source, safe='')}-{r.name}-{quote(r.target, safe='')}"
             st = ns.meta[link]
             g.add((st, RDF.type, RDF.Statement))
             g.add((st, RDF.subject, s))
@@ -273,7 +278,7 @@ def build_graph(kb, base: str = DEFAULT_BASE):
         if doi:
             doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", doi, flags=re.I)
             g.add((s, bibo.doi, Literal(doi)))
-            g.add((s, RDFS.seeAlso, URIRef("https://doi.org/" + quote(doi, safe="/:;()._-<>[]"))))
+            g.add((s, RDFS.seeAlso, URIRef("https://doi.org/" + quote(doi, safe="/:;()._-"))))
         url = (f.get("url") or "").strip()
         if url and re.match(r"^https?://[^\s<>\"{}|\\^`]+$", url):
             g.add((s, bibo.uri, URIRef(url)))
