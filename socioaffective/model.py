@@ -5,6 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+def _with_locator_and_note(d: dict, locator: str, note: str) -> dict:
+    if locator:
+        d["locator"] = locator
+    if note:
+        d["note"] = note
+    return d
+
+
 @dataclass(frozen=True, slots=True)
 class Provenance:
     """Where a statement comes from and how sure we are.
@@ -24,12 +32,7 @@ class Provenance:
         return (Provenance, (self.source, self.grade, self.locator, self.note, self.inherited))
 
     def to_dict(self) -> dict:
-        d = {"source": self.source, "grade": self.grade}
-        if self.locator:
-            d["locator"] = self.locator
-        if self.note:
-            d["note"] = self.note
-        return d
+        return _with_locator_and_note({"source": self.source, "grade": self.grade}, self.locator, self.note)
 
 
 @dataclass(slots=True)
@@ -49,12 +52,8 @@ class Relation:
         return (Relation, (self.name, self.source, self.target, self.provenance, self.locator, self.note, self.file, self.line))
 
     def to_dict(self) -> dict:
-        d = {"relation": self.name, "source": self.source, "target": self.target, "provenance": self.provenance.to_dict()}
-        if self.locator:
-            d["locator"] = self.locator
-        if self.note:
-            d["note"] = self.note
-        return d
+        d = {"relation": self.name, "source": self.source, "target": self.target, "provenance": self.provenance.to_dict() if self.provenance else None}
+        return _with_locator_and_note(d, self.locator, self.note)
 
 
 @dataclass(slots=True)

@@ -82,3 +82,12 @@ def test_entry_to_dict_is_plain(tiny_kb):
     d = tiny_kb.get("future-self").to_dict()
     assert json.loads(json.dumps(d))["poles"] == ["Now", "Later"]
     assert d["location"] == {"file": "framework/tiny.yaml", "line": tiny_kb.get("future-self").line}
+
+
+def test_to_dict_of_an_entry_without_provenance(tiny_copy):
+    f = tiny_copy / "framework" / "tiny.yaml"
+    f.write_text(f.read_text().replace("    provenance: { source: editorial, grade: editorial }\n    scope:", "    scope:"))
+    kb = socioaffective.load(tiny_copy, strict=False)
+    assert kb.report.codes() == ["missing-field"]
+    d = kb.get("scaffolding").to_dict()
+    assert "provenance" not in d and all(r["provenance"] is None for r in d["relations"])
