@@ -161,37 +161,41 @@ def _entry_texts(book: Path) -> dict[str, str]:
 # ---------------------------------------------------------------------------
 # page weight
 
-_REF = re.compile(r"""(?:src|href)\s*=\s*["']([^"'#?]+)""", re.I)
+_REF = re.compile(r"""\b(src|href)\s*=\s*["']([^"'#?]+)""", re.I)
 
 
 def _local_refs(page: Path, html_root: Path) -> set[Path]:
+    """Files ``page`` loads: every ``src=`` (scripts, images, iframes) and every
+    ``href=`` that is not a link to another page (style sheets, icons)."""
     out = set()
     try:
         text = page.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return out
-    for ref in _REF.findall(text):
+    for attr, ref in _REF.findall(text):
         if re.match(r"^[a-z][a-z0-9+.-]*:", ref, re.I) or ref.startswith("//"):
             continue
-        target = (page.parent / ref).resolve()
-        if target.is_file() and target.is_relative_to(html_root.resolve()):
+        if attr.lower() == "href" and ref.endswith((".html", "/")):
+            continue  # a link to another page, not part of this one
+        target = Path(os.path.normpath(page.parent / ref))
+        if target.is_relative_to(html_root) and target.is_file():
             out.add(target)
     return out
 
 
 def page_weights(book: Path, subdir: str = "chapters/entries") -> dict:
     """Bytes each entry page needs beyond assets shared with other pages."""
-    html_root = book / "_build" / "html"
-    pages = html_pages(book)
+    html_root = Path(os.path.abspath(book / "_build" / "html"))
+    pages = [Path(os.path.abspath(p)) for p in html_pages(book)]
     # everything each page pulls in, following iframes and page-level HTML
     closure: dict[Path, set[Path]] = {}
     for page in pages:
         seen: set[Path] = set()
-        todo = [page.resolve()]
+        todo = [page]
         while todo:
             p = todo.pop()
             for ref in _local_refs(p, html_root):
-                if ref in seen or ref == page.resolve():
+                if ref in seen or ref == page:
                     continue
                 seen.add(ref)
                 if ref.suffix == ".html":
@@ -202,9 +206,9 @@ def page_weights(book: Path, subdir: str = "chapters/entries") -> dict:
         for r in refs:
             users[r] = users.get(r, 0) + 1
     weights = {}
-    entry_root = (html_root / subdir).resolve()
+    entry_root = html_root / subdir
     for page in pages:
-        if not page.resolve().is_relative_to(entry_root):
+        if not page.is_relative_to(entry_root):
             continue
         own = [r for r in closure[page] if users[r] == 1 and r.suffix not in (".png", ".svg", ".ico", ".woff", ".woff2")]
         rel_html = [r for r in own if r.suffix == ".html"]
