@@ -103,7 +103,6 @@ class _Checker:
 
     # -- entry level -------------------------------------------------------
     def run(self, records) -> list[Problem]:
-        schema = self.schema
         seen: dict[str, tuple[str, int]] = {}
         ids_kinds: dict[str, str] = {}
         self.duplicated: set[str] = set()

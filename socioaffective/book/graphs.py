@@ -1,0 +1,135 @@
+"""Graphs and matrices: placeholders become HTML once page URLs are known."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from docutils import nodes
+from sphinx.util.osutil import relative_uri
+
+from ..errors import SocioaffectiveError
+from ..render.matrix import matrix_table
+from ..render.network import graph_data, graph_table, layout, layout_key, neighbourhood_ids
+from .state import GRAPH_DIR, SAFE_SCHEMES, STATIC_DIR, _warn, entry_docname, state
+
+class placeholder(nodes.General, nodes.Element):
+    """Replaced by raw HTML at doctree-resolved, when page URLs are known."""
+
+
+def _visit_skip(self, node):
+    raise nodes.SkipNode
+
+
+
+
+def _url_for(app, from_uri: str):
+    """A function giving an entry page's URL relative to ``from_uri`` (or None)."""
+    st = state(app)
+    docs = app.env.all_docs
+    builder = app.builder
+
+    def url_for(id: str):
+        try:
+            e = st.kb.get(id)
+        except SocioaffectiveError:
+            return None
+        doc = entry_docname(st, e)
+        if doc is None or doc not in docs:
+            return None
+        return relative_uri(from_uri, builder.get_target_uri(doc))
+
+    return url_for
+
+
+def graph_name(spec: dict) -> str:
+    if spec["mode"] == "entry":
+        return f"entry-{spec['entry']}"
+    return "explorer" + ("-" + "-".join(spec["kinds"]) if spec["kinds"] else "")
+
+
+def _cached_layout(app, ids, center=None, unit=60, aspect=1.8):
+    st = state(app)
+    key = layout_key(st.kb, ids) + (f"-{center}" if center else "") + f"-{unit}-{aspect}"
+    if key in st.layouts:
+        return st.layouts[key]
+    cache = Path(app.doctreedir) / "socioaffective" / f"layout-{key}.json"
+    try:
+        pos = {k: tuple(v) for k, v in json.loads(cache.read_text()).items()}
+    except (OSError, ValueError):
+        pos = layout(st.kb, ids, center=center, unit=unit, aspect=aspect)
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps(pos, sort_keys=True))
+    st.layouts[key] = pos
+    return pos
+
+
+def graph_spec_data(app, spec: dict, url_for):
+    """The vis-network data of a graph spec (positions cached)."""
+    kb = state(app).kb
+    if spec["mode"] == "entry":
+        ids, _depth = neighbourhood_ids(kb, spec["entry"], spec["max_nodes"])
+        pos = _cached_layout(app, ids, center=spec["entry"], unit=80, aspect=2.1)
+        members = set(ids)
+        labels = sum(1 for r in kb.relations() if r.source in members and r.target in members) <= 12  # more: tooltips only
+        return graph_data(kb, ids, pos, url_for, center=spec["entry"], edge_labels=labels)
+    ids = [e.id for e in kb.entries() if not spec["kinds"] or e.kind in spec["kinds"]]
+    if spec["kinds"]:  # a part of the framework: a smaller picture with a legend, no filters
+        pos = _cached_layout(app, ids, unit=80, aspect=2.2)
+    else:
+        pos = _cached_layout(app, ids, unit=105, aspect=1.9)
+    return graph_data(kb, ids, pos, url_for)
+
+
+def _graph_title(kb, spec: dict) -> str:
+    if spec["mode"] == "entry":
+        return f"Graph: the neighbourhood of {kb.get(spec['entry']).title}"
+    return "Graph: the whole framework" if not spec["kinds"] else "Graph: " + ", ".join(kb.schema.kinds[k].plural for k in spec["kinds"])
+
+
+def render_placeholder(app, docname: str, spec: tuple) -> str:
+    import html
+
+    st = state(app)
+    kb = st.kb
+    page_uri = app.builder.get_target_uri(docname)
+    url_for = _url_for(app, page_uri)
+    if spec[0] == "matrix":
+        _, row, col, rel, caption = spec
+        return matrix_table(kb, kb.matrix(row, col, rel), url_for, caption)
+    g = dict(spec[1])
+    name = graph_name(g)
+    src = relative_uri(page_uri, f"_static/{STATIC_DIR}/{GRAPH_DIR}/{name}.html")
+    data = graph_spec_data(app, g, url_for)
+    title = _graph_title(kb, g)
+    esc = lambda s: html.escape(str(s), quote=True)  # noqa: E731
+    caption = f"<figcaption>{esc(g['caption'])}</figcaption>" if g.get("caption") else ""
+    open_attr = " open" if g["mode"] == "entry" else ""
+    n = len(data["nodes"])
+    wide = " sa-wide" if g.get("wide") else ""
+    return (
+        f'<div class="sa-graph-wrap{wide}"><figure class="sa-graph-figure sa-graph-{g["mode"]}">'
+        f'<iframe class="sa-graph-frame" src="{esc(src)}" title="{esc(title)}" style="height:{int(g["height"])}px"></iframe>{caption}'
+        f'<details class="sa-graph-alt"{open_attr}><summary>The same graph as a table ({n} entr{"y" if n == 1 else "ies"})</summary>'
+        f"{graph_table(data, url_for)}</details></figure></div>"
+    )
+
+
+def _safe_uri(uri: str) -> bool:
+    cleaned = "".join(ch for ch in uri if ord(ch) > 0x20 and ch not in "\x7f")
+    return urlsplit(cleaned).scheme.lower() in SAFE_SCHEMES
+
+
+def doctree_resolved(app, doctree, docname) -> None:
+    html_builder = app.builder.format == "html"
+    for node in list(doctree.findall(placeholder)):
+        if html_builder:
+            node.replace_self(nodes.raw("", render_placeholder(app, docname, node["spec"]), format="html"))
+        else:
+            node.replace_self(nodes.paragraph(text="(An interactive table or graph: see the HTML book.)"))
+    for ref in list(doctree.findall(nodes.reference)):
+        uri = ref.get("refuri")
+        if uri and not _safe_uri(uri):
+            _warn(f"link to `{uri[:60]}` removed: only http, https and mailto links are kept", "unsafe-link", ref)
+            ref.replace_self(nodes.inline(text=ref.astext()))

@@ -1,0 +1,165 @@
+"""Build state: the framework loaded once per build, page stubs, warnings."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sphinx.util import logging
+
+from ..errors import SocioaffectiveError
+from ..render import pages
+
+logger = logging.getLogger("socioaffective.sphinxext")
+
+WARNING_TYPE = "socioaffective"
+STATIC_DIR = "socioaffective"  # inside the output's _static/
+GRAPH_DIR = "graphs"
+VIS_DIR = "vis"
+PAGE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+SAFE_SCHEMES = {"", "http", "https", "mailto"}
+
+
+
+
+@dataclass
+class State:
+    """What the extension knows during one build (kept on the Sphinx app)."""
+
+    kb: object
+    root: Path
+    entries_dir: str  # docname prefix, e.g. "chapters/entries"
+    layouts: dict = field(default_factory=dict)
+    schema_hash: str = ""  # every page shows labels and badges from schema.yaml
+
+
+def state(app) -> State:
+    return app._socioaffective  # set at config-inited
+
+
+def entry_docname(st: State, entry) -> str | None:
+    """The page of an entry, or ``None`` when its id or kind cannot be a file name."""
+    if entry.is_reference or not PAGE_NAME.match(entry.id) or not PAGE_NAME.match(entry.kind):
+        return None
+    return f"{st.entries_dir}/{entry.kind}/{entry.id}"
+
+
+
+def _glossary_entries(kb, kind: str):
+    out = [e for e in kb.entries(kind) if e.fields.get("glossary", True) is not False]
+    return sorted(out, key=lambda e: e.title.lower())
+
+
+def _count(kb, what: str) -> int:
+    if what == "all":
+        return len(kb.entries())
+    if what in ("reference", "references"):
+        return len(kb.references)
+    if what == "links":
+        return len([r for r in kb.relations() if r.target not in kb.references])
+    return len(kb.entries(what))
+
+
+
+
+def _warn(message: str, subtype: str, location: str | None = None) -> None:
+    logger.warning(message, type=WARNING_TYPE, subtype=subtype, location=location)
+
+
+def config_inited(app, config) -> None:
+    from ..loader import load
+
+    srcdir = Path(app.srcdir)
+    root = Path(config.socioaffective_root) if config.socioaffective_root else srcdir
+    if not root.is_absolute():
+        root = (Path(app.confdir) / root).resolve()
+    entries_dir = str(config.socioaffective_entries_dir).strip("/")
+    target = (srcdir / entries_dir).resolve()
+    if not entries_dir or target == srcdir.resolve() or not target.is_relative_to(srcdir.resolve()):
+        raise SocioaffectiveError(f"socioaffective_entries_dir must be a folder inside the book, not `{entries_dir}`")
+    kb = load(root, strict=False)
+    try:
+        schema_hash = hashlib.sha256((root / "framework" / "schema.yaml").read_bytes()).hexdigest()
+    except OSError:
+        schema_hash = ""
+    app._socioaffective = State(kb=kb, root=root, entries_dir=entries_dir, schema_hash=schema_hash)
+    write_stubs(app._socioaffective, target)
+    bib = root / "references.bib"
+    if config.socioaffective_add_bibfile and "bibtex_bibfiles" in config and bib.exists():
+        current = [(Path(app.confdir) / f).resolve() for f in (config.bibtex_bibfiles or [])]
+        if bib.resolve() not in current:
+            config.bibtex_bibfiles = list(config.bibtex_bibfiles or []) + [str(bib.resolve())]
+
+
+def write_stubs(st: State, folder: Path) -> None:
+    """Write ``<kind>/<id>.md`` for every entry (only when changed); delete stale stubs.
+
+    Only files that start with :data:`pages.GENERATED_MARKER` are ever deleted,
+    and only inside ``folder``.
+    """
+    kb = st.kb
+    wanted: dict[Path, str] = {}
+    for e in kb.entries():
+        if entry_docname(st, e) is None:
+            continue
+        wanted[folder / e.kind / f"{e.id}.md"] = pages.entry_stub(kb, e)
+    for path, text in wanted.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            if path.read_text(encoding="utf-8") == text:
+                continue
+        except OSError:
+            pass
+        path.write_text(text, encoding="utf-8")
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*.md")):
+            if path in wanted or path.is_symlink():
+                continue
+            try:
+                first = path.read_text(encoding="utf-8").split("\n", 1)[0]
+            except (OSError, UnicodeDecodeError):
+                continue
+            if first == pages.GENERATED_MARKER:
+                path.unlink()
+        for d in sorted((p for p in folder.rglob("*") if p.is_dir()), reverse=True):
+            if not any(d.iterdir()):
+                d.rmdir()
+
+
+
+
+
+def builder_inited(app) -> None:
+    st = state(app)
+    for p in st.kb.report.problems:
+        where = f"{st.root / p.file}:{p.line}" if p.line else str(st.root / p.file) if p.file else None
+        who = f" [{p.entry}]" if p.entry else ""
+        hint = f" (hint: {p.hint})" if p.hint else ""
+        _warn(f"{p.severity} {p.code}{who}: {p.message}{hint}", p.code, where)
+    for e in st.kb.entries():
+        if entry_docname(st, e) is None:
+            _warn(f"entry `{e.id}` (kind `{e.kind}`) gets no page: its id or kind cannot be a file name", "unsafe-id", f"{st.root / e.file}:{e.line}")
+    env = app.env
+    if not hasattr(env, "socioaffective_specs"):
+        env.socioaffective_specs = {}
+
+
+def env_updated(app, env):
+    """Warn about entries whose page is not in the book (no toc glob for their kind)."""
+    st = state(app)
+    missing: dict[str, int] = {}
+    for e in st.kb.entries():
+        doc = entry_docname(st, e)
+        if doc is not None and doc not in env.found_docs:
+            missing[e.kind] = missing.get(e.kind, 0) + 1
+    for kind, n in missing.items():
+        _warn(
+            f"{n} entr{'y' if n == 1 else 'ies'} of kind `{kind}` have no page in the book: "
+            f"add `- glob: {st.entries_dir}/{kind}/*` under a chapter's `sections:` in _toc.yml",
+            "missing-page",
+        )
+    return []
+
+
