@@ -146,7 +146,12 @@ def get(key: str):
     """The payload stored under ``key``, or None (missing, unreadable or foreign)."""
     folder = cache_dir()
     path = folder / (key + _SUFFIX)
-    if not path.exists() or not _usable_dir(folder, create=False):
+    if not _usable_dir(folder, create=False):
+        return None
+    try:
+        if not path.is_file():
+            return None
+    except OSError:  # e.g. a folder we may not search (Path.is_file raises EACCES on 3.11)
         return None
     try:
         from .yamlio import gc_paused

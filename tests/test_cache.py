@@ -232,3 +232,26 @@ def test_copied_framework_shares_the_cache(cache_dir, tiny_root, tmp_path, no_co
     no_cold_load()
     kb = socioaffective.load(other)
     assert kb.root == other and len(kb) == len(socioaffective.load(tiny_root))
+
+
+def test_an_unsearchable_cache_folder_is_ignored(tmp_path, monkeypatch):
+    """A cache folder we may not enter (another user's HOME) is skipped, not a crash."""
+    import os
+
+    from socioaffective import cache
+
+    outer = tmp_path / "outer"
+    inner = outer / "cache"
+    inner.mkdir(parents=True)
+    monkeypatch.setenv("SOCIOAFFECTIVE_CACHE_DIR", str(inner))
+    real_is_file = type(inner).is_file
+
+    def denied(self):
+        if str(self).startswith(str(inner)):
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_is_file(self)
+
+    monkeypatch.setattr(type(inner), "is_file", denied)
+    monkeypatch.setattr(type(inner), "exists", denied)
+    assert cache.get("0" * 64) is None
+    assert os.path.isdir(inner)
