@@ -145,6 +145,9 @@ def main(argv=None) -> int:
             say(f"generated {n:,} entries ({info['bytes'] / 1e6:.1f} MB) in {time.perf_counter() - t:.1f} s; measuring ...")
             t = time.perf_counter()
             runs[n] = engine.measure_in_child(root, args.repeat, naive=n <= 10000)
+            if runs[n]["problems"] or runs[n]["references"] != info["references"]:
+                raise RuntimeError(f"the generated {n:,}-entry framework did not load clean ({runs[n]['problems']} problems, "
+                                   f"{runs[n]['references']} of {info['references']} references): the figures would mean nothing")
             runs[n]["generated"] = info
             say(f"  {n:,} entries measured in {time.perf_counter() - t:.1f} s")
             if not args.keep:

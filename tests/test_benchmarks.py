@@ -33,7 +33,7 @@ def test_generated_framework_is_valid_and_complete(small):
     kb = socioaffective.load(root, cache=False)
     assert kb.report.problems == []
     assert len(kb) == info["entries"] == 60
-    assert len(kb.references) == info["references"] == 30
+    assert len(kb.references) == info["references"] == 24
     assert {e.kind for e in kb} == set(KIND_SHARES) == set(kb.schema.kinds)
     assert len(kb.relations()) == info["relations"] + info["citations"]
     assert info["citations"] == 2 * 60
@@ -89,7 +89,7 @@ def test_floor_reads_the_same_data(small):
     root, _ = small
     data, lib = engine.floor_parse(root)
     assert sum(len(d["entries"]) for d in data) == 60
-    assert len(lib.entries) == 30
+    assert len(lib.entries) == 24
     assert engine.deep_size(data) > sum(len(str(d)) for d in data) // 2
 
 
