@@ -292,13 +292,26 @@ def _layout_child(root: Path, tmp: Path) -> dict:
     t = time.perf_counter()
     sphinxext._cached_layout(app(), ids, unit=105, aspect=1.9)
     fill = time.perf_counter() - t
+    # count the layouts the build's cache still computes (there must be none)
+    where = sphinxext._cached_layout.__globals__  # the module that lays graphs out for the build
+    real_layout, calls = where["layout"], []
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real_layout(*args, **kwargs)
+
+    where["layout"] = counting
     cached = []
-    for _ in range(3):
-        t = time.perf_counter()
-        sphinxext._cached_layout(app(), ids, unit=105, aspect=1.9)
-        cached.append(time.perf_counter() - t)
-    return {"nodes": len(ids), "edges": sum(1 for r in kb.relations() if r.source in set(ids) and r.target in set(ids)),
-            "first": first, "fill": fill, "cached": stat(cached)}
+    try:
+        for _ in range(3):
+            t = time.perf_counter()
+            sphinxext._cached_layout(app(), ids, unit=105, aspect=1.9)
+            cached.append(time.perf_counter() - t)
+    finally:
+        where["layout"] = real_layout
+    idset = set(ids)
+    return {"nodes": len(ids), "edges": sum(1 for r in kb.relations() if r.source in idset and r.target in idset),
+            "first": first, "fill": fill, "cached": stat(cached), "relaid": len(calls)}
 
 
 def layout_bench(root: Path, tmp: Path, timeout: float = 240) -> dict:
@@ -448,7 +461,8 @@ def run_all(tmp: Path, repeat: int = 3, quick: bool = False, log=print, *, graph
             figs.append(F("layout", f"graph layout at build, {lay['nodes']:,} nodes, {lay['edges']:,} links", lay["first"], "s",
                           target="< 10 s", limit=10, against="value"))
             figs.append(F("layout-cached", "the same layout again (content-hash cache, new build)", lay["cached"], "s",
-                          floor=lay["first"], floor_label="laying it out", target="never laid out twice (<= 0.01x)", limit=0.01))
+                          floor=lay["first"], floor_label="laying it out", target="never laid out twice", met=lay["relaid"] == 0,
+                          note=f"layouts computed again: {lay['relaid']} (the time is hashing the graph and reading the cached positions)"))
     except Exception as exc:  # noqa: BLE001 - reported, not hidden
         figs.append(NM("layout", f"graph layout at build, {graph_entries:,} nodes", _reason(exc), target="< 10 s"))
     try:
