@@ -322,7 +322,7 @@ def graph_data(kb, ids, positions, url_for=None, center: str | None = None, edge
             "color": {"background": color, "border": "#2e3440", "highlight": {"background": color, "border": "#000000"}},
             "x": x,
             "y": y,
-            "search": " ".join([i, e.title, aliases, e.summary]).lower(),
+            "search": " ".join([i, aliases]).lower(),  # graph.js adds the tooltip's text
         }
         if url_for is not None:
             url = url_for(i)

@@ -52,7 +52,9 @@
 
   var nodes = new vis.DataSet(data.nodes.map(function (n) {
     var node = {id: n.id, label: n.label, title: n.title, shape: n.shape, color: n.color,
-      x: n.x, y: n.y, url: n.url, kind: n.kind, search: n.search};
+      x: n.x, y: n.y, url: n.url, kind: n.kind,
+      // searchable text: id and aliases, plus the tooltip (title, kind, summary)
+      search: ((n.search || "") + " " + (n.title || "")).toLowerCase()};
     if (INSIDE[n.shape]) { node.font = {size: explorer ? 13 : 12}; node.widthConstraint = {maximum: 110}; node.margin = 6; }
     ["size", "borderWidth", "font"].forEach(function (k) { if (n[k] !== undefined) { node[k] = n[k]; } });
     return node;
