@@ -24,8 +24,18 @@ import socioaffective
 from bookbuild import BIN, ROOT, Html, _run
 from test_browser import ARGS, CHROMIUM, serve
 
-sys.path.insert(0, str(ROOT / "lite"))
-import build as lite  # noqa: E402  (lite/build.py)
+def _load_build_script():
+    """lite/build.py as a module (by path: the name `build` is also PyPA's build tool)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("socioaffective_lite_build", ROOT / "lite" / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+lite = _load_build_script()
 
 SITE = ROOT / "_build" / "lite-test"
 MARK = "SA-RESULT "
