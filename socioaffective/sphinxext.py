@@ -30,7 +30,9 @@ default: the book's source folder), ``socioaffective_entries_dir`` (where the
 stubs go, default ``chapters/entries``), ``socioaffective_graph_max_nodes``
 (24: a neighbourhood shows 2 hops if that fits, else 1) and
 ``socioaffective_add_bibfile`` (add the framework's references.bib to
-``bibtex_bibfiles``; default True).
+``bibtex_bibfiles``; default True) and ``socioaffective_lite_dir`` (a built
+JupyterLite console to copy into ``lite/``, also ``$SOCIOAFFECTIVE_LITE_DIR``;
+adds the tag ``lite``).
 
 Graph pages are written into ``_static/socioaffective/graphs/`` and embedded
 with iframes; vis-network's files are copied once from the pyvis package.
@@ -104,4 +106,9 @@ def setup(app):
     from .export.book import setup as setup_downloads
 
     setup_downloads(app)
+
+    # The in-browser console (JupyterLite), included when built: book/lite.py.
+    from .book.lite import setup as setup_lite
+
+    setup_lite(app)
     return {"version": __version__, "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
