@@ -57,6 +57,7 @@ from .book.directives import (
     ListDirective,
     MatrixDirective,
     SchemaDirective,
+    ViewDirective,
 )
 from .book.graphs import _cached_layout, _visit_skip, doctree_resolved, placeholder
 from .book.incremental import env_get_outdated, env_merge_info, env_purge_doc
@@ -92,6 +93,7 @@ def setup(app):
     app.add_directive("socioaffective-glossary", GlossaryDirective)
     app.add_directive("socioaffective-schema", SchemaDirective)
     app.add_directive("socioaffective-grades", GradesDirective)
+    app.add_directive("socioaffective-view", ViewDirective)  # sources, evidence, review-queue, version
     app.add_role("socioaffective-kind", KindRole())
     app.add_role("socioaffective-grade", GradeRole())
     app.add_role("socioaffective-badge", BadgeRole())
