@@ -140,7 +140,7 @@ def review_view(kb) -> str:
     n = sum(len(g["items"]) for g in groups)
     out = [f"{n} claims in {len(groups)} entries."]
     for g in groups:
-        lines = [f"### {_entry_ref(kb, g['entry'])} {_role(KIND_ROLE, g['kind'])}"]
+        lines = [f"## {_entry_ref(kb, g['entry'])} {_role(KIND_ROLE, g['kind'])}"]
         for it in g["items"]:
             lines.append(
                 f"- {_role(BADGE_ROLE, it['grade'])} **{_cell(it['claim'])}**\n"
