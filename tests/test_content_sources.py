@@ -204,3 +204,15 @@ def test_framework_version_is_shown(kb):
     assert myst.text(kb.schema.framework_version) in views.render(kb, "version")
     doc = json.loads(socioaffective.export(kb, "json"))
     assert kb.schema.framework_version in json.dumps(doc)
+
+
+def test_framework_version_is_in_the_rdf_and_graphml_exports(kb, tmp_path):
+    import networkx as nx
+    import rdflib
+    from rdflib.namespace import OWL
+
+    g = rdflib.Graph().parse(data=socioaffective.export(kb, "turtle"), format="turtle")
+    assert rdflib.Literal(kb.schema.framework_version) in set(g.objects(None, OWL.versionInfo))
+    p = tmp_path / "f.graphml"
+    p.write_text(socioaffective.export(kb, "graphml"), encoding="utf-8")
+    assert nx.read_graphml(p).graph["framework_version"] == kb.schema.framework_version
