@@ -75,7 +75,11 @@ def review_queue(kb) -> list[dict]:
                 continue
             rt = kb.schema.relations[r.name]
             target = kb.get(r.target)
-            if rt.cites_references:
+            if rt.cites_references and r.target in papers:
+                # a citation of the paper itself: the claim is what the link's note records
+                question = f"Does the paper say this about {e.title}: \u201c{rp.note or r.note or e.summary}\u201d?"
+                claim = f"{e.title}: {rp.note or r.note or e.summary}"
+            elif rt.cites_references:
                 question = f"Does the paper draw on {target.title} for \u201c{e.title}\u201d?"
                 claim = f"{e.title} {rt.label} {target.title}"
             else:
