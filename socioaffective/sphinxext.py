@@ -100,6 +100,7 @@ def setup(app):
     app.add_role("socioaffective-count", CountRole())
     app.add_css_file(f"{STATIC_DIR}/socioaffective.css")
     app.add_css_file(f"{STATIC_DIR}/schema.css")
+    app.add_js_file(f"{STATIC_DIR}/evidence-filter.js", loading_method="defer")  # the Evidence table's filters
 
     # Downloads (issue 5): every export written into _static/socioaffective/exports/
     # at build-finished, and the `socioaffective-downloads` directive. Owned by export/book.py.

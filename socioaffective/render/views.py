@@ -109,7 +109,11 @@ def evidence_view(kb) -> str:
     rels = _evidence_relations(kb)
     if not rels:
         return "*No studies yet.*\n"
-    out = ["## All links\n", "\n".join(_evidence_rows(kb, rels))]
+    out = [
+        "## All links\n",
+        "Filter the table by an entry of each kind (with JavaScript); the tables after it group the same links by entry.\n",
+        "```{container} sa-evidence-table\n" + "\n".join(_evidence_rows(kb, rels)) + "\n```",
+    ]
     by_kind: dict[str, dict[str, list]] = {}
     for r in rels:
         t = kb.get(r.target)
