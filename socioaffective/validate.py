@@ -254,8 +254,10 @@ class _Checker:
                 elif item not in names:
                     names.append(item)
         g = self.schema.grades.get(grade) if isinstance(grade, str) else None
-        if g is not None and g.min_sources and len(names) < g.min_sources:
-            have = f"names {len(names)}" if names else "names none"
+        # a record derived from another (bib field `derivedfrom`) is not independent of it
+        origins = {(self.references[n].fields.get("derivedfrom") or n) for n in names}
+        if g is not None and g.min_sources and len(origins) < g.min_sources:
+            have = f"names {len(origins)} independent one(s)" if names else "names none"
             self.add(
                 f, sline, "too-few-sources", who,
                 f"`{where}` is graded `{grade}`, which needs at least {g.min_sources} distinct source(s) in `sources`, but it {have}",

@@ -216,3 +216,22 @@ def test_framework_version_is_in_the_rdf_and_graphml_exports(kb, tmp_path):
     p = tmp_path / "f.graphml"
     p.write_text(socioaffective.export(kb, "graphml"), encoding="utf-8")
     assert nx.read_graphml(p).graph["framework_version"] == kb.schema.framework_version
+
+
+def test_a_derived_record_is_not_an_independent_source(tmp_path):
+    from socioaffective.loader import load
+
+    root = tmp_path / "case"
+    shutil.copytree(__import__("pathlib").Path(__file__).parent / "fixtures" / "invalid" / "too-few-sources", root)
+    (root / "expected.yaml").unlink()
+    with open(root / "references.bib", "a", encoding="utf-8") as fh:
+        fh.write("\n@misc{src-copy,\n  author = {{A Copy}},\n  title = {A copy of the summary},\n  year = {n.d.},\n"
+                 "  keywords = {provenance-source},\n  derivedfrom = {src-summary}\n}\n"
+                 "\n@misc{src-other,\n  author = {{Another Site}},\n  title = {Another summary},\n  year = {n.d.},\n"
+                 "  keywords = {provenance-source}\n}\n")
+    case = root / "framework" / "case.yaml"
+    case.write_text(case.read_text(encoding="utf-8").replace("[src-summary]", "[src-summary, src-copy]"), encoding="utf-8")
+    codes = [p.code for p in load(root, strict=False, cache=False).report.problems]
+    assert codes == ["too-few-sources"], codes
+    case.write_text(case.read_text(encoding="utf-8").replace("[src-summary, src-copy]", "[src-summary, src-other]"), encoding="utf-8")
+    assert load(root, strict=False, cache=False).report.ok
