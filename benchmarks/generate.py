@@ -29,7 +29,7 @@ from socioaffective.loader import BIB_FILE, FRAMEWORK_DIR, SCHEMA_FILE
 #: Share of each kind among the entries (roughly the real framework's mix).
 KIND_SHARES = {
     "paper": 0.01,
-    "concept": 0.33,
+    "concept": 0.31,
     "dilemma": 0.05,
     "need": 0.04,
     "principle": 0.14,
@@ -37,6 +37,7 @@ KIND_SHARES = {
     "agenda": 0.06,
     "question": 0.13,
     "discussion": 0.13,
+    "study": 0.02,
 }
 
 _WORDS = (
@@ -168,6 +169,7 @@ def generate(dest, n: int, *, seed: int = 1, per_file: int = 2000, refs: int | N
         "agenda": [("addresses", ("risk", "dilemma")), ("about", ("*",)), ("raises", ("question",)), ("part_of", ("*",))],
         "question": [("about", ("*",)), ("part_of", ("*",)), ("related_to", ("question",)), ("raises", ("question",))],
         "discussion": [("about", ("*",)), ("related_to", ("*",)), ("raises", ("question",)), ("instance_of", ("*",))],
+        "study": [("evidences", ("risk", "need")), ("challenges", ("principle",)), ("related_to", ("*",))],
     }
     acyclic = {"part_of", "instance_of"}
 
@@ -188,7 +190,10 @@ def generate(dest, n: int, *, seed: int = 1, per_file: int = 2000, refs: int | N
         if rng.random() < 0.3:
             L.append("    provenance: { source: editorial, grade: editorial }")
         else:
-            L.append(f"    provenance: {{ source: {keys[rng.randrange(n_refs)]}, grade: {rng.choice(_GRADES)} }}")
+            grade = rng.choice(_GRADES)
+            # grades that rest on named records (schema `min_sources`) name two distinct ones
+            named = f", sources: [{keys[(i + 1) % n_refs]}, {keys[(i + 2) % n_refs]}]" if grade in ("secondary", "single-source") else ""
+            L.append(f"    provenance: {{ source: {keys[rng.randrange(n_refs)]}, grade: {grade}{named} }}")
         if rng.random() < 0.2:
             L.append("    aliases:")
             L.append(f"      - {text.words(15)}")
@@ -214,6 +219,12 @@ def generate(dest, n: int, *, seed: int = 1, per_file: int = 2000, refs: int | N
             L.append(f"    raised_by: {text.words(20)}")
             L.append("    response: >-")
             L.append(_fold(text.paragraph(250), "      "))
+        elif kind == "study":
+            for f in ("design", "population", "measured", "found"):
+                L.append(f"    {f}: {text.sentence(90)}")
+            L.append(f"    sample: {rng.randint(20, 5000)} participants")
+            L.append(f"    year: {2000 + i % 25}")
+            L.append(f'    arxiv: "{2000 + i % 25 - 1990:02d}{1 + i % 12:02d}.{10000 + i % 90000:05d}"')
         plan = link_plan[kind]
         for rel, targets in plan:
             before = pos if rel in acyclic else None

@@ -44,6 +44,7 @@ CODES: dict[str, Code] = {
     "bad-provenance": Code("error", "A provenance is missing `source` or `grade`, or has unknown keys.", "Write `provenance: {source: <bib key or editorial>, grade: <grade>}`."),
     "unknown-grade": Code("error", "A provenance grade is not declared under `grades:` in schema.yaml.", "Use a declared grade (see the hint)."),
     "unknown-source": Code("error", "A provenance source is neither `editorial` nor a key in references.bib.", "Add the work to references.bib or fix the key."),
+    "too-few-sources": Code("error", "A provenance's grade needs named sources (schema.yaml `min_sources`: two independent ones for B, one for C) but its `sources` lists fewer.", "List the records the claim rests on under `sources:` (keys of references.bib), or lower the grade to what the sources support."),
     "provenance-mismatch": Code("error", "Grade and source disagree: an `editorial` grade needs the `editorial` source and vice versa.", "Make both `editorial`, or cite the source with a non-editorial grade."),
     # --- relations -----------------------------------------------------
     "bad-relation": Code("error", "A relation item is neither a target id nor a mapping with `target:`.", "Write the target id, or `{target: <id>, locator: ..., provenance: ...}`."),

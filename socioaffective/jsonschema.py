@@ -46,7 +46,7 @@ def field_schema(spec: FieldSpec) -> dict:
         if spec.max_length:
             out["maxLength"] = spec.max_length
         if t == "string":
-            out["pattern"] = "^[^\\n]*\\n?$"
+            out["pattern"] = spec.pattern or "^[^\\n]*\\n?$"
     elif t == "url":
         out = {"type": "string", "pattern": "^https?://[^\\s<>\"']+$", "format": "uri"}
     elif t == "enum":
@@ -78,6 +78,8 @@ def _relation_schema(schema: Schema, name: str, required: bool) -> dict:
     }
     if r.locator:
         item_props["locator"] = {"type": ["string", "integer"], "description": "Where in the work (page, section)."}
+    if r.effects:
+        item_props["effect"] = {"enum": list(r.effects), "description": "The direction of the effect."}
     item = {
         "anyOf": [
             target,
@@ -113,6 +115,12 @@ def json_schema(schema: Schema) -> dict:
                 },
                 "locator": {"type": ["string", "integer"], "description": "Where in the source (page, section)."},
                 "note": {"type": ["string", "integer"], "description": "Why this grade."},
+                "sources": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": "The records (keys of references.bib) the grade rests on: "
+                    + "; ".join(f"{g.name} needs {g.min_sources}" for g in schema.grades.values() if g.min_sources),
+                },
             },
             "additionalProperties": False,
             "if": {"properties": {"source": {"const": EDITORIAL}}, "required": ["source"]},

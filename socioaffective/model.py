@@ -27,12 +27,18 @@ class Provenance:
     locator: str = ""
     note: str = ""
     inherited: bool = False
+    #: The records (keys of references.bib) that report the statement: the
+    #: secondary summaries, derivative works or index pages a grade rests on.
+    sources: tuple = ()
 
     def __reduce__(self):  # compact, fast pickles (the load cache holds many)
-        return (Provenance, (self.source, self.grade, self.locator, self.note, self.inherited))
+        return (Provenance, (self.source, self.grade, self.locator, self.note, self.inherited, self.sources))
 
     def to_dict(self) -> dict:
-        return _with_locator_and_note({"source": self.source, "grade": self.grade}, self.locator, self.note)
+        d = _with_locator_and_note({"source": self.source, "grade": self.grade}, self.locator, self.note)
+        if self.sources:
+            d["sources"] = list(self.sources)
+        return d
 
 
 @dataclass(slots=True)
@@ -47,12 +53,16 @@ class Relation:
     note: str = ""
     file: str = ""
     line: int = 0
+    #: The direction of an effect, for relations that declare `effects` in schema.yaml.
+    effect: str = ""
 
     def __reduce__(self):
-        return (Relation, (self.name, self.source, self.target, self.provenance, self.locator, self.note, self.file, self.line))
+        return (Relation, (self.name, self.source, self.target, self.provenance, self.locator, self.note, self.file, self.line, self.effect))
 
     def to_dict(self) -> dict:
         d = {"relation": self.name, "source": self.source, "target": self.target, "provenance": self.provenance.to_dict() if self.provenance else None}
+        if self.effect:
+            d["effect"] = self.effect
         return _with_locator_and_note(d, self.locator, self.note)
 
 

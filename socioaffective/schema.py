@@ -19,10 +19,10 @@ REFERENCE_KIND = "reference"
 EDITORIAL = "editorial"
 
 FIELD_TYPES = ("string", "text", "integer", "boolean", "url", "enum", "list", "provenance")
-_FIELD_OPTIONS = {"type", "required", "description", "values", "items", "min_items", "max_items", "max_length"}
-_KIND_OPTIONS = {"label", "plural", "color", "shape", "file", "description", "fields", "required_relations"}
-_RELATION_OPTIONS = {"label", "inverse", "from", "to", "description", "symmetric", "acyclic", "allow_self", "locator"}
-_GRADE_OPTIONS = {"label", "badge", "paper_claim", "description"}
+_FIELD_OPTIONS = {"type", "required", "description", "values", "items", "min_items", "max_items", "max_length", "pattern"}
+_KIND_OPTIONS = {"label", "plural", "color", "shape", "file", "description", "fields", "required_relations", "requires_one_of", "review_hint"}
+_RELATION_OPTIONS = {"label", "inverse", "from", "to", "description", "symmetric", "acyclic", "allow_self", "locator", "effects", "section"}
+_GRADE_OPTIONS = {"label", "badge", "paper_claim", "description", "min_sources"}
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class FieldSpec:
     min_items: int | None = None
     max_items: int | None = None
     max_length: int | None = None
+    pattern: str = ""  # a regular expression a string value must match in full
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ class Kind:
     description: str
     fields: dict[str, FieldSpec]
     required_relations: tuple[str, ...] = ()
+    requires_one_of: tuple[str, ...] = ()  # at least one of these fields must be given
+    review_hint: str = ""  # where in the paper to look when checking an entry of this kind
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,8 @@ class RelationType:
     acyclic: bool = False
     allow_self: bool = False
     locator: bool = False
+    effects: tuple[str, ...] = ()  # allowed values of a link's `effect` (direction of an effect)
+    section: str = ""  # the target's page lists these links under this heading
 
     def allows_source(self, kind: str) -> bool:
         return "*" in self.sources or kind in self.sources
@@ -84,6 +89,7 @@ class Grade:
     badge: str
     paper_claim: bool
     description: str
+    min_sources: int = 0  # how many distinct `sources` a provenance of this grade must name
 
 
 @dataclass
@@ -91,6 +97,7 @@ class Schema:
     """The parsed schema. ``problems`` lists what is wrong with schema.yaml."""
 
     version: int = 1
+    framework_version: str = ""  # the version of the content (entries, links, grades)
     id_pattern: str = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
     max_file_bytes: int = DEFAULT_MAX_BYTES
     max_alias_expansion: int = DEFAULT_MAX_ALIAS_EXPANSION
@@ -154,7 +161,7 @@ class _SchemaBuilder:
             self.err(1, "schema-invalid", "schema.yaml must be a mapping with kinds, fields and relations")
             return Schema(problems=self.problems, file=self.rel)
         d: LocDict = data
-        known = {"version", "limits", "id_pattern", "grades", "fields", "kinds", "relations"}
+        known = {"version", "framework_version", "limits", "id_pattern", "grades", "fields", "kinds", "relations"}
         for key in d:
             if key not in known:
                 self.err(d.line_of(key), "schema-invalid", f"unknown top-level key `{key}`", "known keys: " + ", ".join(sorted(known)))
@@ -167,6 +174,7 @@ class _SchemaBuilder:
             id_pattern = Schema.id_pattern
         schema = Schema(
             version=d.get("version", 1),
+            framework_version=str(d.get("framework_version") or ""),
             id_pattern=id_pattern,
             max_file_bytes=self.limit(limits, "max_file_bytes", DEFAULT_MAX_BYTES, d.line_of("limits")),
             max_alias_expansion=self.limit(limits, "max_alias_expansion", DEFAULT_MAX_ALIAS_EXPANSION, d.line_of("limits")),
@@ -213,12 +221,17 @@ class _SchemaBuilder:
             for key in spec:
                 if key not in _GRADE_OPTIONS:
                     self.err(spec.line_of(key), "schema-invalid", f"grade `{name}`: unknown option `{key}`", "options: " + ", ".join(sorted(_GRADE_OPTIONS)))
+            min_sources = spec.get("min_sources", 0)
+            if isinstance(min_sources, bool) or not isinstance(min_sources, int) or min_sources < 0:
+                self.err(spec.line_of("min_sources"), "schema-invalid", f"grade `{name}`: `min_sources` must be a whole number, not `{min_sources}`", "for example `min_sources: 2`")
+                min_sources = 0
             out[name] = Grade(
                 name,
                 str(spec.get("label", name)),
                 str(spec.get("badge", name[:1].upper())),
                 bool(spec.get("paper_claim", False)),
                 str(spec.get("description", "")),
+                min_sources,
             )
         return out
 
@@ -247,6 +260,13 @@ class _SchemaBuilder:
                 self.err(spec.line_of(option), "schema-bad-field", f"{where}: field `{name}`: `{option}` must be a whole number, not `{value}`", f"for example `{option}: 2`")
                 value = None
             sizes[option] = value
+        pattern = spec.get("pattern") or ""
+        if pattern:
+            try:
+                re.compile(str(pattern))
+            except re.error as exc:
+                self.err(spec.line_of("pattern"), "schema-bad-field", f"{where}: field `{name}`: `pattern` is not a valid regular expression: {exc}", "write a quoted regular expression")
+                pattern = ""
         return FieldSpec(
             name=name,
             type=ftype,
@@ -257,6 +277,7 @@ class _SchemaBuilder:
             min_items=sizes["min_items"],
             max_items=sizes["max_items"],
             max_length=sizes["max_length"],
+            pattern=str(pattern),
         )
 
     def fields(self, value, line: int, where: str) -> dict[str, FieldSpec]:
@@ -296,6 +317,8 @@ class _SchemaBuilder:
                 description=str(spec.get("description", "")),
                 fields=self.fields(spec.get("fields"), spec.line_of("fields"), f"kind `{name}`"),
                 required_relations=tuple(req) if isinstance(req, list) else (),
+                requires_one_of=self.names(spec, "requires_one_of", f"kind `{name}`"),
+                review_hint=str(spec.get("review_hint") or ""),
             )
         return out
 
@@ -337,8 +360,20 @@ class _SchemaBuilder:
                 acyclic=bool(spec.get("acyclic", False)),
                 allow_self=bool(spec.get("allow_self", False)),
                 locator=bool(spec.get("locator", False)),
+                effects=self.names(spec, "effects", f"relation `{name}`"),
+                section=str(spec.get("section") or ""),
             )
         return out
+
+    def names(self, spec, key: str, where: str) -> tuple[str, ...]:
+        """An optional list of names (``requires_one_of``, ``effects``)."""
+        value = spec.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.err(spec.line_of(key), "schema-invalid", f"{where}: `{key}` must be a list of names", f"write `{key}: [first, second]`")
+            return ()
+        return tuple(value)
 
     def check_consistency(self, schema: Schema, d: LocDict) -> None:
         rel_map = d.get("relations") if isinstance(d.get("relations"), dict) else LocDict()

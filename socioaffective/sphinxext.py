@@ -59,6 +59,7 @@ from .book.directives import (
     ListDirective,
     MatrixDirective,
     SchemaDirective,
+    ViewDirective,
 )
 from .book.graphs import _cached_layout, _visit_skip, doctree_resolved, placeholder
 from .book.incremental import env_get_outdated, env_merge_info, env_purge_doc
@@ -94,12 +95,14 @@ def setup(app):
     app.add_directive("socioaffective-glossary", GlossaryDirective)
     app.add_directive("socioaffective-schema", SchemaDirective)
     app.add_directive("socioaffective-grades", GradesDirective)
+    app.add_directive("socioaffective-view", ViewDirective)  # sources, evidence, review-queue, version
     app.add_role("socioaffective-kind", KindRole())
     app.add_role("socioaffective-grade", GradeRole())
     app.add_role("socioaffective-badge", BadgeRole())
     app.add_role("socioaffective-count", CountRole())
     app.add_css_file(f"{STATIC_DIR}/socioaffective.css")
     app.add_css_file(f"{STATIC_DIR}/schema.css")
+    app.add_js_file(f"{STATIC_DIR}/evidence-filter.js", loading_method="defer")  # the Evidence table's filters
 
     # Downloads (issue 5): every export written into _static/socioaffective/exports/
     # at build-finished, and the `socioaffective-downloads` directive. Owned by export/book.py.

@@ -15,8 +15,8 @@ from .model import Entry, Provenance, Relation
 from .problems import Problem, Report
 from .schema import EDITORIAL, REFERENCE_KIND, FieldSpec, Schema
 
-_REL_ITEM_KEYS = {"target", "provenance", "locator", "note"}
-_PROV_KEYS = {"source", "grade", "locator", "note"}
+_REL_ITEM_KEYS = {"target", "provenance", "locator", "note", "effect"}
+_PROV_KEYS = {"source", "grade", "locator", "note", "sources"}
 _URL_RE = re.compile(r"^https?://[^\s<>\"']+$")
 
 
@@ -165,6 +165,9 @@ class _Checker:
         for name, spec in fields.items():
             if spec.required and name not in d and name not in ("id", "kind"):
                 self.add(f, d.line, "missing-field", who, f"the required field `{name}` is missing", _add_hint(name, spec))
+        if kind and kind.requires_one_of and not any(d.get(n) not in (None, "", []) for n in kind.requires_one_of):
+            names = " or ".join(f"`{n}`" for n in kind.requires_one_of)
+            self.add(f, d.line, "missing-field", who, f"a {kind.name} needs at least one of {names}", f"add {names} (see `requires_one_of` of the kind in schema.yaml)")
         if kind:
             for rel in kind.required_relations:
                 if not d.get(rel):
@@ -190,6 +193,8 @@ class _Checker:
                 self.add(f, line, "bad-value", who, f"`{name}` is {len(value)} characters long; the limit is {spec.max_length}", "shorten it; put detail in the description")
             if t == "enum" and value not in spec.values:
                 self.add(f, line, "bad-value", who, f"`{name}` is `{value}`; allowed: " + ", ".join(f"`{v}`" for v in spec.values), suggest(value, [str(v) for v in spec.values]) or "use one of the allowed values")
+            if spec.pattern and not re.fullmatch(spec.pattern, value):
+                self.add(f, line, "bad-value", who, f"`{name}` is `{value}`, which does not have the form the schema expects", f"write it in the form `{spec.pattern}` (schema.yaml), exactly as its publisher spells it")
             if t == "url" and not _URL_RE.match(value):
                 self.add(f, line, "bad-value", who, f"`{name}` is not an http(s) URL", "write the full address, starting with https://")
         elif t == "integer":
@@ -231,6 +236,33 @@ class _Checker:
         for key in ("locator", "note"):
             if key in value and not isinstance(value[key], (str, int)):
                 self.add(f, value.line_of(key), "wrong-type", who, f"`{where}.{key}` must be text", "write it as one line of text")
+        self.check_sources(f, line, who, value, where, grade)
+
+    def check_sources(self, f: str, line: int, who: str, value, where: str, grade) -> None:
+        """`sources`: keys of references.bib; as many distinct ones as the grade's `min_sources`."""
+        sources = value.get("sources")
+        names: list[str] = []
+        sline = value.line_of("sources") if "sources" in value else value.line_of("grade") if "grade" in value else line
+        if sources is not None:
+            items = sources if isinstance(sources, list) else [sources]
+            for i, item in enumerate(items):
+                iline = items.line_of(i) if hasattr(items, "line_of") else sline
+                if not isinstance(item, str) or not item:
+                    self.add(f, iline, "wrong-type", who, f"`{where}.sources` must list bib keys, not a {_tn(item)}", "write `sources: [key, other-key]`")
+                elif item not in self.references:
+                    self.add(f, iline, "unknown-source", who, f"the source `{item}` in `{where}.sources` is not a key in references.bib", suggest(item, self.references) or "add the source record to references.bib (author or site, title, url, urldate), or fix the key")
+                elif item not in names:
+                    names.append(item)
+        g = self.schema.grades.get(grade) if isinstance(grade, str) else None
+        # a record derived from another (bib field `derivedfrom`) is not independent of it
+        origins = {(self.references[n].fields.get("derivedfrom") or n) for n in names}
+        if g is not None and g.min_sources and len(origins) < g.min_sources:
+            have = f"names {len(origins)} independent one(s)" if names else "names none"
+            self.add(
+                f, sline, "too-few-sources", who,
+                f"`{where}` is graded `{grade}`, which needs at least {g.min_sources} distinct source(s) in `sources`, but it {have}",
+                f"list the records it rests on: `sources: [key{', other-key' if g.min_sources > 1 else ''}]` (keys of references.bib), or lower the grade",
+            )
 
     def check_relation(self, f: str, d, who: str, kind, name: str, edges) -> None:
         rel = self.schema.relations[name]
@@ -251,6 +283,12 @@ class _Checker:
                 target = item.get("target")
                 if "provenance" in item:
                     self.check_provenance(f, item.line_of("provenance"), who, item["provenance"], f"{name} provenance")
+                if "effect" in item:
+                    eff = item["effect"]
+                    if not rel.effects:
+                        self.add(f, item.line_of("effect"), "bad-relation", who, f"`{name}` links take no `effect`", "effects belong on relations declared with `effects:` in schema.yaml")
+                    elif eff not in rel.effects:
+                        self.add(f, item.line_of("effect"), "bad-value", who, f"the `effect` of a `{name}` link is `{eff}`; allowed: " + ", ".join(f"`{v}`" for v in rel.effects), suggest(eff, rel.effects) or "use one of the allowed values")
                 if "locator" in item and not rel.locator:
                     self.add(f, item.line_of("locator"), "bad-relation", who, f"`{name}` links take no locator", "locators belong on relations declared with `locator: true`")
                 for key in ("locator", "note"):
@@ -350,7 +388,10 @@ def check_records(schema: Schema, records, references: dict, bib_exists: bool = 
 
 def _prov(value, inherited_from: Provenance | None = None) -> Provenance | None:
     if isinstance(value, dict) and isinstance(value.get("source"), str) and isinstance(value.get("grade"), str):
-        return Provenance(value["source"], value["grade"], str(value.get("locator") or ""), str(value.get("note") or ""))
+        sources = value.get("sources")
+        sources = sources if isinstance(sources, list) else ([sources] if isinstance(sources, str) else [])
+        keys = tuple(dict.fromkeys(s for s in sources if isinstance(s, str) and s))
+        return Provenance(value["source"], value["grade"], str(value.get("locator") or ""), str(value.get("note") or ""), False, keys)
     return inherited_from
 
 
@@ -377,7 +418,7 @@ def build_entries(schema: Schema, records) -> list[Entry]:
             continue
         seen.add(eid)
         prov = _prov(d.get("provenance"))
-        inherited = Provenance(prov.source, prov.grade, prov.locator, prov.note, True) if prov else None
+        inherited = Provenance(prov.source, prov.grade, prov.locator, prov.note, True, prov.sources) if prov else None
         e = Entry(
             id=eid,
             kind=str(d.get("kind", "")),
@@ -401,8 +442,9 @@ def build_entries(schema: Schema, records) -> list[Entry]:
                         if not isinstance(target, str):
                             continue
                         target = canon.get(target, target)
+                        effect = item.get("effect")
                         e.relations.append(
-                            Relation(key, eid, target, _prov(item.get("provenance"), inherited) or inherited, str(item.get("locator") or ""), str(item.get("note") or ""), rec.file, line)
+                            Relation(key, eid, target, _prov(item.get("provenance"), inherited) or inherited, str(item.get("locator") or ""), str(item.get("note") or ""), rec.file, line, effect if isinstance(effect, str) else "")
                         )
                     elif isinstance(item, str) and not isinstance(item, bool):
                         e.relations.append(Relation(key, eid, canon.get(item, item), inherited, "", "", rec.file, line))

@@ -366,3 +366,23 @@ def test_a_missing_browser_fails_with_the_way_to_install_it(tmp_path):
     assert proc.returncode != 0
     assert "apt-get install -y chromium" in out and "1 error" in out
     assert "skipped" not in out
+
+
+def test_evidence_table_filters_by_risk_and_need(real, real_kb):
+    """Issue 12: the Evidence chapter's table is filterable by risk and by need."""
+    page = real.open("chapters/evidence.html")
+    box = page.locator(".sa-evidence-table")
+    rels = [r for n, rt in real_kb.schema.relations.items() if rt.section for r in real_kb.relations(relation=n)]
+    assert box.locator("tbody tr").count() == len(rels)
+    for kind in ("risk", "need"):
+        label = real_kb.schema.kinds[kind].label
+        select = box.locator(f'select[data-kind="{label}"]')
+        assert select.count() == 1, f"no filter for {kind}"
+        target = next(r.target for r in rels if real_kb.get(r.target).kind == kind)
+        title = real_kb.get(target).title
+        select.select_option(title)
+        expected = sum(1 for r in rels if r.target == target)
+        assert box.locator("tbody tr:not([hidden])").count() == expected
+        assert box.locator(".sa-evidence-status").inner_text() == f"{expected} of {len(rels)} links shown"
+        select.select_option("")
+        assert box.locator("tbody tr:not([hidden])").count() == len(rels)

@@ -79,6 +79,23 @@ class SchemaDirective(MystDirective):
         return self.render_myst(text)
 
 
+class ViewDirective(MystDirective):
+    """``socioaffective-view sources|evidence|review-queue|version``: a view of the whole framework."""
+
+    required_arguments = 1
+
+    def run(self):
+        from ..render import views
+
+        name = self.arguments[0]
+        try:
+            text = views.render(self.kb(), name)
+        except ValueError as exc:
+            raise self.error(str(exc)) from None
+        note_spec(self, ("view", name))
+        return self.render_myst(text)
+
+
 class GradesDirective(SchemaDirective):
     """``socioaffective-grades``: the provenance grades with their badges."""
 

@@ -34,6 +34,10 @@ def spec_output(app, spec: tuple) -> str:
             return json.dumps([(e.id, e.title, e.summary, e.fields.get("aliases")) for e in _glossary_entries(kb, args[0])])
         if kind == "count":
             return str(_count(kb, args[0]))
+        if kind == "view":
+            from ..render import views
+
+            return views.render(kb, args[0])
     except (SocioaffectiveError, KeyError, ValueError) as exc:
         return f"error: {exc}"
     return ""

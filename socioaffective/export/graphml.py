@@ -44,7 +44,7 @@ def scalar_graph(kb) -> nx.MultiDiGraph:
     node_types = _column_types(attrs for _, attrs in g.nodes(data=True))
     edge_types = _column_types(attrs for *_, attrs in g.edges(keys=True, data=True))
     out = nx.MultiDiGraph()
-    out.graph.update({"name": "socioaffective", "format_version": FORMAT_VERSION})
+    out.graph.update({"name": "socioaffective", "format_version": FORMAT_VERSION, "framework_version": kb.schema.framework_version})
     for n, attrs in g.nodes(data=True):
         out.add_node(xml_safe(n), **_clean(attrs, node_types))
     for s, t, k, attrs in g.edges(keys=True, data=True):

@@ -30,6 +30,7 @@ def node_link(kb) -> dict:
         "format_version": FORMAT_VERSION,
         "socioaffective_version": __version__,
         "schema_version": schema.version,
+        "framework_version": schema.framework_version,
         "kinds": {k.name: {"label": k.label, "plural": k.plural, "color": k.color, "description": k.description} for k in schema.kinds.values()},
         "relations": {
             r.name: {"label": r.label, "inverse": r.inverse, "from": list(r.sources), "to": list(r.targets), "symmetric": r.symmetric, "description": r.description}

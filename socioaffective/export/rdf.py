@@ -122,6 +122,8 @@ def build_graph(kb, base: str = DEFAULT_BASE):
     g.add((ns.scheme, SKOS.prefLabel, en("The socioaffective-alignment framework")))
     g.add((ns.scheme, DCTERMS.hasVersion, Literal(__version__)))
     g.add((ns.scheme, SA.formatVersion, Literal(FORMAT_VERSION)))
+    if schema.framework_version:  # the version of the content (schema.yaml `framework_version`)
+        g.add((ns.scheme, OWL.versionInfo, Literal(schema.framework_version)))
     if "kirk2025why" in kb.references:
         g.add((ns.scheme, DCTERMS.source, ns.ref("kirk2025why")))
 

@@ -90,13 +90,22 @@ def _field_label(name: str) -> str:
 
 
 def _source(kb, prov) -> str:
-    """How a provenance's source reads inline: a citation, or *editorial*."""
+    """How a provenance's source reads inline: a citation, or *editorial*,
+    followed by the records it rests on (``sources``), each a citation."""
     if prov is None:
         return "no source given"
     if prov.source in kb.references:
-        return myst.cite(prov.source, prov.locator)
-    text = "our own editorial work" if prov.source == "editorial" else myst.text(prov.source)
-    return text + (f", {myst.text(prov.locator)}" if prov.locator else "")
+        out = myst.cite(prov.source, prov.locator)
+    else:
+        text = "our own editorial work" if prov.source == "editorial" else myst.text(prov.source)
+        out = text + (f", {myst.text(prov.locator)}" if prov.locator else "")
+    return out + _reported_by(kb, prov)
+
+
+def _reported_by(kb, prov) -> str:
+    """``; as reported by <records>``: the provenance's ``sources``, linked to their records."""
+    names = [myst.cite(k) if k in kb.references else myst.text(k) for k in getattr(prov, "sources", ()) or ()]
+    return ("; as reported by " + ", ".join(names)) if names else ""
 
 
 def _link_item(kb, rel, other: str, kb_entries: set) -> str:
@@ -106,10 +115,14 @@ def _link_item(kb, rel, other: str, kb_entries: set) -> str:
     if rel.provenance:
         parts.append(_role(BADGE_ROLE, rel.provenance.grade))
     extra = []
+    if rel.effect:
+        extra.append("effect: " + myst.text(rel.effect))
     if rel.locator:
         extra.append(myst.text(rel.locator))
     if rel.note:
         extra.append(myst.text(rel.note))
+    if rel.provenance and rel.provenance.sources and not rel.provenance.inherited:
+        extra.append(_reported_by(kb, rel.provenance).lstrip("; "))
     line = " ".join(parts)
     return line + (" — " + "; ".join(extra) if extra else "")
 
@@ -205,6 +218,7 @@ def entry_page(kb, entry, graph: bool = True) -> str:
         items = [_link_item(kb, r, r.target, entries) for r in rels]
         link_blocks.append(f"**{myst.text(_cap(rt.label))}**\n\n" + "\n".join(items))
     back_blocks = []
+    sectioned: dict[str, list[str]] = {}  # relations with a `section` in schema.yaml get their own heading
     for name, rels in kb.incoming(entry.id).items():
         rt = schema.relations[name]
         seen, items = set(), []
@@ -212,11 +226,21 @@ def entry_page(kb, entry, graph: bool = True) -> str:
             if r.source not in seen:
                 seen.add(r.source)
                 items.append(_link_item(kb, r, r.source, entries))
-        back_blocks.append(f"**{myst.text(_cap(rt.inverse))}**\n\n" + "\n".join(items))
+        block = f"**{myst.text(_cap(rt.inverse))}**\n\n" + "\n".join(items)
+        if rt.section:
+            sectioned.setdefault(rt.section, []).append(block)
+        else:
+            back_blocks.append(block)
     if link_blocks:
         out.append("## Links\n\n" + "\n\n".join(link_blocks))
     if back_blocks:
         out.append("## Backlinks\n\n" + "\n\n".join(back_blocks))
+    for heading, blocks in sectioned.items():
+        out.append(
+            f"## {myst.text(heading)}\n\n"
+            "Studies whose findings bear on this entry, with the direction of the effect for people. "
+            "Each finding is the study's own (grade L), never the paper's claim.\n\n" + "\n\n".join(blocks)
+        )
     if graph and myst.is_safe_name(entry.id):
         out.append(
             "## Neighbourhood\n\n"
@@ -236,6 +260,8 @@ def entry_page(kb, entry, graph: bool = True) -> str:
         )
         prov_lines.append(f"{_role(GRADE_ROLE, prov.grade)} {claim} {myst.text(grade.description)}")
         prov_lines.append(f"Source: {_source(kb, prov)}.")
+        if grade.min_sources and len(prov.sources) < grade.min_sources:
+            prov_lines.append(f"**Warning:** this grade needs {int(grade.min_sources)} named source(s); fewer are recorded.")
         if prov.note:
             prov_lines.append(f"Note: {myst.text(prov.note)}")
     else:
