@@ -205,7 +205,7 @@ def _book_reader_problems(rel: str, entries, raw_values: dict, macros: set[str])
         low = e.key.lower()
         if low in first_by_key and first_by_key[low][0] != e.key:
             other, at = first_by_key[low]
-            problems.append(Problem(rel, line, "bib-duplicate-key", e.key, f"the key `{e.key}` differs only in case from `{other}` at line {at}; the book's reader compares keys ignoring case, so it would drop this work and every later one", "give each work one entry, or rename one of the keys"))
+            problems.append(Problem(rel, line, "bib-duplicate-key", e.key, f"the key `{e.key}` differs only in case from `{other}` at line {at}; the book's reader compares keys ignoring case and would drop this work (in strict mode, every later one too)", "give each work one entry, or rename one of the keys"))
         else:
             first_by_key.setdefault(low, (e.key, line))
         if not e.key.strip() or any(ch.isspace() for ch in e.key):
