@@ -44,7 +44,8 @@ def format_authors(author_field: str, limit: int = 3) -> str:
     >>> format_authors("A, X and B, Y and C, Z and others")
     'A, B, C et al.'
     """
-    names = [n.strip() for n in re.split(r"\s+and\s+", latex_to_text(author_field)) if n.strip()]
+    # latex_to_text leaves single spaces only, so a plain split is exact (and linear).
+    names = [n.strip() for n in latex_to_text(author_field).split(" and ") if n.strip()]
     others = any(n.lower() == "others" for n in names)
     names = [n for n in names if n.lower() != "others"]
     lasts = [n.split(",")[0].strip() if "," in n else n.split()[-1] for n in names]
@@ -72,7 +73,11 @@ def citation_text(fields: dict) -> str:
 
 
 # A field value that runs into the next `name = ...`: a comma is missing.
-_SWALLOWED_RE = re.compile(r"[}\"]\s*\n\s*([A-Za-z][\w-]*)\s*=\s*[{\"0-9]")
+# Linear on any input: the whitespace before the first line break excludes
+# the line break (so the two runs cannot trade characters), and every
+# quantifier is possessive (``*+``), so nothing is ever tried twice. The old
+# ``\s*\n\s*`` was quadratic on a long run of blank lines.
+_SWALLOWED_RE = re.compile(r"[}\"][^\S\n]*+\n\s*+([A-Za-z][\w-]*+)\s*+=\s*+[{\"0-9]")
 
 
 def _swallowed_fields(rel: str, entry, problems: list[Problem]) -> set[str]:
@@ -87,6 +92,172 @@ def _swallowed_fields(rel: str, entry, problems: list[Problem]) -> set[str]:
             line = (f.start_line or entry.start_line or 0) + 1
             problems.append(Problem(rel, line, "bib-syntax", entry.key, f"the value of `{f.key}` runs into `{m.group(1)} = ...`: a comma is missing at the end of this line", f"add a comma after the value of `{f.key}`"))
     return swallowed
+
+
+# -- what the book's reader (pybtex, through sphinxcontrib-bibtex) refuses ----------
+#
+# The book reads references.bib with pybtex, validate with bibtexparser; where
+# the two disagree, the book drops works or stops with a traceback. These
+# checks report, with its line, everything pybtex refuses that bibtexparser
+# accepts (tests/test_bib.py runs pybtex itself on every case to keep the two
+# in step). All of them are single linear passes.
+
+#: pybtex's predefined strings (its ``month_names``); names match ignoring case.
+_PYBTEX_MACROS = frozenset(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))
+#: A brace after an odd run of backslashes: BibTeX has no brace escape, pybtex counts it.
+_BRACE_ESCAPE_RE = re.compile(r"(?<!\\)(?:\\\\)*+\\[{}]")
+#: Characters pybtex accepts in a macro name (``NAME_CHARS``), digits after the first.
+_NAME_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ@!$&*+-./:;<>?[\\]^_`|~\x7f")
+_NAME_CHAR = _NAME_START | frozenset("0123456789")
+#: URL schemes the book links (anything else is stripped from the page).
+_URL_SCHEMES = ("http://", "https://")
+
+
+def _value_problem(raw: str, macros: set[str]) -> str:
+    """Why pybtex would not read the raw field value ``raw`` as bibtexparser did ("" if it would)."""
+    i, n = 0, len(raw)
+    while True:
+        while i < n and raw[i].isspace():
+            i += 1
+        if i >= n:
+            return "the value is empty"
+        c = raw[i]
+        if c in "{\"":
+            depth, j = 0, i + 1
+            while j < n:
+                ch = raw[j]
+                if ch == "{":
+                    depth += 1
+                elif ch == "}":
+                    if depth == 0:
+                        if c == "{":
+                            break
+                        return "a `}` closes a brace that was never opened"
+                    depth -= 1
+                elif ch == '"' and c == '"' and depth == 0:
+                    break
+                j += 1
+            else:
+                return "a brace or quote is never closed"
+            i = j + 1
+        elif c.isdigit():
+            while i < n and raw[i].isdigit():
+                i += 1
+        elif c in _NAME_START:
+            j = i
+            while j < n and raw[j] in _NAME_CHAR:
+                j += 1
+            name = raw[i:j]
+            if name.lower() not in macros:
+                return f"`{name}` is not a defined @string (nor a month abbreviation such as `jan`)"
+            i = j
+        else:
+            return f"the value cannot start with `{c}`"
+        while i < n and raw[i].isspace():
+            i += 1
+        if i >= n:
+            return ""
+        if raw[i] != "#":
+            rest = raw[i:i + 20]
+            if c == '"':
+                return f"a `\"` ends the quoted value before `{rest}` (a `\\\"` accent must be written `{{\\\"o}}` inside a \"...\" value)"
+            return f"the value ends before `{rest}`"
+        i += 1
+
+
+def _names(value: str) -> list[str]:
+    """``author``/``editor`` split as pybtex does: on ``and`` at brace depth 0."""
+    names, depth, start, i, n = [], 0, 0, 0, len(value)
+    low = value.lower()
+    while i < n:
+        ch = value[i]
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch.isspace() and low.startswith("and", i + 1) and i + 4 < n and value[i + 4].isspace():
+            names.append(value[start:i])
+            start = i = i + 4
+            continue
+        i += 1
+    names.append(value[start:])
+    return [x.strip() for x in names]
+
+
+def _top_level_commas(name: str) -> int:
+    depth = commas = 0
+    for ch in name:
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth = max(0, depth - 1)
+        elif ch == "," and depth == 0:
+            commas += 1
+    return commas
+
+
+def _book_reader_problems(rel: str, entries, raw_values: dict, macros: set[str]) -> list[Problem]:
+    """What pybtex refuses in entries that bibtexparser read (see above)."""
+    problems: list[Problem] = []
+    first_by_key: dict[str, tuple[str, int]] = {}
+    for e in entries:
+        line = (e.start_line or 0) + 1
+        low = e.key.lower()
+        if low in first_by_key and first_by_key[low][0] != e.key:
+            other, at = first_by_key[low]
+            problems.append(Problem(rel, line, "bib-duplicate-key", e.key, f"the key `{e.key}` differs only in case from `{other}` at line {at}; the book's reader compares keys ignoring case and would drop this work (in strict mode, every later one too)", "give each work one entry, or rename one of the keys"))
+        else:
+            first_by_key.setdefault(low, (e.key, line))
+        if not e.key.strip() or any(ch.isspace() for ch in e.key):
+            problems.append(Problem(rel, line, "bib-syntax", e.key, f"the key `{e.key}` contains a space, which the book's reader does not allow", "write the key without spaces, e.g. `doe2020title`"))
+        seen_fields: dict[str, str] = {}
+        for f in e.fields:
+            fline = (f.start_line if f.start_line is not None else e.start_line or 0) + 1
+            name = f.key.lower()
+            if name in seen_fields:
+                problems.append(Problem(rel, fline, "bib-syntax", e.key, f"the field `{f.key}` is given twice (as `{seen_fields[name]}` too); the book's reader refuses the entry", "keep one of the two fields"))
+                continue
+            seen_fields[name] = f.key
+            raw = raw_values.get(id(f), str(f.value))
+            m = _BRACE_ESCAPE_RE.search(raw)
+            if m:
+                problems.append(Problem(rel, fline, "bib-syntax", e.key, f"`{f.key}` holds `{m.group()[-2:]}`: BibTeX has no brace escape, so the book's reader counts that brace and fails on the entry", "remove the brace, or write it as `\\textbraceleft`/`\\textbraceright`"))
+                continue
+            why = "" if _SWALLOWED_RE.search(str(f.value)) else _value_problem(raw, macros)  # a missing comma: reported as such
+            if why:
+                problems.append(Problem(rel, fline, "bib-syntax", e.key, f"the book's reader cannot read the value of `{f.key}`: {why}", "put the value in braces `{...}` with balanced braces inside"))
+                continue
+            value = str(f.value).strip()
+            if name in ("author", "editor"):
+                for person in _names(value):
+                    if _top_level_commas(person) > 2:
+                        problems.append(Problem(rel, fline, "bib-bad-name", e.key, f"the name `{person[:60]}` in `{f.key}` has more than two commas; the book's reader cannot split it into last and first names", "separate people with ` and `, and write each as `Last, First` (or `{Company, Inc.}` in braces)"))
+            elif name == "url" and not value.lower().startswith(_URL_SCHEMES):
+                problems.append(Problem(rel, fline, "bib-bad-url", e.key, f"the url `{value[:60]}` is not an http(s) address; the book would drop the link", "write the full address, starting with https://"))
+    return problems
+
+
+def _parse(text: str):
+    """bibtexparser's library for ``text`` and the raw text of every field value."""
+    import bibtexparser  # imported here: only commands that read the bib pay for it
+
+    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+    try:
+        from bibtexparser.entrypoint import default_parse_stack
+    except ImportError:  # pragma: no cover - another 2.x layout: parse twice
+        raw_lib = bibtexparser.parse_string(text, parse_stack=[])
+        raw = {(i, f.key): str(f.value) for i, e in enumerate(raw_lib.entries) for f in e.fields}
+        library = bibtexparser.parse_string(text)
+        return library, {id(f): raw.get((i, f.key), str(f.value)) for i, e in enumerate(library.entries) for f in e.fields}
+    library = bibtexparser.parse_string(text, parse_stack=[])
+    raw_values = {id(f): str(f.value) for e in library.entries for f in e.fields}
+    fields = [f for e in library.entries for f in e.fields]  # keep them alive: ids stay unique
+    for middleware in default_parse_stack(allow_inplace_modification=True):
+        library = middleware.transform(library=library)
+    by_id = {id(f) for f in fields}
+    if not all(id(f) in by_id for e in library.entries for f in e.fields):  # pragma: no cover - copied, not modified
+        raw_values = {}
+    return library, raw_values
 
 
 def load_bib(path: Path, rel: str = "references.bib", max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[dict[str, Entry], list[Problem]]:
@@ -117,10 +288,7 @@ def load_bib(path: Path, rel: str = "references.bib", max_bytes: int = DEFAULT_M
         # citation is reported as missing because of one accented letter.
         text = raw.decode("utf-8", errors="replace")
 
-    import bibtexparser  # imported here: only commands that read the bib pay for it
-
-    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
-    library = bibtexparser.parse_string(text)
+    library, raw_values = _parse(text)
     for block in library.failed_blocks:
         line = (block.start_line or 0) + 1
         kind = type(block).__name__
@@ -131,16 +299,28 @@ def load_bib(path: Path, rel: str = "references.bib", max_bytes: int = DEFAULT_M
         else:
             first = block.raw.strip().splitlines()[0][:60] if block.raw.strip() else ""
             problems.append(Problem(rel, line, "bib-syntax", "", f"this BibTeX block could not be parsed: `{first}`", "check that every `{` is closed and fields are separated by commas"))
+    macros = set(_PYBTEX_MACROS) | {str(b.key).lower() for b in library.strings}
+    problems.extend(_book_reader_problems(rel, library.entries, raw_values, macros))
+    per_entry: list[dict[str, str]] = []
+    all_fields: dict[str, dict[str, str]] = {}
     for e in library.entries:
+        fields: dict[str, str] = {}
+        for k, v in e.fields_dict.items():
+            fields.setdefault(k.lower(), str(v.value if hasattr(v, "value") else v).strip())
+        per_entry.append(fields)
+        all_fields.setdefault(e.key.lower(), fields)
+    for e, fields in zip(library.entries, per_entry):
         line = (e.start_line or 0) + 1
-        fields = {k.lower(): str(v.value if hasattr(v, "value") else v) for k, v in e.fields_dict.items()}
-        fields = {k: (fields_value.strip()) for k, fields_value in fields.items()}
+        # BibTeX's crossref: a child takes every field it lacks from its parent
+        parent = all_fields.get(fields.get("crossref", "").lower()) if fields.get("crossref") else None
+        inherited = {k: v for k, v in (parent or {}).items() if k not in fields and k != "crossref"}
         swallowed = _swallowed_fields(rel, e, problems)
         for required in ("title", "year"):
-            if not fields.get(required) and required not in swallowed:
+            if not (fields.get(required) or inherited.get(required)) and required not in swallowed:
                 problems.append(Problem(rel, line, "bib-missing-field", e.key, f"the entry has no `{required}`", f"add `{required} = {{...}}` from the work's record"))
-        if not (fields.get("author") or fields.get("editor") or swallowed & {"author", "editor"}):
+        if not (fields.get("author") or fields.get("editor") or inherited.get("author") or inherited.get("editor") or swallowed & {"author", "editor"}):
             problems.append(Problem(rel, line, "bib-missing-field", e.key, "the entry has no `author` (or `editor`)", "add the authors from the work's record"))
+        fields = {**inherited, **fields}
         refs[e.key] = Entry(
             id=e.key,
             kind=REFERENCE_KIND,

@@ -20,6 +20,8 @@ CODES: dict[str, Code] = {
     "file-unreadable": Code("error", "A framework file could not be read from disk.", "Check that the file exists and that you may read it."),
     "file-too-large": Code("error", "A file is larger than `limits.max_file_bytes` in schema.yaml, so it was not read.", "Split the file into several smaller files, or raise the limit in schema.yaml if you really mean it."),
     "symlink-loop": Code("error", "A symbolic link under `framework/` points back into itself.", "Remove or correct the link."),
+    "outside-framework": Code("error", "A file or folder under `framework/` is a symbolic link whose real path is outside the framework folder; it was not read.", "Copy the file into framework/ instead of linking to it, or remove the link."),
+    "leftover-temp-file": Code("warning", "A hidden temporary file from an interrupted write (`.socioaffective-*.tmp`) is in a framework folder.", "Delete it; the next `socioaffective add` removes it too. The real file was never touched."),
     "encoding": Code("error", "A file is not valid UTF-8 (for example it was saved as Latin-1).", "Re-save the file as UTF-8 (in most editors: Save with Encoding -> UTF-8)."),
     "byte-order-mark": Code("error", "A file starts with a byte-order mark, which some YAML tools mis-read.", "Re-save the file as UTF-8 without BOM."),
     "empty-file": Code("error", "A framework file holds no data (nothing, or only comments).", "Add `entries:` with at least one entry, or delete the file."),
@@ -28,6 +30,7 @@ CODES: dict[str, Code] = {
     "duplicate-key": Code("error", "A mapping has the same key twice; YAML would silently keep only one of them.", "Remove or rename one of the two keys."),
     "unsafe-tag": Code("error", "The file uses a YAML tag such as `!!python/object` that could run code. It was refused and never executed.", "Remove the tag; framework files hold plain data only."),
     "alias-bomb": Code("error", "YAML anchors and aliases expand to more data than allowed (a 'billion laughs' file), or refer to themselves.", "Write the data out plainly instead of through nested aliases."),
+    "merge-key": Code("error", "A mapping uses a YAML merge key (`<<: *anchor`), which framework files do not support; the merge was ignored.", "Write the merged keys out in the mapping itself."),
     # --- file structure ------------------------------------------------
     "not-a-mapping": Code("error", "The top level of a framework file must be a mapping with an `entries:` key.", "Start the file with `entries:` followed by a list of entries."),
     "missing-entries": Code("error", "A framework file has no `entries:` list.", "Put the entries under a top-level `entries:` key."),
@@ -39,6 +42,7 @@ CODES: dict[str, Code] = {
     "wrong-type": Code("error", "A field's value has the wrong type (e.g. a list where text is expected).", "Give a value of the type named in the message."),
     "bad-value": Code("error", "A field's value is outside what the schema allows (enum value, length, item count).", "Use one of the allowed values shown in the message."),
     "bad-id": Code("error", "An id is not lowercase kebab-case ASCII (letters, digits, single hyphens).", "Use the suggested id, e.g. `present-vs-future-self`."),
+    "invisible-character": Code("warning", "An id or title holds an invisible character: a zero-width space or joiner, or a bidirectional control that can make text display in another order than it is stored.", "Delete the character (the message names it and its position); most editors can show invisible characters."),
     "duplicate-id": Code("error", "Two entries (or an entry and a bib key) share an id.", "Ids are unique across the whole framework: rename one of them."),
     "unknown-kind": Code("error", "An entry's kind is not declared in schema.yaml.", "Use a declared kind (see the hint), or declare the new kind under `kinds:` in schema.yaml."),
     "bad-provenance": Code("error", "A provenance is missing `source` or `grade`, or has unknown keys.", "Write `provenance: {source: <bib key or editorial>, grade: <grade>}`."),
@@ -58,9 +62,11 @@ CODES: dict[str, Code] = {
     "duplicate-relation": Code("warning", "The same link is listed twice.", "Remove the repeated item."),
     # --- references.bib ------------------------------------------------
     "bib-missing": Code("error", "Entries cite works but `references.bib` does not exist.", "Create references.bib at the framework root."),
-    "bib-syntax": Code("error", "A BibTeX block could not be parsed (e.g. an unterminated entry).", "Fix the braces and commas of the entry at the line shown."),
-    "bib-duplicate-key": Code("error", "Two BibTeX entries share a key.", "Give each work one entry with a unique key."),
+    "bib-syntax": Code("error", "A BibTeX block could not be parsed (e.g. an unterminated entry), or the book's reader (pybtex) would refuse it (a brace escape such as `\\}`, a `\\\"` inside a quoted value, an undefined @string, a field given twice, a key with a space).", "Fix the braces and commas of the entry at the line shown."),
+    "bib-duplicate-key": Code("error", "Two BibTeX entries share a key, or keys that differ only in case (the book's reader ignores case).", "Give each work one entry with a unique key."),
     "bib-missing-field": Code("error", "A BibTeX entry lacks a field every reference needs (title, author or editor, year).", "Add the field from the work's title page or DOI record."),
+    "bib-bad-name": Code("error", "An `author` or `editor` name has more than two commas, which the book's reader (pybtex) cannot split into last and first names.", "Separate people with ` and `; write each as `Last, First` (a company in braces: `{Company, Inc.}`)."),
+    "bib-bad-url": Code("error", "A BibTeX `url` is not an http(s) address (e.g. `javascript:`); the book would drop the link.", "Write the full address, starting with https://."),
     # --- schema.yaml ---------------------------------------------------
     "schema-missing": Code("error", "`framework/schema.yaml` does not exist.", "Copy schema.yaml from the project's framework folder."),
     "schema-invalid": Code("error", "schema.yaml does not have the expected shape.", "Follow the structure documented at the top of schema.yaml."),

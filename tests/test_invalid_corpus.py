@@ -66,6 +66,13 @@ def materialise(case: str, dest: Path) -> Path:
             with open(root / step["big_file"], "wb") as fh:
                 fh.write(b"entries:\n")
                 fh.write(line * count)
+        elif "fill" in step:
+            # Swap a marker for `text` repeated to about `bytes` (a file too big for git).
+            path = root / step["fill"]
+            count = max(1, step["bytes"] // len(step["text"].encode("utf-8")))
+            src = path.read_text(encoding="utf-8")
+            assert step["marker"] in src, f"{case}: no {step['marker']} in {step['fill']}"
+            path.write_text(src.replace(step["marker"], step["text"] * count, 1), encoding="utf-8")
         else:  # pragma: no cover - a typo in a recipe
             raise AssertionError(f"{case}: unknown recipe step {step}")
     return root
@@ -99,7 +106,7 @@ def test_expected_yaml_is_well_formed(case):
     assert set(exp) <= {"defect", "problems", "recipe"}, exp.keys()
     assert isinstance(exp["defect"], str) and exp["defect"].strip()
     assert exp["problems"], "a case must expect at least one problem"
-    made = {next(iter(v for k, v in step.items() if k in ("symlink", "big_file", "fifo"))) for step in exp.get("recipe") or []}
+    made = {next(iter(v for k, v in step.items() if k in ("symlink", "big_file", "fifo", "fill"))) for step in exp.get("recipe") or []}
     for p in exp["problems"]:
         assert set(p) <= {"code", "file", "line", "entry"}, p
         assert p["code"] in CODES, p

@@ -310,3 +310,24 @@ def test_entries_dir_must_stay_inside_the_book(book_copy):
     b = sphinx_build(book_copy)
     assert b.returncode != 0 and "socioaffective_entries_dir must be a folder inside the book" in b.output
     assert not (book_copy.parent / "outside").exists()
+
+
+def test_a_bib_the_books_reader_refuses_fails_cleanly_with_lines(book_copy):
+    """Issue 10: a brace escape crashed the build with a pybtex traceback, and
+    keys differing in case dropped every later work; now validate's lines are
+    the build's warnings, and the later works are still cited."""
+    bib = book_copy / "references.bib"
+    bad = (
+        "@misc{Doe2020case,\n  author = {Doe, Jane},\n  title = {One},\n  year = {2020}\n}\n\n"
+        "@misc{doe2020case,\n  author = {Doe, John},\n  title = {Two},\n  year = {2020}\n}\n\n"
+        "@misc{doe2020braces,\n  author = {Doe, Jane},\n  title = {Sets \\} and braces},\n  year = {2020}\n}\n\n"
+    )
+    bib.write_text(bad + bib.read_text(encoding="utf-8"), encoding="utf-8")
+    b = sphinx_build(book_copy)
+    assert "Traceback" not in b.output and "Exception occurred" not in b.output, b.output[-3000:]
+    assert b.returncode != 0  # -W: the problems are warnings
+    assert any("references.bib:7:" in w and "[socioaffective.bib-duplicate-key]" in w for w in b.warnings), b.warnings
+    assert any("references.bib:15:" in w and "[socioaffective.bib-syntax]" in w for w in b.warnings), b.warnings
+    kirk = socioaffective.load(FIXTURES / "tiny").get("kirk2025why")
+    assert "socioaffective alignment" in b.page("bibliography.html"), "a later work was dropped"
+    assert kirk.title

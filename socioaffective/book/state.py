@@ -86,11 +86,72 @@ def config_inited(app, config) -> None:
         schema_hash = ""
     app._socioaffective = State(kb=kb, root=root, entries_dir=entries_dir, schema_hash=schema_hash)
     write_stubs(app._socioaffective, target)
+    _lenient_pybtex()
     bib = root / "references.bib"
     if config.socioaffective_add_bibfile and "bibtex_bibfiles" in config and bib.exists():
         current = [(Path(app.confdir) / f).resolve() for f in (config.bibtex_bibfiles or [])]
         if bib.resolve() not in current:
             config.bibtex_bibfiles = list(config.bibtex_bibfiles or []) + [str(bib.resolve())]
+
+
+def _lenient_pybtex() -> None:
+    """Make pybtex (sphinxcontrib-bibtex's reader) collect its errors instead of raising.
+
+    In its default strict mode one bad entry (a brace escape) ends the build
+    with a traceback, and a repeated key drops that work and every later one;
+    its lenient mode fails while printing the error. ``validate`` reports each
+    of these with its file and line, and the report becomes this build's
+    warnings (see :func:`builder_inited`), so a strict build still fails: with
+    those lines, not a traceback. What pybtex refuses that ``validate`` let
+    pass is warned about too (:func:`report_pybtex_errors`).
+    """
+    try:
+        import pybtex.errors
+    except ImportError:  # pragma: no cover - comes with sphinxcontrib-bibtex
+        return
+    if pybtex.errors.captured_errors is None:
+        pybtex.errors.captured_errors = []
+
+
+def report_pybtex_errors(app) -> None:
+    """Warn about what pybtex refused in a bib that ``validate`` found no fault with."""
+    try:
+        import pybtex.errors
+    except ImportError:  # pragma: no cover
+        return
+    errors = pybtex.errors.captured_errors or []
+    st = state(app)
+    _drop_refused_works(app, st)
+    if errors and not any(p.code.startswith("bib-") and p.severity == "error" for p in st.kb.report.problems):
+        for exc in errors:
+            _warn(f"the book's BibTeX reader (pybtex) refused part of references.bib: {exc}", "bib-reader", str(st.root / "references.bib"))
+    del errors[:]
+
+
+#: Problems after which pybtex keeps a broken entry that would crash the build later.
+_REFUSED_BY_PYBTEX = ("bib-syntax", "bib-bad-name")
+
+
+def _drop_refused_works(app, st: State) -> None:
+    """Take the works ``validate`` found pybtex cannot read out of sphinxcontrib-bibtex's data.
+
+    pybtex keeps what it read of such an entry (``Sets \\`` of ``{Sets \\} and
+    braces}``), and formatting it later ends the build with a traceback. The
+    problem itself is a warning of this build already.
+    """
+    refused = {p.entry.lower() for p in st.kb.report.problems if p.code in _REFUSED_BY_PYBTEX and p.entry}
+    if not refused:
+        return
+    try:
+        bibdata = app.env.get_domain("cite").bibdata
+        entries = bibdata.data.entries
+        for key in [k for k in entries.keys() if k.lower() in refused]:
+            del entries[key]
+        for info in bibdata.bibfiles.values():
+            for key in [k for k in info.keys if k.lower() in refused]:
+                del info.keys[key]
+    except Exception:  # pragma: no cover - another sphinxcontrib-bibtex layout: nothing to drop
+        return
 
 
 def write_stubs(st: State, folder: Path) -> None:
