@@ -19,7 +19,7 @@ import yaml
 import socioaffective
 from socioaffective.diff import diff
 from socioaffective.render import pages, views
-from socioaffective.review import review_queue
+from socioaffective.review_queue import review_queue
 
 DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 ARXIV = re.compile(r"^\d{4}\.\d{4,5}$")

@@ -23,7 +23,7 @@ def review_queue_cmd(ctx, as_json):
     Example:
       socioaffective review-queue --json
     """
-    from ..review import review_queue
+    from ..review_queue import review_queue
 
     kb = load_kb(ctx)
     groups = review_queue(kb)

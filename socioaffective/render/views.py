@@ -136,7 +136,7 @@ def version_view(kb) -> str:
 
 
 def review_view(kb) -> str:
-    from ..review import review_queue
+    from ..review_queue import review_queue
 
     groups = review_queue(kb)
     if not groups:
