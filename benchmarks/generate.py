@@ -35,8 +35,9 @@ KIND_SHARES = {
     "principle": 0.14,
     "risk": 0.11,
     "agenda": 0.06,
-    "question": 0.13,
+    "question": 0.10,
     "discussion": 0.13,
+    "scenario": 0.03,
 }
 
 _WORDS = (
@@ -168,6 +169,7 @@ def generate(dest, n: int, *, seed: int = 1, per_file: int = 2000, refs: int | N
         "agenda": [("addresses", ("risk", "dilemma")), ("about", ("*",)), ("raises", ("question",)), ("part_of", ("*",))],
         "question": [("about", ("*",)), ("part_of", ("*",)), ("related_to", ("question",)), ("raises", ("question",))],
         "discussion": [("about", ("*",)), ("related_to", ("*",)), ("raises", ("question",)), ("instance_of", ("*",))],
+        "scenario": [("probes", ("dilemma", "risk")), ("at_stake", ("need",)), ("applies", ("principle",)), ("related_to", ("*",))],
     }
     acyclic = {"part_of", "instance_of"}
 
@@ -214,6 +216,12 @@ def generate(dest, n: int, *, seed: int = 1, per_file: int = 2000, refs: int | N
             L.append(f"    raised_by: {text.words(20)}")
             L.append("    response: >-")
             L.append(_fold(text.paragraph(250), "      "))
+        elif kind == "scenario":
+            L.append("    turns:")
+            L.append(f"      - {text.sentence(120)}")
+            L.append(f"    ideal: {text.sentence(200)}")
+            L.append(f"    should: [{text.words(40)}, {text.words(40)}]")
+            L.append(f"    should_not: [{text.words(40)}]")
         plan = link_plan[kind]
         for rel, targets in plan:
             before = pos if rel in acyclic else None
