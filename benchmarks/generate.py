@@ -35,9 +35,10 @@ KIND_SHARES = {
     "principle": 0.14,
     "risk": 0.11,
     "agenda": 0.06,
-    "question": 0.13,
-    "discussion": 0.13,
+    "question": 0.10,
+    "discussion": 0.11,
     "study": 0.02,
+    "scenario": 0.03,
 }
 
 _WORDS = (
@@ -170,6 +171,7 @@ def generate(dest, n: int, *, seed: int = 1, per_file: int = 2000, refs: int | N
         "question": [("about", ("*",)), ("part_of", ("*",)), ("related_to", ("question",)), ("raises", ("question",))],
         "discussion": [("about", ("*",)), ("related_to", ("*",)), ("raises", ("question",)), ("instance_of", ("*",))],
         "study": [("evidences", ("risk", "need")), ("challenges", ("principle",)), ("related_to", ("*",))],
+        "scenario": [("probes", ("dilemma", "risk")), ("at_stake", ("need",)), ("applies", ("principle",)), ("related_to", ("*",))],
     }
     acyclic = {"part_of", "instance_of"}
 
@@ -225,6 +227,12 @@ def generate(dest, n: int, *, seed: int = 1, per_file: int = 2000, refs: int | N
             L.append(f"    sample: {rng.randint(20, 5000)} participants")
             L.append(f"    year: {2000 + i % 25}")
             L.append(f'    arxiv: "{2000 + i % 25 - 1990:02d}{1 + i % 12:02d}.{10000 + i % 90000:05d}"')
+        elif kind == "scenario":
+            L.append("    turns:")
+            L.append(f"      - {text.sentence(120)}")
+            L.append(f"    ideal: {text.sentence(200)}")
+            L.append(f"    should: [{text.words(40)}, {text.words(40)}]")
+            L.append(f"    should_not: [{text.words(40)}]")
         plan = link_plan[kind]
         for rel, targets in plan:
             before = pos if rel in acyclic else None

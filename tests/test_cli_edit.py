@@ -198,13 +198,14 @@ def test_schema_check_write_and_staleness(run, tiny_copy, project_root):
 
 
 def test_export_every_format_to_a_file(run, tiny_copy, tmp_path, tiny_kb):
-    for fmt, name in [("json", "x.json"), ("csv", "x.zip"), ("graphml", "x.graphml"), ("jsonld", "x.jsonld"), ("turtle", "x.ttl")]:
+    for fmt, name in [("json", "x.json"), ("csv", "x.zip"), ("graphml", "x.graphml"), ("jsonld", "x.jsonld"), ("turtle", "x.ttl"), ("weval", "x.yml"), ("inspect", "task.zip")]:
         out = tmp_path / name
         r = run(tiny_copy, "export", "-f", fmt, "-o", out)
         assert r.exit_code == 0, r.output
         assert out.stat().st_size > 0
     assert len(nx.read_graphml(tmp_path / "x.graphml")) == len(tiny_kb) + len(tiny_kb.references)
     assert zipfile.ZipFile(tmp_path / "x.zip").namelist() == ["entries.csv", "relations.csv"]
+    assert zipfile.ZipFile(tmp_path / "task.zip").namelist() == ["scenarios.jsonl", "socioaffective_task.py"]
     assert len(rdflib.Graph().parse(tmp_path / "x.ttl", format="turtle")) == len(rdflib.Graph().parse(tmp_path / "x.jsonld", format="json-ld"))
 
 

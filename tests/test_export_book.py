@@ -11,6 +11,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 import rdflib
+import yaml
 
 import socioaffective
 from bookbuild import make_fixture_book, sphinx_build
@@ -58,6 +59,10 @@ def test_every_export_is_a_download_that_parses(built):
     for name, parser in (("turtle", "turtle"), ("jsonld", "json-ld")):
         rg = rdflib.Graph().parse(files[name], format=parser)
         assert (rdflib.URIRef("urn:socioaffective:entry:safety"), rdflib.namespace.SKOS.prefLabel, rdflib.Literal("Safety", lang="en")) in rg
+    header, prompts = yaml.safe_load_all(files["weval"].read_text())
+    assert header["title"] and prompts == []  # the fixture framework has no scenarios
+    with zipfile.ZipFile(files["inspect"]) as z:
+        assert sorted(z.namelist()) == ["scenarios.jsonl", "socioaffective_task.py"]
 
 
 def test_the_downloads_page_links_each_file(built):

@@ -11,12 +11,12 @@ from ..errors import SocioaffectiveError
 from . import cli
 from .common import fail, load_kb
 
-_FORMAT_NAMES = ["json", "csv", "graphml", "jsonld", "turtle"]
+_FORMAT_NAMES = ["json", "csv", "graphml", "jsonld", "turtle", "weval", "inspect"]
 
 
 @cli.command()
-@click.option("--format", "-f", "fmt", type=click.Choice(_FORMAT_NAMES), required=True, help="json (node-link), csv (two tables), graphml, jsonld or turtle.")
-@click.option("--output", "-o", type=click.Path(path_type=Path), help="The file to write (default: standard output). For csv: a .zip file, or a folder that receives entries.csv and relations.csv.")
+@click.option("--format", "-f", "fmt", type=click.Choice(_FORMAT_NAMES), required=True, help="json (node-link), csv (two tables), graphml, jsonld, turtle, weval (a blueprint) or inspect (a task).")
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="The file to write (default: standard output). For csv and inspect: a .zip file, or a folder that receives the files (entries.csv and relations.csv; scenarios.jsonl and socioaffective_task.py).")
 @click.option("--base", default=None, metavar="IRI", help="RDF formats: the IRI every entry and vocabulary IRI starts with (default urn:socioaffective:).")
 @click.pass_context
 def export(ctx, fmt, output, base):
@@ -26,12 +26,17 @@ def export(ctx, fmt, output, base):
     csv is entries.csv and relations.csv; graphml opens in Gephi, yEd and
     networkx; jsonld and turtle are RDF (SKOS concepts, typed relations with
     their inverses, Dublin Core citations) for rdflib and triple stores.
+    weval and inspect turn the evaluation scenarios into a weval blueprint
+    (YAML) and an Inspect task (scenarios.jsonl and socioaffective_task.py;
+    run it with `inspect eval`, from the `eval` extra).
 
     \b
     Examples:
       socioaffective export -f turtle -o socioaffective.ttl
       socioaffective export -f csv -o tables/
       socioaffective export -f json | python -m json.tool
+      socioaffective export -f weval -o socioaffective-weval.yml
+      socioaffective export -f inspect -o inspect-task/
     """
     from ..export import FORMATS
     from ..export import export as render
@@ -48,18 +53,19 @@ def export(ctx, fmt, output, base):
     except SocioaffectiveError as exc:
         raise fail(exc)
     try:
-        if fmt == "csv" and output is not None and (output.is_dir() or output.suffix.lower() != ".zip"):
-            from ..export.tables import tables
+        if FORMATS[fmt].bundle and output is not None and (output.is_dir() or output.suffix.lower() != ".zip"):
+            from ..export import export_files
 
             output.mkdir(parents=True, exist_ok=True)
-            for name, text in tables(kb).items():
+            written = export_files(kb, fmt)
+            for name, text in written.items():
                 atomic_write(output / name, text.encode("utf-8"))
-            click.echo(f"wrote {output / 'entries.csv'} and {output / 'relations.csv'}", err=True)
+            click.echo("wrote " + " and ".join(str(output / name) for name in written), err=True)
             return
         raw = data if isinstance(data, bytes) else data.encode("utf-8")
         if output is None:
             if FORMATS[fmt].binary and sys.stdout.isatty():
-                raise click.UsageError(f"{fmt} is a zip file; write it with -o FILE.zip, or give -o a folder for the bare CSV files")
+                raise click.UsageError(f"{fmt} is a zip file; write it with -o FILE.zip, or give -o a folder for the bare files")
             stream = getattr(sys.stdout, "buffer", sys.stdout)
             stream.write(raw)
             stream.flush()

@@ -1,7 +1,8 @@
 """Exports of the framework in formats other tools read.
 
-``export(kb, fmt)`` returns the export as text (or bytes for ``csv``, a zip of
-two tables); only the CLI and the book write files. Every format carries every
+``export(kb, fmt)`` returns the export as text (or bytes for ``csv`` and
+``inspect``, zips of several files, which :func:`export_files` gives one by
+one); only the CLI and the book write files. Every format carries every
 entry, every bib reference and every link with its provenance.
 
 ======== ========================================================= ============
@@ -12,12 +13,14 @@ csv      ``entries.csv`` and ``relations.csv`` in a zip            any spreadshe
 graphml  GraphML; lists and mappings as JSON text                  ``networkx.read_graphml``, Gephi
 jsonld   RDF (SKOS concepts, typed relations with inverses)        rdflib, any JSON-LD processor
 turtle   the same RDF as Turtle                                    rdflib, any triple store
+weval    the evaluation scenarios as a weval blueprint (YAML)      weval (weval-org/app)
+inspect  the scenarios as an Inspect task (JSONL + task), a zip    ``inspect eval`` (inspect-ai)
 ======== ========================================================= ============
 
 >>> import socioaffective
 >>> from socioaffective.export import export, FORMATS
 >>> sorted(FORMATS)
-['csv', 'graphml', 'json', 'jsonld', 'turtle']
+['csv', 'graphml', 'inspect', 'json', 'jsonld', 'turtle', 'weval']
 >>> export(socioaffective.load(), "json")[:1]
 '{'
 
@@ -44,6 +47,8 @@ class Format:
     media_type: str
     binary: bool
     description: str
+    #: several files, zipped by ``export``; ``export_files`` gives them by name
+    bundle: bool = False
 
     @property
     def filename(self) -> str:
@@ -54,12 +59,37 @@ FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
         Format("json", "nodelink", ".json", "application/json", False, "networkx node-link JSON (nodes, links, a format version)"),
-        Format("csv", "tables", ".csv.zip", "application/zip", True, "two CSV tables, entries.csv and relations.csv, in a zip"),
+        Format("csv", "tables", ".csv.zip", "application/zip", True, "two CSV tables, entries.csv and relations.csv, in a zip", bundle=True),
         Format("graphml", "graphml", ".graphml", "application/graphml+xml", False, "GraphML for Gephi, yEd, Cytoscape and networkx"),
         Format("jsonld", "rdf", ".jsonld", "application/ld+json", False, "RDF as JSON-LD (SKOS concepts, relations with inverses, Dublin Core citations)"),
         Format("turtle", "rdf", ".ttl", "text/turtle", False, "RDF as Turtle, for triple stores and SPARQL"),
+        Format("weval", "weval", "-weval.yml", "application/yaml", False, "the evaluation scenarios as a weval blueprint (YAML: header, prompts with should / should_not rubrics)"),
+        Format("inspect", "inspect_task", "-inspect.zip", "application/zip", True, "the evaluation scenarios as an Inspect task: scenarios.jsonl and socioaffective_task.py in a zip", bundle=True),
     )
 }
+
+
+def _spec(fmt: str) -> Format:
+    spec = FORMATS.get(fmt)
+    if spec is None:
+        from difflib import get_close_matches
+
+        close = get_close_matches(str(fmt), list(FORMATS), n=1)
+        raise UnknownKindError(f"no export format `{fmt}`" + (f"; did you mean `{close[0]}`?" if close else "") + " (formats: " + ", ".join(FORMATS) + ")")
+    return spec
+
+
+def export_files(kb, fmt: str) -> dict[str, str]:
+    """The files of a bundle format (``csv``, ``inspect``) by name, as text.
+
+    >>> import socioaffective
+    >>> sorted(export_files(socioaffective.load(), "inspect"))
+    ['scenarios.jsonl', 'socioaffective_task.py']
+    """
+    spec = _spec(fmt)
+    if not spec.bundle:
+        raise UnknownKindError(f"`{fmt}` is a single file; use export()")
+    return import_module(f".{spec.module}", __name__).files(kb)
 
 
 def export(kb, fmt: str, **options) -> str | bytes:
@@ -68,14 +98,9 @@ def export(kb, fmt: str, **options) -> str | bytes:
     Options: ``base`` (RDF formats) sets the IRI all entry and vocabulary IRIs
     start with (default ``urn:socioaffective:``).
     """
-    spec = FORMATS.get(fmt)
-    if spec is None:
-        from difflib import get_close_matches
-
-        close = get_close_matches(str(fmt), list(FORMATS), n=1)
-        raise UnknownKindError(f"no export format `{fmt}`" + (f"; did you mean `{close[0]}`?" if close else "") + " (formats: " + ", ".join(FORMATS) + ")")
+    spec = _spec(fmt)
     module = import_module(f".{spec.module}", __name__)  # lazy: rdflib only for RDF
     return module.render(kb, fmt, **options)
 
 
-__all__ = ["FORMATS", "FORMAT_VERSION", "Format", "export"]
+__all__ = ["FORMATS", "FORMAT_VERSION", "Format", "export", "export_files"]

@@ -46,3 +46,23 @@ def dump_json(data) -> str:
 def harden_json(text: str) -> str:
     # In JSON text, `<`, `/`, U+2028 and U+2029 can only occur inside strings.
     return text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def zip_texts(files: dict[str, str]) -> bytes:
+    """A zip of text files (UTF-8), the same bytes for the same texts.
+
+    >>> import io, zipfile
+    >>> zipfile.ZipFile(io.BytesIO(zip_texts({"a.txt": "x"}))).read("a.txt")
+    b'x'
+    """
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for name, text in files.items():
+            info = zipfile.ZipInfo(name, date_time=(2025, 1, 1, 0, 0, 0))  # fixed: the same framework gives the same bytes
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            z.writestr(info, text.encode("utf-8"))
+    return buf.getvalue()

@@ -26,6 +26,8 @@ READ_WITH = {
     "graphml": "Gephi, yEd, Cytoscape; networkx.read_graphml",
     "jsonld": "rdflib; any JSON-LD processor",
     "turtle": "rdflib; any triple store (SPARQL)",
+    "weval": "weval (weval-org/app); any YAML reader",
+    "inspect": "inspect eval (inspect-ai, the eval extra); any JSONL reader",
 }
 
 

@@ -19,7 +19,7 @@ import io
 import json
 import zipfile
 
-from ._util import as_text
+from ._util import as_text, zip_texts
 
 ENTRY_COLUMNS = ["id", "kind", "title", "summary", "description", "provenance_source", "provenance_grade", "provenance_locator", "provenance_note", "file", "line"]
 RELATION_COLUMNS = ["relation", "label", "source", "target", "provenance_source", "provenance_grade", "provenance_inherited", "locator", "note", "file", "line"]
@@ -69,16 +69,14 @@ def tables(kb) -> dict[str, str]:
     return {"entries.csv": _csv(ENTRY_COLUMNS + fcols, rows), "relations.csv": _csv(RELATION_COLUMNS, rel_rows)}
 
 
+def files(kb) -> dict[str, str]:
+    """The files of the export, by name (what ``-o FOLDER`` writes)."""
+    return tables(kb)
+
+
 def render(kb, fmt: str = "csv", **_options) -> bytes:
     """A zip holding the two tables (UTF-8, RFC 4180 quoting)."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
-        for name, text in tables(kb).items():
-            info = zipfile.ZipInfo(name, date_time=(2025, 1, 1, 0, 0, 0))  # fixed: the same framework gives the same bytes
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            z.writestr(info, text.encode("utf-8"))
-    return buf.getvalue()
+    return zip_texts(tables(kb))
 
 
 def read_tables(data: bytes | dict[str, str]) -> dict[str, list[dict[str, str]]]:
