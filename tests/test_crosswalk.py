@@ -87,7 +87,7 @@ def test_published_expert_mappings_are_in_the_upstream_tables(kb):
         key = (s.fields["notation"], MAPPING_RELATIONS[r.name], o.fields.get("notation"))
         assert key in upstream, f"{r.source} --{r.name}--> {r.target} is graded as upstream's mapping but no upstream row says {key}"
         assert r.provenance.grade == "literature"
-        assert upstream[key]["upstream_file"].rsplit("/", 1)[-1] in r.provenance.note, "the note must name the upstream mapping file"
+        assert upstream[key]["upstream_file"].rsplit("/", 1)[-1] in r.note, "the note must name the upstream mapping file"
     assert found >= 4
 
 
