@@ -40,6 +40,7 @@ def cli(ctx: click.Context, root: str | None) -> None:
 
 from . import query  # noqa: E402,F401  (registers the commands)
 from . import edit, export  # noqa: E402,F401
+from . import review  # noqa: E402,F401  (design reviews)
 
 
 def main() -> None:
