@@ -11,6 +11,10 @@ from . import cli
 from .common import emit_json, fail, load_kb
 
 
+def _is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
 def _ask_features(kb) -> list[str]:
     """Ask which features the system has (needs a terminal)."""
     from ..review import features
@@ -74,7 +78,7 @@ def review(ctx, features, interactive, fmt, as_json, list_):
                 click.echo(f"{f.id:32s} {f.title}")
         return
     if interactive:
-        if not sys.stdin.isatty():
+        if not _is_terminal():
             raise click.UsageError("--interactive needs a terminal; name the features instead (see `socioaffective review --list`)")
         features = tuple(features) + tuple(_ask_features(kb))
     if not features:
