@@ -17,6 +17,7 @@ from click.testing import CliRunner
 import socioaffective
 from socioaffective.cli import cli
 from socioaffective.review import checklist, features, to_markdown, to_text
+from test_browser import Session, browser  # noqa: F401  (the session's Chromium fixture)
 
 FEATURE_SETS = [
     ["persistent-memory"],
@@ -120,8 +121,6 @@ def test_interactive_review_asks_and_prints(monkeypatch, kb):
 @pytest.mark.browser
 @pytest.mark.book
 def test_the_page_gives_the_same_checklist_as_the_cli(browser, real_book, kb):
-    from test_browser import Session
-
     assert real_book.returncode == 0, real_book.output[-3000:]
     base = real_book.html.as_uri() + "/"
     s = Session(browser, base)  # file://: no server; every other request is blocked and recorded
@@ -158,7 +157,6 @@ def test_the_page_gives_the_same_checklist_as_the_cli(browser, real_book, kb):
 def test_the_page_escapes_markdown_as_python_does(browser, real_book):
     """The JS port's escaper against socioaffective.render.myst.text on hostile strings."""
     from socioaffective.render.myst import text
-    from test_browser import Session
 
     samples = ["<script>alert(1)</script>", "a *b* [c](d) `e` | f", "two\nlines\r\n\u2028x", "\x1b[31mred\x1b[0m", "  spaced\t\tout  ", "#not a heading", "ünïcödé — dash"]
     s = Session(browser, real_book.html.as_uri() + "/")
