@@ -66,6 +66,11 @@ class Gap:
     relation: object
 
 
+def entries_of(kb, kind: str) -> list:
+    """The entries of ``kind``, or none if the framework's schema has no such kind."""
+    return kb.entries(kind=kind) if kind in kb.schema.kinds else []
+
+
 def taxonomy_of(kb, external):
     """The taxonomy an external item is filed in (or None)."""
     for r in external.relations:
@@ -127,4 +132,4 @@ def gaps_of(kb, id: str) -> list[Gap]:
     return [Gap(kb.get(id), kb.get(r.source), r) for r in kb.relations(id, direction="in") if r.name == NO_MATCH]
 
 
-__all__ = ["Gap", "Mapping", "SKOS_MAPPINGS", "SKOS_LABEL", "all_mappings", "curie_of", "gaps_of", "iri_of", "mappings_of", "taxonomy_of"]
+__all__ = ["Gap", "Mapping", "entries_of", "SKOS_MAPPINGS", "SKOS_LABEL", "all_mappings", "curie_of", "gaps_of", "iri_of", "mappings_of", "taxonomy_of"]

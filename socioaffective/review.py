@@ -38,8 +38,10 @@ _MATCH_LABEL = {"exactMatch": "exact match", "closeMatch": "close match", "relat
 
 
 def features(kb) -> list:
-    """The design features of the framework, in framework order."""
-    return kb.entries(kind=FEATURE_KIND)
+    """The design features of the framework, in framework order (none if it has no such kind)."""
+    from .crosswalk import entries_of
+
+    return entries_of(kb, FEATURE_KIND)
 
 
 def checklist(kb, feature_ids) -> dict:

@@ -61,7 +61,7 @@ def test_generator_is_deterministic_and_splits_files(tmp_path):
 
 
 def test_kind_counts():
-    for n in (9, 10, 50, 1000, 100000):
+    for n in (len(KIND_SHARES), len(KIND_SHARES) + 1, 50, 1000, 100000):  # every kind once from n = number of kinds
         c = kind_counts(n)
         assert sum(c.values()) == n and min(c.values()) >= 1
 

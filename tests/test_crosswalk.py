@@ -126,3 +126,24 @@ def test_the_regeneration_script_agrees_with_the_vendored_files(tmp_path):
     (kg / "x.yaml").write_text("taxonomies:\n  - id: t\n    url: https://example.org/\nentries:\n  - id: atlas-over-or-under-reliance\n    name: X\n    isDefinedByTaxonomy: t\n", encoding="utf-8")
     out = subprocess.run([sys.executable, str(ROOT / "tools" / "crosswalk.py"), str(tmp_path), "--check"], capture_output=True, text=True)
     assert out.returncode == 1 and "not found upstream" in out.stderr and "nist-human-ai-configuration" in out.stderr
+
+
+def test_entry_pages_show_also_filed_as_and_the_gaps(kb):
+    from socioaffective.render import pages
+
+    page = pages.entry_page(kb, kb.get("sycophancy"))
+    also = page.split("## Also filed as", 1)[1].split("\n## ", 1)[0]
+    assert "[`mit-ai-risk-subdomain-3.1`](https://arxiv.org/abs/2408.12622)" in also
+    assert also.count("**No identifier fits**") == 3 and "{ref}`entry-ibm-risk-atlas`" in also
+    page = pages.entry_page(kb, kb.get("dependence-and-over-reliance"))
+    also = page.split("## Also filed as", 1)[1].split("\n## ", 1)[0]
+    first = next(line for line in also.splitlines() if line.startswith("- "))
+    assert first.startswith("- [`mit-ai-risk-subdomain-5.1`]") and "close match" in first  # strongest match first
+    assert "## Also filed as" not in pages.entry_page(kb, kb.get("atlas-over-or-under-reliance"))
+
+
+def test_frameworks_without_crosswalk_kinds_still_export(tiny_kb):
+    from socioaffective.export import export
+
+    assert "subject_id" in export(tiny_kb, "sssom")
+    assert export(tiny_kb, "turtle")

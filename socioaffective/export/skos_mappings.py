@@ -34,7 +34,7 @@ def add_mappings(g, kb, ns) -> None:
     from rdflib import Literal, URIRef
     from rdflib.namespace import RDF, RDFS, SKOS
 
-    from ..crosswalk import EXTERNAL_KIND, TAXONOMY_KIND, all_mappings, iri_of, taxonomy_of
+    from ..crosswalk import EXTERNAL_KIND, TAXONOMY_KIND, all_mappings, entries_of, iri_of, taxonomy_of
 
     g.bind("nexus", NEXUS)
 
@@ -46,14 +46,14 @@ def add_mappings(g, kb, ns) -> None:
         iri = iri_of(kb, tax)
         return URIRef(iri) if iri else ns.node(tax.id)
 
-    for tax in kb.entries(kind=TAXONOMY_KIND):
+    for tax in entries_of(kb, TAXONOMY_KIND):
         iri = iri_of(kb, tax)
         if iri:
             t = URIRef(iri)
             g.add((t, RDF.type, SKOS.ConceptScheme))
             g.add((t, SKOS.prefLabel, Literal(tax.title, lang="en")))
             g.add((ns.node(tax.id), RDFS.seeAlso, t))
-    for e in kb.entries(kind=EXTERNAL_KIND):
+    for e in entries_of(kb, EXTERNAL_KIND):
         x = node(e)
         g.add((x, RDF.type, SKOS.Concept))
         g.add((x, SKOS.notation, Literal(str(e.fields.get("notation", "")))))
