@@ -17,7 +17,7 @@ from click.testing import CliRunner
 import socioaffective
 from socioaffective.cli import cli
 from socioaffective.review import checklist, features, to_markdown, to_text
-from test_browser import Session, browser  # noqa: F401  (the session's Chromium fixture)
+from test_browser import Session
 
 FEATURE_SETS = [
     ["persistent-memory"],
