@@ -29,7 +29,7 @@ from socioaffective.loader import BIB_FILE, FRAMEWORK_DIR, SCHEMA_FILE
 #: Share of each kind among the entries (roughly the real framework's mix).
 KIND_SHARES = {
     "paper": 0.01,
-    "concept": 0.31,
+    "concept": 0.275,
     "dilemma": 0.05,
     "need": 0.04,
     "principle": 0.14,
@@ -39,6 +39,9 @@ KIND_SHARES = {
     "discussion": 0.11,
     "study": 0.02,
     "scenario": 0.03,
+    "taxonomy": 0.005,
+    "external": 0.03,
+    "feature": 0.02,
 }
 
 _WORDS = (
@@ -172,6 +175,9 @@ def generate(dest, n: int, *, seed: int = 1, per_file: int = 2000, refs: int | N
         "discussion": [("about", ("*",)), ("related_to", ("*",)), ("raises", ("question",)), ("instance_of", ("*",))],
         "study": [("evidences", ("risk", "need")), ("challenges", ("principle",)), ("related_to", ("*",))],
         "scenario": [("probes", ("dilemma", "risk")), ("at_stake", ("need",)), ("applies", ("principle",)), ("related_to", ("*",))],
+        "taxonomy": [("no_match", ("risk",)), ("related_to", ("*",)), ("raises", ("question",)), ("part_of", ("*",))],
+        "external": [("in_scheme", ("taxonomy",)), ("related_match", ("risk", "need")), ("close_match", ("risk",)), ("broad_match", ("external",))],
+        "feature": [("poses", ("risk",)), ("brings_up", ("dilemma",)), ("calls_for", ("principle",)), ("related_to", ("*",))],
     }
     acyclic = {"part_of", "instance_of"}
 
@@ -216,6 +222,19 @@ def generate(dest, n: int, *, seed: int = 1, per_file: int = 2000, refs: int | N
             L.append(f"    scope: {rng.choice(('overarching', 'risk', 'need-specific'))}")
         elif kind == "question":
             L.append(f"    status: {rng.choice(('open', 'partly-answered', 'answered'))}")
+        elif kind == "taxonomy":
+            L.append(f"    publisher: {text.words(20)}")
+            L.append('    version: "1"')
+            L.append("    licence: CC BY 4.0")
+            L.append(f"    url: https://example.org/taxonomy/{i + 1}")
+            L.append(f"    curie_prefix: tax{i + 1}")
+            L.append(f"    iri_prefix: https://example.org/taxonomy/{i + 1}/")
+        elif kind == "external":
+            L.append(f"    notation: ext-{i + 1}.{rng.randint(1, 9)}")
+            L.append(f"    url: https://example.org/item/{i + 1}")
+        elif kind == "feature":
+            L.append("    prompts:")
+            L.append(f"      - {text.sentence(60)[:-1]}?")
         elif kind == "discussion":
             L.append(f"    status: {rng.choice(('open', 'answered', 'does-not-apply'))}")
             L.append(f"    raised_by: {text.words(20)}")

@@ -23,6 +23,7 @@ from .kb import KnowledgeBase, Matrix
 from .loader import default_root, load
 from .model import Entry, Provenance, Relation
 from .problems import Problem, Report
+from .review import checklist as design_review
 from .validate import validate
 
 __version__ = "0.1.0"
@@ -45,6 +46,7 @@ __all__ = [
     "__version__",
     "add_entry",
     "default_root",
+    "design_review",
     "export",
     "load",
     "validate",

@@ -115,4 +115,7 @@ def setup(app):
     from .book.lite import setup as setup_lite
 
     setup_lite(app)
+    from .book.review import setup as setup_review  # the Design review page (issue 13)
+
+    setup_review(app)
     return {"version": __version__, "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -44,3 +44,11 @@ def tiny_copy(tmp_path, tiny_root) -> Path:
     dest = tmp_path / "tiny"
     shutil.copytree(tiny_root, dest)
     return dest
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for every browser test of the session (see test_browser.launch_browser)."""
+    from test_browser import launch_browser
+
+    yield from launch_browser()

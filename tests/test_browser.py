@@ -35,8 +35,8 @@ SCREENSHOTS = ROOT / "_build" / "screenshots"
 GRAPH_READY = "() => window.saNetwork !== undefined && window.saNetwork.body.data.nodes.length > 0"
 
 
-@pytest.fixture(scope="session")
-def browser():
+def launch_browser():
+    """Debian's Chromium under Playwright, once per session (the `browser` fixture of conftest.py)."""
     if not CHROMIUM.exists():
         pytest.fail(
             f"the browser tests need Debian's Chromium at {CHROMIUM}, which is missing. "

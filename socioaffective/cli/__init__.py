@@ -41,6 +41,7 @@ def cli(ctx: click.Context, root: str | None) -> None:
 from . import query  # noqa: E402,F401  (registers the commands)
 from . import edit, export  # noqa: E402,F401
 from . import content  # noqa: E402,F401  (review-queue, diff)
+from . import review  # noqa: E402,F401  (design reviews)
 
 
 def main() -> None:

@@ -11,13 +11,14 @@ from ..errors import SocioaffectiveError
 from . import cli
 from .common import fail, load_kb
 
-_FORMAT_NAMES = ["json", "csv", "graphml", "jsonld", "turtle", "weval", "inspect"]
+_FORMAT_NAMES = ["json", "csv", "graphml", "jsonld", "turtle", "sssom", "weval", "inspect"]
+_BASE_FORMATS = ("jsonld", "turtle", "sssom")  # formats that take --base
 
 
 @cli.command()
-@click.option("--format", "-f", "fmt", type=click.Choice(_FORMAT_NAMES), required=True, help="json (node-link), csv (two tables), graphml, jsonld, turtle, weval (a blueprint) or inspect (a task).")
+@click.option("--format", "-f", "fmt", type=click.Choice(_FORMAT_NAMES), required=True, help="json (node-link), csv (two tables), graphml, jsonld, turtle, sssom (the crosswalk mappings), weval (a blueprint) or inspect (a task).")
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="The file to write (default: standard output). For csv and inspect: a .zip file, or a folder that receives the files (entries.csv and relations.csv; scenarios.jsonl and socioaffective_task.py).")
-@click.option("--base", default=None, metavar="IRI", help="RDF formats: the IRI every entry and vocabulary IRI starts with (default urn:socioaffective:).")
+@click.option("--base", default=None, metavar="IRI", help="RDF formats and sssom: the IRI every entry and vocabulary IRI starts with (default urn:socioaffective:).")
 @click.pass_context
 def export(ctx, fmt, output, base):
     """Export the framework for other tools.
@@ -25,15 +26,18 @@ def export(ctx, fmt, output, base):
     json is networkx node-link data (read it with networkx.node_link_graph);
     csv is entries.csv and relations.csv; graphml opens in Gephi, yEd and
     networkx; jsonld and turtle are RDF (SKOS concepts, typed relations with
-    their inverses, Dublin Core citations) for rdflib and triple stores.
-    weval and inspect turn the evaluation scenarios into a weval blueprint
-    (YAML) and an Inspect task (scenarios.jsonl and socioaffective_task.py;
-    run it with `inspect eval`, from the `eval` extra).
+    their inverses, Dublin Core citations, SKOS mappings to the upstream IRIs
+    of the crosswalk) for rdflib and triple stores; sssom is the crosswalk
+    mappings as an SSSOM mapping set (TSV) for sssom-py. weval and inspect
+    turn the evaluation scenarios into a weval blueprint (YAML) and an Inspect
+    task (scenarios.jsonl and socioaffective_task.py; run it with
+    `inspect eval`, from the `eval` extra).
 
     \b
     Examples:
       socioaffective export -f turtle -o socioaffective.ttl
       socioaffective export -f csv -o tables/
+      socioaffective export -f sssom -o socioaffective.sssom.tsv
       socioaffective export -f json | python -m json.tool
       socioaffective export -f weval -o socioaffective-weval.yml
       socioaffective export -f inspect -o inspect-task/
@@ -43,9 +47,9 @@ def export(ctx, fmt, output, base):
     from ..fsutil import atomic_write
 
     kb = load_kb(ctx)
-    options = {"base": base} if base and fmt in ("jsonld", "turtle") else {}
-    if base and fmt not in ("jsonld", "turtle"):
-        raise click.UsageError("--base applies to the RDF formats (jsonld, turtle) only")
+    options = {"base": base} if base and fmt in _BASE_FORMATS else {}
+    if base and fmt not in _BASE_FORMATS:
+        raise click.UsageError("--base applies to the RDF formats (jsonld, turtle) and sssom only")
     try:
         data = render(kb, fmt, **options)
     except ValueError as exc:

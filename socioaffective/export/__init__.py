@@ -15,12 +15,13 @@ jsonld   RDF (SKOS concepts, typed relations with inverses)        rdflib, any J
 turtle   the same RDF as Turtle                                    rdflib, any triple store
 weval    the evaluation scenarios as a weval blueprint (YAML)      weval (weval-org/app)
 inspect  the scenarios as an Inspect task (JSONL + task), a zip    ``inspect eval`` (inspect-ai)
+sssom    the crosswalk mappings as an SSSOM mapping set (TSV)      sssom-py, any SSSOM tool
 ======== ========================================================= ============
 
 >>> import socioaffective
 >>> from socioaffective.export import export, FORMATS
 >>> sorted(FORMATS)
-['csv', 'graphml', 'inspect', 'json', 'jsonld', 'turtle', 'weval']
+['csv', 'graphml', 'inspect', 'json', 'jsonld', 'sssom', 'turtle', 'weval']
 >>> export(socioaffective.load(), "json")[:1]
 '{'
 
@@ -65,6 +66,7 @@ FORMATS: dict[str, Format] = {
         Format("turtle", "rdf", ".ttl", "text/turtle", False, "RDF as Turtle, for triple stores and SPARQL"),
         Format("weval", "weval", "-weval.yml", "application/yaml", False, "the evaluation scenarios as a weval blueprint (YAML: header, prompts with should / should_not rubrics)"),
         Format("inspect", "inspect_task", "-inspect.zip", "application/zip", True, "the evaluation scenarios as an Inspect task: scenarios.jsonl and socioaffective_task.py in a zip", bundle=True),
+        Format("sssom", "sssom", ".sssom.tsv", "text/tab-separated-values", False, "the crosswalk mappings (SKOS) as an SSSOM mapping set, for sssom-py"),
     )
 }
 
@@ -95,7 +97,7 @@ def export_files(kb, fmt: str) -> dict[str, str]:
 def export(kb, fmt: str, **options) -> str | bytes:
     """The knowledge base ``kb`` in format ``fmt`` (see :data:`FORMATS`).
 
-    Options: ``base`` (RDF formats) sets the IRI all entry and vocabulary IRIs
+    Options: ``base`` (RDF formats and sssom) sets the IRI all entry and vocabulary IRIs
     start with (default ``urn:socioaffective:``).
     """
     spec = _spec(fmt)

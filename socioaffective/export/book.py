@@ -28,6 +28,7 @@ READ_WITH = {
     "turtle": "rdflib; any triple store (SPARQL)",
     "weval": "weval (weval-org/app); any YAML reader",
     "inspect": "inspect eval (inspect-ai, the eval extra); any JSONL reader",
+    "sssom": "sssom-py (parse_sssom_table); any SSSOM tool or spreadsheet",
 }
 
 

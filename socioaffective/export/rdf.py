@@ -284,6 +284,9 @@ def build_graph(kb, base: str = DEFAULT_BASE):
         url = (f.get("url") or "").strip()
         if url and re.match(r"^https?://[^\s<>\"{}|\\^`]+$", url):
             g.add((s, bibo.uri, URIRef(url)))
+    from .skos_mappings import add_mappings  # crosswalks: SKOS mapping triples to the upstream IRIs
+
+    add_mappings(g, kb, ns)
     return g
 
 

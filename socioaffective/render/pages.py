@@ -177,6 +177,36 @@ def _fields(kb, entry) -> tuple[list[str], list[str]]:
     return facts, sections
 
 
+def _also_filed_as(kb, entry, entries: set) -> str:
+    """"Also filed as": the external identifiers our entry maps to, and the recorded gaps."""
+    from ..crosswalk import EXTERNAL_KIND, SKOS_LABEL, gaps_of, mappings_of
+
+    if entry.kind == EXTERNAL_KIND:
+        return ""
+    items = []
+    for m in mappings_of(kb, entry.id):
+        x, tax = m.external, m.taxonomy
+        notation, url = str(x.fields.get("notation", x.id)), str(x.fields.get("url", ""))
+        code = f"`{notation}`" if "`" not in notation else myst.text(notation)
+        head = f"[{code}]({url})" if _URL.match(url) else code
+        page = myst.ref(entry_label(x.id), x.title) if x.id in entries else myst.text(x.title)
+        where = f" ({myst.text(tax.title)})" if tax else ""
+        note = m.provenance.note or m.relation.note
+        items.append(f"- {head} {page}{where}: {myst.text(SKOS_LABEL[m.predicate])} {_role(BADGE_ROLE, m.provenance.grade)}" + (f" — {myst.text(note)}" if note else ""))
+    for gap in gaps_of(kb, entry.id):
+        tax = gap.taxonomy
+        name = myst.ref(entry_label(tax.id), tax.title) if tax.id in entries else myst.text(tax.title)
+        note = gap.relation.note or gap.relation.provenance.note
+        items.append(f"- **No identifier fits** in {name} {_role(BADGE_ROLE, gap.relation.provenance.grade)}: a gap in that taxonomy, which is a finding in itself" + (f" — {myst.text(note)}" if note else ""))
+    if not items:
+        return ""
+    intro = (
+        "The identifiers of established risk taxonomies this entry maps to (SKOS mapping relations; "
+        "grade E marks our own reading, L a published expert mapping; none is the paper's)."
+    )
+    return "## Also filed as\n\n" + intro + "\n\n" + "\n".join(items)
+
+
 def entry_page(kb, entry, graph: bool = True) -> str:
     """The body of an entry's page (everything below its title), as MyST."""
     schema = kb.schema
@@ -204,6 +234,12 @@ def entry_page(kb, entry, graph: bool = True) -> str:
         out.append("\n".join(facts))
     out.extend(sections)
 
+    from ..crosswalk import EXTERNAL_KIND, NO_MATCH, SKOS_MAPPINGS, TAXONOMY_KIND
+
+    crosswalk = _also_filed_as(kb, entry, entries)
+    if crosswalk:
+        out.append(crosswalk)
+
     cites = []
     outgoing = kb.outgoing(entry.id)
     link_blocks = []
@@ -221,6 +257,8 @@ def entry_page(kb, entry, graph: bool = True) -> str:
     sectioned: dict[str, list[str]] = {}  # relations with a `section` in schema.yaml get their own heading
     for name, rels in kb.incoming(entry.id).items():
         rt = schema.relations[name]
+        if crosswalk and (name in SKOS_MAPPINGS or name == NO_MATCH) and kb.get(rels[0].source).kind in (EXTERNAL_KIND, TAXONOMY_KIND):
+            continue  # shown under "Also filed as"
         seen, items = set(), []
         for r in rels:
             if r.source not in seen:

@@ -1,0 +1,75 @@
+"""The book's "Design review" page (part of ``socioaffective.sphinxext``).
+
+The directive ``socioaffective-review`` places the review form: the reader
+ticks the features of their system and gets the checklist, computed in the
+browser by ``static/review.js`` (a port of :mod:`socioaffective.review`) from
+the framework's ``json`` export, which :func:`write_review_data` writes to
+``_static/socioaffective/review-data.js`` at the end of an HTML build. It is a
+``<script>``, not fetched, so the page works offline and from ``file://``.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.util.docutils import SphinxDirective
+from sphinx.util.osutil import relative_uri
+
+from .state import STATIC_DIR, state
+
+DATA_FILE = "review-data.js"
+DATA_GLOBAL = "SOCIOAFFECTIVE_FRAMEWORK"
+
+
+def review_data_js(kb) -> str:
+    """The json export as a script that sets ``window.SOCIOAFFECTIVE_FRAMEWORK``."""
+    from ..export import export
+
+    return f"window.{DATA_GLOBAL} = " + export(kb, "json").rstrip("\n") + ";\n"
+
+
+class ReviewDirective(SphinxDirective):
+    """``socioaffective-review``: the design-review form (filled in by review.js)."""
+
+    def run(self):
+        here = self.env.app.builder.get_target_uri(self.env.docname)
+
+        def static(name: str) -> str:
+            return html.escape(relative_uri(here, f"_static/{STATIC_DIR}/{name}"), quote=True)
+
+        markup = f"""<div class="sa-review">
+<noscript><p>This page needs JavaScript. Without it, run <code>socioaffective review FEATURE...</code>.</p></noscript>
+<fieldset class="sa-review-features"><legend>Features of your system</legend></fieldset>
+<p class="sa-review-status" role="status" aria-live="polite"></p>
+<p class="sa-review-actions"><button type="button" class="sa-review-copy" disabled>Copy as Markdown</button>
+<a class="sa-review-download" download="design-review.md">Download Markdown</a></p>
+<div class="sa-review-result"></div>
+<details class="sa-review-source"><summary>Markdown</summary>
+<textarea class="sa-review-markdown" rows="16" readonly aria-label="The checklist as Markdown"></textarea></details>
+</div>
+<script src="{static(DATA_FILE)}"></script>
+<script src="{static('review.js')}"></script>
+"""
+        return [nodes.raw("", markup, format="html")]
+
+
+def write_review_data(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    path = Path(app.outdir) / "_static" / STATIC_DIR / DATA_FILE
+    text = review_data_js(state(app).kb)
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def setup(app) -> None:
+    """Called from ``socioaffective.sphinxext.setup``."""
+    app.add_directive("socioaffective-review", ReviewDirective)
+    app.connect("build-finished", write_review_data)
