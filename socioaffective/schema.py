@@ -162,6 +162,7 @@ class _SchemaBuilder:
     def __init__(self, rel: str, problems: list[Problem]):
         self.rel = rel
         self.problems = problems
+        self.unsure_symmetric: set[str] = set()
 
     def err(self, line: int, code: str, message: str, hint: str = "") -> None:
         self.problems.append(Problem(self.rel, line, code, "", message, hint))
@@ -381,6 +382,8 @@ class _SchemaBuilder:
                 kinds = [k for k in kinds if isinstance(k, str)]
                 ends[end] = tuple(kinds)
             symmetric = self.flag(spec, "symmetric", f"relation `{name}`")
+            if "symmetric" in spec and not isinstance(spec.get("symmetric"), bool):
+                self.unsure_symmetric.add(name)  # reported once: no label clash on top
             acyclic = self.flag(spec, "acyclic", f"relation `{name}`")
             if symmetric and acyclic:
                 self.err(spec.line_of("acyclic"), "schema-invalid", f"relation `{name}` is both `symmetric` and `acyclic`: every symmetric link is a cycle of two", "remove `acyclic: true`, or `symmetric: true` if the relation has a direction")
@@ -411,7 +414,7 @@ class _SchemaBuilder:
                 return spec.line_of(key) if key in spec else rel_map.line_of(r.name)
 
             labels = [r.label] if r.symmetric else [r.label, r.inverse]
-            if not r.symmetric and r.label == r.inverse:
+            if not r.symmetric and r.label == r.inverse and r.name not in self.unsure_symmetric:
                 self.err(line_of("inverse"), "schema-inverse-clash", f"relation `{r.name}` uses `{r.label}` as both label and inverse", "only symmetric relations may; set `symmetric: true` or rename the inverse")
             for label, key in zip(labels, ("label", "inverse")):
                 if label in seen and seen[label] != r.name:

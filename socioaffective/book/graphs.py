@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from docutils import nodes
 from sphinx.util.osutil import relative_uri
 
+from .. import links
 from ..errors import SocioaffectiveError
 from ..render.matrix import matrix_table
 from ..render.network import graph_data, graph_table, layout, layout_key, neighbourhood_ids
@@ -38,7 +39,7 @@ def _url_for(app, from_uri: str):
         doc = entry_docname(st, e)
         if doc is None or doc not in docs:
             return None
-        return relative_uri(from_uri, builder.get_target_uri(doc))
+        return links.quote(relative_uri(from_uri, builder.get_target_uri(doc)))
 
     return url_for
 
