@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 import string
+import warnings
 from dataclasses import dataclass
 
 try:  # Python 3.11+
@@ -227,8 +228,10 @@ def pattern_problem(pattern) -> str:
     if len(pattern) > MAX_PATTERN_LENGTH:
         return f"it is longer than {MAX_PATTERN_LENGTH:,} characters"
     try:
-        compiled = re.compile(pattern)
-        parsed = P.parse(pattern, compiled.flags)
+        with warnings.catch_warnings():  # e.g. FutureWarning "possible nested set": not the reader's concern here
+            warnings.simplefilter("ignore")
+            compiled = re.compile(pattern)
+            parsed = P.parse(pattern, compiled.flags)
     except (re.error, OverflowError, RecursionError) as exc:
         return f"it is not a valid regular expression: {exc}"
     try:

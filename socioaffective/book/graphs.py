@@ -101,7 +101,7 @@ def render_placeholder(app, docname: str, spec: tuple) -> str:
         return matrix_table(kb, kb.matrix(row, col, rel), url_for, caption)
     g = dict(spec[1])
     name = graph_name(g)
-    src = relative_uri(page_uri, f"_static/{STATIC_DIR}/{GRAPH_DIR}/{name}.html")
+    src = links.quote(relative_uri(page_uri, f"_static/{STATIC_DIR}/{GRAPH_DIR}/{name}.html"))
     data = graph_spec_data(app, g, url_for)
     title = _graph_title(kb, g)
     esc = lambda s: html.escape(str(s), quote=True)  # noqa: E731
