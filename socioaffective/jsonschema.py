@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 
+from .links import PATTERNS
 from .schema import EDITORIAL, FieldSpec, Schema
 
 #: Where the schema lives, relative to the framework root.
@@ -47,8 +48,12 @@ def field_schema(spec: FieldSpec) -> dict:
             out["maxLength"] = spec.max_length
         if t == "string":
             out["pattern"] = spec.pattern or "^[^\\n]*\\n?$"
-    elif t == "url":
-        out = {"type": "string", "pattern": "^https?://[^\\s<>\"']+$", "format": "uri"}
+    elif t in PATTERNS:
+        out = {"type": "string", "pattern": "^(?:" + PATTERNS[t] + ")$"}
+        if t == "url":
+            out["format"] = "uri"
+        if spec.max_length:
+            out["maxLength"] = spec.max_length
     elif t == "enum":
         out = {"enum": list(spec.values)}
     elif t == "integer":

@@ -6,10 +6,13 @@ validator, graph, book and exports all read this :class:`Schema`.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .links import LINK_TYPES
+from .patterns import pattern_problem
 from .problems import Problem
 from .yamlio import DEFAULT_MAX_ALIAS_EXPANSION, DEFAULT_MAX_BYTES, LocDict, read_yaml
 
@@ -18,7 +21,14 @@ REFERENCE_KIND = "reference"
 #: The provenance source that marks our own editorial work.
 EDITORIAL = "editorial"
 
-FIELD_TYPES = ("string", "text", "integer", "boolean", "url", "enum", "list", "provenance")
+FIELD_TYPES = ("string", "text", "integer", "boolean", "url", "doi", "arxiv", "enum", "list", "provenance")
+assert set(LINK_TYPES) <= set(FIELD_TYPES)
+#: What the name of a kind, a field or a relation must be (the whole name):
+#: it becomes a YAML key, a CSS class, a file or folder name and an RDF term.
+NAME_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
+#: Ids longer than this are refused before the id pattern is tried (an id is
+#: also a file name; the bound keeps every id pattern's matching time small).
+MAX_ID_LENGTH = 128
 _FIELD_OPTIONS = {"type", "required", "description", "values", "items", "min_items", "max_items", "max_length", "pattern"}
 _KIND_OPTIONS = {"label", "plural", "color", "shape", "file", "description", "fields", "required_relations", "requires_one_of", "review_hint"}
 _RELATION_OPTIONS = {"label", "inverse", "from", "to", "description", "symmetric", "acyclic", "allow_self", "locator", "effects", "section"}
@@ -111,6 +121,17 @@ class Schema:
     def __post_init__(self) -> None:
         self.id_re = re.compile(self.id_pattern)
 
+    def valid_id(self, value) -> bool:
+        """True if ``value`` is a whole id: text of at most :data:`MAX_ID_LENGTH`
+        characters that the id pattern matches from its first to its last
+        character (``fullmatch``: a trailing newline is not allowed).
+
+        >>> s = Schema()
+        >>> s.valid_id("competence"), s.valid_id("competence\\n"), s.valid_id("a" * 129)
+        (True, False, False)
+        """
+        return isinstance(value, str) and len(value) <= MAX_ID_LENGTH and self.id_re.fullmatch(value) is not None
+
     def fields_of(self, kind: str) -> dict[str, FieldSpec]:
         """Every field an entry of ``kind`` may have (common fields first)."""
         k = self.kinds.get(kind)
@@ -148,9 +169,39 @@ class _SchemaBuilder:
     def __init__(self, rel: str, problems: list[Problem]):
         self.rel = rel
         self.problems = problems
+        self.unsure_symmetric: set[str] = set()
 
     def err(self, line: int, code: str, message: str, hint: str = "") -> None:
         self.problems.append(Problem(self.rel, line, code, "", message, hint))
+
+    def flag(self, spec, key: str, where: str) -> bool:
+        """A boolean option (default false): only YAML's `true` and `false`."""
+        value = spec.get(key, False)
+        if isinstance(value, bool):
+            return value
+        shown = f'"{value}"' if isinstance(value, str) else "empty" if value is None else f"`{value}`"
+        self.err(spec.line_of(key), "schema-invalid", f"{where}: `{key}` must be true or false, not {shown}", f"write `{key}: true` or `{key}: false`, without quotes")
+        return False
+
+    def valid_name(self, name: str, line: int, what: str, where: str = "") -> bool:
+        if NAME_PATTERN.fullmatch(name):
+            return True
+        from .validate import slugify
+
+        better = slugify(name).replace("-", "_")
+        self.err(line, "schema-invalid", f"{(where + ': ') if where else ''}the {what} name `{name}` is not valid: names are lowercase ASCII letters, digits and `_`, starting with a letter", f"rename it, e.g. `{better}`")
+        return False
+
+    def kind_file(self, spec, name: str) -> str:
+        default = f"{name}s.yaml"
+        if "file" not in spec:
+            return default
+        value = spec.get("file")
+        why = _file_problem(value)
+        if why:
+            self.err(spec.line_of("file"), "schema-invalid", f"kind `{name}`: `file: {value}` {why}", f"name a YAML file inside framework/, e.g. `file: {default}`")
+            return default
+        return value
 
     def build(self, data) -> Schema:
         if data is None:
@@ -167,10 +218,9 @@ class _SchemaBuilder:
                 self.err(d.line_of(key), "schema-invalid", f"unknown top-level key `{key}`", "known keys: " + ", ".join(sorted(known)))
         limits = d.get("limits") or {}
         id_pattern = d.get("id_pattern", Schema.id_pattern)
-        try:
-            re.compile(id_pattern)
-        except (re.error, TypeError) as exc:
-            self.err(d.line_of("id_pattern"), "schema-invalid", f"id_pattern is not a valid regular expression: {exc}", "write a quoted regular expression, e.g. \"^[a-z][a-z0-9]*(-[a-z0-9]+)*$\"")
+        why = pattern_problem(id_pattern)
+        if why:
+            self.err(d.line_of("id_pattern"), "schema-invalid", f"id_pattern cannot guard ids: {why}", "write a quoted regular expression without nested or adjacent quantifiers over the same characters, e.g. \"^[a-z][a-z0-9]*(-[a-z0-9]+)*$\"")
             id_pattern = Schema.id_pattern
         schema = Schema(
             version=d.get("version", 1),
@@ -229,7 +279,7 @@ class _SchemaBuilder:
                 name,
                 str(spec.get("label", name)),
                 str(spec.get("badge", name[:1].upper())),
-                bool(spec.get("paper_claim", False)),
+                self.flag(spec, "paper_claim", f"grade `{name}`"),
                 str(spec.get("description", "")),
                 min_sources,
             )
@@ -262,15 +312,15 @@ class _SchemaBuilder:
             sizes[option] = value
         pattern = spec.get("pattern") or ""
         if pattern:
-            try:
-                re.compile(str(pattern))
-            except re.error as exc:
-                self.err(spec.line_of("pattern"), "schema-bad-field", f"{where}: field `{name}`: `pattern` is not a valid regular expression: {exc}", "write a quoted regular expression")
+            # the same guard as id_pattern: a field's pattern sees every value of that field
+            why = pattern_problem(pattern)
+            if why:
+                self.err(spec.line_of("pattern"), "schema-bad-field", f"{where}: field `{name}`: `pattern` cannot be used: {why}", "write a quoted regular expression without nested or adjacent quantifiers over the same characters")
                 pattern = ""
         return FieldSpec(
             name=name,
             type=ftype,
-            required=bool(spec.get("required", False)),
+            required=self.flag(spec, "required", f"{where}: field `{name}`"),
             description=str(spec.get("description", "")),
             values=tuple(values),
             items=items,
@@ -285,6 +335,8 @@ class _SchemaBuilder:
         if value is None:
             return out
         for name, spec in self.mapping(value, line, where).items():
+            if not self.valid_name(name, value.line_of(name) if isinstance(value, LocDict) else line, "field", where):
+                continue
             f = self.field_spec(name, spec, value.line_of(name) if isinstance(value, LocDict) else line, where)
             if f:
                 out[name] = f
@@ -294,6 +346,8 @@ class _SchemaBuilder:
         out = {}
         for name, spec in self.mapping(value, line, "kinds").items():
             kline = value.line_of(name)
+            if not self.valid_name(name, kline, "kind"):
+                continue
             if name == REFERENCE_KIND:
                 self.err(kline, "schema-invalid", f"`{REFERENCE_KIND}` is reserved for entries of references.bib", "give the kind another name")
                 continue
@@ -313,7 +367,7 @@ class _SchemaBuilder:
                 plural=str(spec.get("plural", str(spec.get("label", name.capitalize())) + "s")),
                 color=str(spec.get("color", "#888888")),
                 shape=str(spec.get("shape", "dot")),
-                file=str(spec.get("file", f"{name}s.yaml")),
+                file=self.kind_file(spec, name),
                 description=str(spec.get("description", "")),
                 fields=self.fields(spec.get("fields"), spec.line_of("fields"), f"kind `{name}`"),
                 required_relations=tuple(req) if isinstance(req, list) else (),
@@ -327,6 +381,8 @@ class _SchemaBuilder:
         known_kinds = set(schema.kinds) | {"*", REFERENCE_KIND}
         for name, spec in self.mapping(value, line, "relations").items():
             rline = value.line_of(name)
+            if not self.valid_name(name, rline, "relation"):
+                continue
             if not isinstance(spec, dict):
                 self.err(rline, "schema-invalid", f"relation `{name}` must be a mapping", f"write `{name}:` followed by its `label:`, `inverse:`, `from:` and `to:`")
                 continue
@@ -348,6 +404,13 @@ class _SchemaBuilder:
                         self.err(spec.line_of(end), "schema-unknown-kind", f"relation `{name}`: `{end}` names kind `{k}`, which is not declared", _suggest(k, known_kinds) or "declare the kind under `kinds:`, or use `*` for any kind")
                 kinds = [k for k in kinds if isinstance(k, str)]
                 ends[end] = tuple(kinds)
+            symmetric = self.flag(spec, "symmetric", f"relation `{name}`")
+            if "symmetric" in spec and not isinstance(spec.get("symmetric"), bool):
+                self.unsure_symmetric.add(name)  # reported once: no label clash on top
+            acyclic = self.flag(spec, "acyclic", f"relation `{name}`")
+            if symmetric and acyclic:
+                self.err(spec.line_of("acyclic"), "schema-invalid", f"relation `{name}` is both `symmetric` and `acyclic`: every symmetric link is a cycle of two", "remove `acyclic: true`, or `symmetric: true` if the relation has a direction")
+                acyclic = False
             label = str(spec.get("label", name.replace("_", " ")))
             out[name] = RelationType(
                 name=name,
@@ -356,10 +419,10 @@ class _SchemaBuilder:
                 sources=ends["from"],
                 targets=ends["to"],
                 description=str(spec.get("description", "")),
-                symmetric=bool(spec.get("symmetric", False)),
-                acyclic=bool(spec.get("acyclic", False)),
-                allow_self=bool(spec.get("allow_self", False)),
-                locator=bool(spec.get("locator", False)),
+                symmetric=symmetric,
+                acyclic=acyclic,
+                allow_self=self.flag(spec, "allow_self", f"relation `{name}`"),
+                locator=self.flag(spec, "locator", f"relation `{name}`"),
                 effects=self.names(spec, "effects", f"relation `{name}`"),
                 section=str(spec.get("section") or ""),
             )
@@ -386,7 +449,7 @@ class _SchemaBuilder:
                 return spec.line_of(key) if key in spec else rel_map.line_of(r.name)
 
             labels = [r.label] if r.symmetric else [r.label, r.inverse]
-            if not r.symmetric and r.label == r.inverse:
+            if not r.symmetric and r.label == r.inverse and r.name not in self.unsure_symmetric:
                 self.err(line_of("inverse"), "schema-inverse-clash", f"relation `{r.name}` uses `{r.label}` as both label and inverse", "only symmetric relations may; set `symmetric: true` or rename the inverse")
             for label, key in zip(labels, ("label", "inverse")):
                 if label in seen and seen[label] != r.name:
@@ -404,6 +467,31 @@ class _SchemaBuilder:
         for name in schema.relations:
             if name in field_names:
                 self.err(rel_map.line_of(name), "schema-name-clash", f"relation `{name}` has the same name as a field", "rename the relation or the field")
+
+
+_FILE_PART = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def _file_problem(value) -> str:
+    """Why a kind's `file:` cannot hold its entries ("" if it can).
+
+    >>> _file_problem("needs.yaml"), _file_problem("../../etc/x.yaml"), _file_problem("schema.yaml")
+    ('', 'is outside framework/', 'is the schema itself')
+    """
+    if not isinstance(value, str) or not value:
+        return "is not a file name"
+    if value.startswith("/") or "\\" in value or re.match(r"[A-Za-z]:", value) or ".." in value.split("/"):
+        return "is outside framework/"
+    norm = posixpath.normpath(value)
+    if norm.startswith("../") or norm == "..":
+        return "is outside framework/"
+    if not all(_FILE_PART.fullmatch(part) for part in norm.split("/")):
+        return "is not a plain file name (letters, digits, `.`, `_`, `-`; no hidden files)"
+    if not norm.endswith((".yaml", ".yml")):
+        return "does not end in .yaml, so the loader would never read it"
+    if norm == "schema.yaml":
+        return "is the schema itself"
+    return ""
 
 
 def _suggest(word: str, choices) -> str:

@@ -13,11 +13,11 @@ from difflib import get_close_matches
 
 from .model import Entry, Provenance, Relation
 from .problems import Problem, Report
-from .schema import EDITORIAL, REFERENCE_KIND, FieldSpec, Schema
+from . import links
+from .schema import EDITORIAL, MAX_ID_LENGTH, REFERENCE_KIND, FieldSpec, Schema
 
 _REL_ITEM_KEYS = {"target", "provenance", "locator", "note", "effect"}
 _PROV_KEYS = {"source", "grade", "locator", "note", "sources"}
-_URL_RE = re.compile(r"^https?://[^\s<>\"']+$")
 
 
 def validate(kb_or_root=None) -> Report:
@@ -75,7 +75,11 @@ def slugify(text: str) -> str:
 
 
 def _describe_bad_id(value: str) -> str:
+    if len(value) > MAX_ID_LENGTH:
+        return f"it is {len(value):,} characters long; the limit is {MAX_ID_LENGTH}"
     for ch in value:
+        if ch in "\r\n\t\v\f\x85\u2028\u2029":
+            return f"it contains a line break or tab ({ch!r})"
         if ord(ch) > 127:
             return f"it contains the non-ASCII character {ch!r} ({unicodedata.name(ch, 'U+%04X' % ord(ch))}), which looks like an ASCII letter but is not"
     if " " in value:
@@ -137,7 +141,7 @@ class _Checker:
             title = d.get("title")
             hint = f"for example `id: {slugify(title)}`" if isinstance(title, str) else "add `id: some-kebab-case-id`"
             self.add(f, d.line, "missing-field", "", "the entry has no `id`", hint)
-        elif not isinstance(eid, str) or not schema.id_re.match(eid):
+        elif not schema.valid_id(eid):
             shown = str(eid)
             title = d.get("title")
             better = slugify(shown) if isinstance(eid, str) else slugify(title if isinstance(title, str) else f"entry {shown}")
@@ -183,7 +187,7 @@ class _Checker:
             if spec.required:
                 self.add(f, line, "missing-field", who, f"`{name}` is empty", _add_hint(name, spec))
             return
-        if t in ("string", "text", "url", "enum"):
+        if t in ("string", "text", "enum") or t in links.LINK_TYPES:
             if not isinstance(value, str):
                 self.add(f, line, "wrong-type", who, f"`{name}` must be text, not a {_tn(value)}", _quote_hint(value) or "write it as one line of text" + ("" if t == "string" else " (or a `>-` block for paragraphs)"))
                 return
@@ -195,8 +199,10 @@ class _Checker:
                 self.add(f, line, "bad-value", who, f"`{name}` is `{value}`; allowed: " + ", ".join(f"`{v}`" for v in spec.values), suggest(value, [str(v) for v in spec.values]) or "use one of the allowed values")
             if spec.pattern and not re.fullmatch(spec.pattern, value):
                 self.add(f, line, "bad-value", who, f"`{name}` is `{value}`, which does not have the form the schema expects", f"write it in the form `{spec.pattern}` (schema.yaml), exactly as its publisher spells it")
-            if t == "url" and not _URL_RE.match(value):
-                self.add(f, line, "bad-value", who, f"`{name}` is not an http(s) URL", "write the full address, starting with https://")
+            if t in links.LINK_TYPES:
+                why = links.problem(t, value)
+                if why:
+                    self.add(f, line, "bad-value", who, f"`{name}` is not a valid {links.NAMES[t]}: {why}", f"write it as, e.g., `{links.example(t)}`" + ("; percent-encode other characters (%20 for a space)" if t == "url" else ""))
         elif t == "integer":
             if isinstance(value, bool) or not isinstance(value, int):
                 self.add(f, line, "wrong-type", who, f"`{name}` must be a whole number, not a {_tn(value)}", "write digits only, without quotes, e.g. `2025`")

@@ -38,6 +38,13 @@ PAYLOADS = [
     "tab\tand\x00nul\x1bescape",
     "[text]{.class #id onclick=x}",
     "term\n: definition",
+    # images and links a title, summary or description could try to open
+    "![pixel](http://host/pixel.png) ![local](../../../secret.png)",
+    "10.1234/x)![t](http://host/pixel.png)",
+    "<http://host/x> <mailto:a@b.c>",
+    "[ref]: http://host/definition \"title\"\n[ref] [x][ref]",
+    "![ref] ![x][ref]",
+    "<img src=\"http://host/p.png\"> <a href=\"http://host\">a</a>",
 ]
 
 
@@ -131,3 +138,33 @@ def test_cite_writes_odd_locators_as_text_after_the_citation(locator):
 def test_cite_with_an_unsafe_key_is_text():
     out = myst.cite("bad key`", "p. 1")
     assert [c.type for c in inline_tokens(out)] == ["text"]
+
+
+# -- links: the only ones written are to http(s) addresses, percent-encoded --
+
+HOSTILE_URLS = [
+    "https://doi.org/10.1234/x)![t](http://host/pixel.png)",
+    "https://h.org/a b\"c'd<e>f`g\\h[i]{j}|k^l",
+    "https://h.org/?a=1&amp;b=&#41;&lt;",
+    "https://h.org/\u00e9\u202e\u200b\n\r\x00",
+    "https://h.org/%zz%41%",
+]
+
+
+@pytest.mark.parametrize("url", HOSTILE_URLS)
+def test_a_link_is_one_link_to_exactly_the_encoded_address(url):
+    from socioaffective import links
+
+    md = myst.link("label ![x](http://evil/p.png)", url)
+    children = inline_tokens(md)
+    assert [c.type for c in children] == ["link_open", "text", "link_close"], md
+    href = children[0].attrs["href"]
+    assert href == links.quote(url)
+    assert re.fullmatch(r"https://h(\.org|ttps)?[A-Za-z0-9\-._~:/?#@!$&*+,;=%]*", href) or href.startswith("https://doi.org/"), href
+    assert children[1].content == "label ![x](http://evil/p.png)"
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "JAVASCRIPT:alert(1)", " javascript:x", "data:text/html,x", "../../secret.png", "//evil.org/p.png", "vbscript:x", "file:///etc/passwd", "ftp://h.org/", ""])
+def test_a_link_to_another_scheme_is_only_its_label(url):
+    md = myst.link("label", url)
+    assert md == "label"

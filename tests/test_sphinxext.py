@@ -180,6 +180,66 @@ def test_unsafe_colours_never_reach_the_css(payload_book):
 
 
 # ---------------------------------------------------------------------------
+# hostile link values: refused by validation, and inert in a book built anyway
+
+HOSTILE_LINKS = {  # entry -> field -> value
+    "the-paper": {
+        "doi": "10.1234/x)![pixel](http://host.example/pixel.png)",
+        "arxiv": "2502.02528)![inside](../../../inside.png",
+        "url": "https://example.org/x)![outside](../../../../outside.png)",
+    },
+    "second-paper": {"doi": "10.1234/y)![outside](../../../../outside.png)"},
+}
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+
+
+def test_hostile_doi_arxiv_and_url_become_no_image_and_no_link(tmp_path):
+    """Issue 10: a doi such as ``10.1234/x)![t](http://host/pixel.png)`` closed its
+    link, so the page loaded an external image, and a relative image path made
+    Sphinx copy a file from outside the book into ``_images/``. Now each value
+    is a `bad-value` with its line, and the page built anyway shows it as text."""
+    src = make_fixture_book(FIXTURES / "tiny", tmp_path / "src", theme="basic")
+    (tmp_path / "outside.png").write_bytes(PNG)  # outside the book
+    (src / "inside.png").write_bytes(PNG)  # inside, but not the page's to show
+    path = src / "framework" / "tiny.yaml"
+    first = "".join(f"    {k}: '{v}'\n" for k, v in HOSTILE_LINKS["the-paper"].items())
+    text = path.read_text().replace("    study_type: Conceptual analysis\n", "    study_type: Conceptual analysis\n" + first, 1)
+    text += (
+        "  - id: second-paper\n    kind: paper\n    title: Another paper\n    summary: A second paper.\n"
+        "    description: Here to carry a second doi.\n    provenance: { source: kirk2025why, grade: abstract }\n"
+        "    bib_key: kirk2025why\n    authors: [Kirk]\n    venue: A journal\n    year: 2025\n    study_type: Conceptual analysis\n"
+        f"    doi: '{HOSTILE_LINKS['second-paper']['doi']}'\n"
+    )
+    path.write_text(text)
+    lines = []
+    for eid, fields in HOSTILE_LINKS.items():
+        start = text.splitlines().index(f"  - id: {eid}")
+        for k in fields:
+            lines.append((eid, next(i for i, x in enumerate(text.splitlines(), 1) if i > start and x.startswith(f"    {k}: "))))
+
+    report = socioaffective.validate(src)
+    assert sorted((p.code, p.file, p.line, p.entry) for p in report.problems) == sorted(("bad-value", "framework/tiny.yaml", n, eid) for eid, n in lines)
+
+    b = sphinx_build(src, strict=False)
+    assert b.returncode == 0, b.output[-3000:]
+    for eid, n in lines:  # each reported at its line, as a warning of the build
+        assert any(f"tiny.yaml:{n}:" in w and "[socioaffective.bad-value]" in w for w in b.warnings), (eid, n, b.warnings)
+    assert not [w for w in b.warnings if "image" in w.lower()], b.warnings
+    images = b.html / "_images"
+    assert not images.exists() or not any(images.iterdir()), sorted(images.iterdir())
+    for f in b.pages():
+        page = Html(f.read_text())
+        assert [a for t, a in page.tags if t == "img"] == [], f
+        for t, a in page.tags:
+            assert not re.search(r"host\.example|outside\.png|inside\.png", a.get("href", "") + a.get("src", "")), (f, t, a)
+    for eid, fields in HOSTILE_LINKS.items():
+        page = Html(b.page(f"chapters/entries/paper/{eid}.html"))
+        for value in fields.values():
+            assert value in page.text  # the whole value, as text
+        assert not [a for t, a in page.tags if t == "a" and re.search(r"doi\.org|arxiv\.org|example\.org", a.get("href", ""))]  # invalid: not linked
+
+
+# ---------------------------------------------------------------------------
 # problems, missing pages, stubs, incremental builds
 
 

@@ -123,7 +123,7 @@ class GraphDirective(SphinxDirective):
         spec = {"caption": self.options.get("caption", "")}
         if "entry" in self.options:
             id = self.options["entry"].strip()
-            if id not in kb or not PAGE_NAME.match(id):
+            if id not in kb or not PAGE_NAME.fullmatch(id):
                 _warn(f"socioaffective-graph: no entry `{id}`", "unknown-id", self.get_location())
                 return []
             spec.update(mode="entry", entry=id, max_nodes=self.options.get("max-nodes", self.config.socioaffective_graph_max_nodes))

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from docutils import nodes
 from sphinx.util.osutil import relative_uri
 
+from .. import links
 from ..errors import SocioaffectiveError
 from ..render.matrix import matrix_table
 from ..render.network import graph_data, graph_table, layout, layout_key, neighbourhood_ids
@@ -38,7 +39,7 @@ def _url_for(app, from_uri: str):
         doc = entry_docname(st, e)
         if doc is None or doc not in docs:
             return None
-        return relative_uri(from_uri, builder.get_target_uri(doc))
+        return links.quote(relative_uri(from_uri, builder.get_target_uri(doc)))
 
     return url_for
 
@@ -100,7 +101,7 @@ def render_placeholder(app, docname: str, spec: tuple) -> str:
         return matrix_table(kb, kb.matrix(row, col, rel), url_for, caption)
     g = dict(spec[1])
     name = graph_name(g)
-    src = relative_uri(page_uri, f"_static/{STATIC_DIR}/{GRAPH_DIR}/{name}.html")
+    src = links.quote(relative_uri(page_uri, f"_static/{STATIC_DIR}/{GRAPH_DIR}/{name}.html"))
     data = graph_spec_data(app, g, url_for)
     title = _graph_title(kb, g)
     esc = lambda s: html.escape(str(s), quote=True)  # noqa: E731

@@ -18,7 +18,7 @@ WARNING_TYPE = "socioaffective"
 STATIC_DIR = "socioaffective"  # inside the output's _static/
 GRAPH_DIR = "graphs"
 VIS_DIR = "vis"
-PAGE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+PAGE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")  # a whole file name: fullmatch
 SAFE_SCHEMES = {"", "http", "https", "mailto"}
 
 
@@ -41,7 +41,7 @@ def state(app) -> State:
 
 def entry_docname(st: State, entry) -> str | None:
     """The page of an entry, or ``None`` when its id or kind cannot be a file name."""
-    if entry.is_reference or not PAGE_NAME.match(entry.id) or not PAGE_NAME.match(entry.kind):
+    if entry.is_reference or not PAGE_NAME.fullmatch(entry.id) or not PAGE_NAME.fullmatch(entry.kind):
         return None
     return f"{st.entries_dir}/{entry.kind}/{entry.id}"
 

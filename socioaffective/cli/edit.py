@@ -262,7 +262,7 @@ def new(ctx, kind, file_, dry_run):
     title = click.prompt("title (" + (common["title"].description or "a short name") + ")")
     while True:
         id_ = click.prompt("id", default=slugify(title))
-        if not schema.id_re.match(id_):
+        if not schema.valid_id(id_):
             click.echo(click.style(f"`{id_}` is not lowercase kebab-case; try `{slugify(id_)}`", fg="red"))
         elif id_ in kb:
             click.echo(click.style(f"`{id_}` is already used; choose another id", fg="red"))

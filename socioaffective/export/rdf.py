@@ -36,6 +36,8 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+from .. import links
+
 DEFAULT_BASE = "urn:socioaffective:"
 BIBO = "http://purl.org/ontology/bibo/"
 _COMMON = {"id", "kind", "title", "summary", "description", "provenance", "aliases", "examples"}
@@ -280,9 +282,9 @@ def build_graph(kb, base: str = DEFAULT_BASE):
         if doi:
             doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", doi, flags=re.I)
             g.add((s, bibo.doi, Literal(doi)))
-            g.add((s, RDFS.seeAlso, URIRef("https://doi.org/" + quote(doi, safe="/:;()._-"))))
-        url = (f.get("url") or "").strip()
-        if url and re.match(r"^https?://[^\s<>\"{}|\\^`]+$", url):
+            g.add((s, RDFS.seeAlso, URIRef(links.quote("https://doi.org/" + doi))))
+        url = links.safe_url((f.get("url") or "").strip())
+        if url:
             g.add((s, bibo.uri, URIRef(url)))
     from .skos_mappings import add_mappings  # crosswalks: SKOS mapping triples to the upstream IRIs
 

@@ -8,7 +8,9 @@ cell, a heading or a substitution: it comes out as exactly the same characters,
 as text.
 
 Ids, kinds and grades are put into roles only when they match :data:`SAFE_NAME`;
-anything else is written as escaped text instead (see :func:`ref`).
+anything else is written as escaped text instead (see :func:`ref`). The only
+links written are links (:func:`link`) to http(s) addresses, percent-encoded by
+:func:`socioaffective.links.quote`.
 
 >>> print(text("<script>alert(1)</script>"))
 \\<script\\>alert\\(1\\)\\<\\/script\\>
@@ -19,11 +21,14 @@ from __future__ import annotations
 import re
 import string
 
+from .. import links
+
 __all__ = [
     "SAFE_NAME",
     "SAFE_LOCATOR",
     "cite",
     "is_safe_name",
+    "link",
     "paragraphs",
     "ref",
     "role",
@@ -31,9 +36,9 @@ __all__ = [
 ]
 
 #: Names we are willing to put inside a role or a label: ids, kinds, grades, bib keys.
-SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:+-]*$")
+SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:+-]*")  # whole string: fullmatch
 #: Locators that may go into sphinxcontrib-bibtex's ``{post-text}``.
-SAFE_LOCATOR = re.compile(r"^[\w .,;:§–—()/-]+$")
+SAFE_LOCATOR = re.compile(r"[\w .,;:§–—()/-]+")  # whole string: fullmatch
 
 _PUNCT = frozenset(string.punctuation)
 # Characters that end a line for Markdown or could be read as one by a browser.
@@ -44,10 +49,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 def is_safe_name(name: str) -> bool:
     """True if ``name`` may appear inside a role or a label unescaped.
 
-    >>> is_safe_name("present-vs-future-self"), is_safe_name("x`y"), is_safe_name("")
-    (True, False, False)
+    >>> is_safe_name("present-vs-future-self"), is_safe_name("x`y"), is_safe_name(""), is_safe_name("x\\n")
+    (True, False, False, False)
     """
-    return isinstance(name, str) and bool(SAFE_NAME.match(name))
+    return isinstance(name, str) and bool(SAFE_NAME.fullmatch(name))
 
 
 def _escape_chars(s: str) -> str:
@@ -127,6 +132,27 @@ def cite(key: str, locator: str = "", style: str = "p") -> str:
     loc = " ".join(str(locator or "").split())
     if not loc:
         return f"{{cite:{style}}}`{key}`"
-    if SAFE_LOCATOR.match(loc):
+    if SAFE_LOCATOR.fullmatch(loc):
         return f"{{cite:{style}}}`{key}{{{loc}}}`"
     return f"{{cite:{style}}}`{key}`, {text(loc)}"
+
+
+def link(label, url) -> str:
+    """A link ``[label](url)`` to an http(s) address, or just the escaped label.
+
+    The label is escaped by :func:`text`; the address is percent-encoded by
+    :func:`socioaffective.links.quote` (so it holds no brackets, parentheses,
+    quotes, spaces or backslashes) and its ``&`` are backslash-escaped, so an
+    entity such as ``&amp;`` stays as written. An address with another scheme
+    (``javascript:``, ``data:``, a relative path) gives the label alone.
+
+    >>> link("x", "https://doi.org/10.1/a)![t](http://h/p.png")
+    '[x](https://doi.org/10.1/a%29!%5Bt%5D%28http://h/p.png)'
+    >>> link("x", "javascript:alert(1)"), link("[x]", "../secret.png")
+    ('x', '\\\\[x\\\\]')
+    """
+    dest = links.safe_url(url)
+    shown = text(label)
+    if dest is None or not shown:
+        return shown
+    return f"[{shown}]({dest.replace('&', chr(92) + '&')})"

@@ -29,6 +29,8 @@ import re
 from importlib import resources
 from string import Template
 
+from .matrix import css_name
+
 __all__ = [
     "SHAPES",
     "graph_data",
@@ -47,7 +49,7 @@ SHAPES = frozenset(
 )
 #: Shapes vis-network draws around their label (so long labels make big shapes).
 INSIDE_SHAPES = frozenset({"ellipse", "box", "circle", "database", "text"})
-_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")  # fullmatch
 _FALLBACK_COLOR = "#888888"
 
 
@@ -67,7 +69,7 @@ def short_label(title: str, limit: int) -> str:
 def kind_color(kind) -> str:
     """The kind's colour if it is a plain ``#rgb``/``#rrggbb`` value, else grey."""
     c = getattr(kind, "color", "") or ""
-    return c if _COLOR.match(c) else _FALLBACK_COLOR
+    return c if isinstance(c, str) and _COLOR.fullmatch(c) else _FALLBACK_COLOR
 
 
 def kind_shape(kind) -> str:
@@ -423,7 +425,7 @@ def graph_table(data: dict, url_for=None, caption: str = "") -> str:
         if not g:
             return esc(name or "—")
         claim = "sa-claim" if g["claim"] else "sa-noclaim"
-        return f'<abbr class="sa-badge sa-grade sa-grade-{esc(name)} {claim}" title="{esc(g["label"])}">{esc(g["badge"])}</abbr>'
+        return f'<abbr class="sa-badge sa-grade sa-grade-{css_name(name)} {claim}" title="{esc(g["label"])}">{esc(g["badge"])}</abbr>'
 
     rows = []
     for n in data["nodes"]:

@@ -19,8 +19,8 @@ badge), ``{socioaffective-badge}`` (grade letter) and the
 from __future__ import annotations
 
 import json
-import re
 
+from .. import links
 from . import myst
 from .matrix import css_name
 from .network import kind_color
@@ -46,9 +46,6 @@ BADGE_ROLE = "socioaffective-badge"
 
 # fields shown elsewhere on the page (header, summary, description, provenance, aliases)
 _SHOWN_ELSEWHERE = {"id", "kind", "title", "summary", "description", "provenance", "aliases"}
-_DOI = re.compile(r"^10\.\d{4,9}/[^\s<>`\\]+$")
-_ARXIV = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
-_URL = re.compile(r"^https?://[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]+$")
 
 
 def entry_label(id: str) -> str:
@@ -130,14 +127,13 @@ def _link_item(kb, rel, other: str, kb_entries: set) -> str:
 def _value(kb, name: str, spec, value) -> str:
     """One scalar field value as inline MyST."""
     s = str(value)
-    if name == "doi" and _DOI.match(s):
-        return f"[{myst.text(s)}](https://doi.org/{s})"
-    if name == "arxiv" and _ARXIV.match(s):
-        return f"[arXiv:{myst.text(s)}](https://arxiv.org/abs/{s})"
+    if spec is not None and spec.type in links.LINK_TYPES:
+        # Only a value of the field's type is linked (the book is also built
+        # from frameworks with problems), and the address is percent-encoded.
+        url = links.href(spec.type, value)
+        return myst.link(links.label(spec.type, s), url) if url else myst.text(s)
     if name == "bib_key" and s in kb.references:
         return myst.cite(s, style="t")
-    if spec is not None and spec.type == "url" and _URL.match(s):
-        return f"<{s}>"
     if isinstance(value, bool):
         return "yes" if value else "no"
     return myst.text(s)
