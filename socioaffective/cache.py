@@ -43,7 +43,7 @@ MAX_FILES = 32
 #: Engine modules whose code decides what a load returns.
 _ENGINE_MODULES = (
     "bib.py", "cache.py", "codes.py", "errors.py", "kb.py", "loader.py", "model.py",
-    "problems.py", "schema.py", "validate.py", "yamlio.py",
+    "problems.py", "schema.py", "terminal.py", "validate.py", "yamlio.py", "fsutil.py",
 )
 _SUFFIX = ".pickle"
 #: A framework with a file larger than this is not cached (nor hashed): the

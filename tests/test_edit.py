@@ -254,10 +254,17 @@ PAYLOADS = [
 
 @pytest.mark.parametrize("payload", PAYLOADS, ids=range(len(PAYLOADS)))
 def test_any_text_reads_back_exactly(tiny_copy, payload):
-    title = payload.replace("\n", " ").strip()[:150] or "t"
-    add_entry(tiny_copy, "concept", "payload", title, summary=payload.replace("\n", " "), description=payload, fields={"examples": [payload]})
+    # one-line fields take no line break of any kind (U+2028 included: issue 10)
+    one_line = "".join(" " if ch in "\n\u2028\u2029" else ch for ch in payload)
+    title = one_line.strip()[:150] or "t"
+    add_entry(tiny_copy, "concept", "payload", title, summary=one_line, description=payload, fields={"examples": [payload]})
     e = socioaffective.load(tiny_copy).get("payload")
-    assert (e.title, e.summary, e.description, e.fields["examples"]) == (title, payload.replace("\n", " "), payload, [payload])
+    assert (e.title, e.summary, e.description, e.fields["examples"]) == (title, one_line, payload, [payload])
+
+
+def test_a_line_separator_in_a_one_line_field_is_refused(tiny_copy):
+    with pytest.raises(EditError, match="must be a single line"):
+        add_entry(tiny_copy, "concept", "payload", "line\u2028separator", summary="s", description="d")
 
 
 def test_pure_helpers():
@@ -465,7 +472,8 @@ _TEXT = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_siz
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(title=_TEXT.filter(lambda t: "\n" not in t.strip() and len(t) <= 160), description=_TEXT, note=_TEXT)
+# a title is one line: no line break of any kind (CR, U+2028, U+0085 ... too: issue 10)
+@given(title=_TEXT.filter(lambda t: not set("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029") & set(t.strip()) and len(t) <= 160), description=_TEXT, note=_TEXT)
 def test_property_any_text_reads_back_and_old_bytes_stay(tiny_root, title, description, note):
     root = Path(tempfile.mkdtemp(prefix="sa-prop-")) / "tiny"
     try:
