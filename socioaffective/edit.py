@@ -392,6 +392,11 @@ def add_entry(
     data = entry_data(schema, kind, id, title, summary=summary, description=description, provenance=provenance, fields=fields, relations=relations, cites=cites)
     path, rel_in = _target(base, schema, kind, file)
     rel = f"{FRAMEWORK_DIR}/{rel_in}"
+    from .loader import outside_link
+
+    leads_to = outside_link(path, base / FRAMEWORK_DIR)
+    if leads_to is not None:
+        raise EditError(f"{rel} leads (through a symbolic link) to `{leads_to}`, outside {FRAMEWORK_DIR}/; nothing was written. Remove the link, or name another file with --file")
     with folder_lock(base / FRAMEWORK_DIR, timeout=lock_timeout):
         before = load(base, strict=False)  # what is on disk, now that we hold the lock
         try:

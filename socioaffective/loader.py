@@ -91,6 +91,12 @@ def framework_files(root: Path) -> tuple[list[Path], list[Problem]]:
         for child in children:
             if child.name.startswith("."):
                 continue
+            if child.is_symlink() and not _inside(os.path.realpath(child), base_real):
+                # Read, quoted in messages and published in the book, a file from
+                # elsewhere would leak; written through by `add`, it would escape.
+                if child.suffix in (".yaml", ".yml") or child.is_dir():
+                    problems.append(Problem(rel(child), 0, "outside-framework", "", f"`{rel(child)}` is a link to `{os.readlink(child)}`, outside {FRAMEWORK_DIR}/; it was not read", f"copy the file into {FRAMEWORK_DIR}/ instead of linking to it, or remove the link"))
+                continue
             if child.is_symlink() or child.is_dir():
                 try:
                     target_is_dir = child.is_dir()
@@ -109,9 +115,24 @@ def framework_files(root: Path) -> tuple[list[Path], list[Problem]]:
             if child.suffix in (".yaml", ".yml") and not (folder == base and child.name == SCHEMA_FILE):
                 files.append(child)
 
+    base_real = os.path.realpath(base)
     if base.is_dir():
         walk(base)
     return files, problems
+
+
+def _inside(path: str, folder: str) -> bool:
+    """True if the real path ``path`` is ``folder`` or below it."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def outside_link(path: Path, folder: Path) -> str | None:
+    """Where ``path`` really leads if that is outside ``folder`` (a link, or a link on the way), else None.
+
+    Dangling links count: the file they would create is outside too.
+    """
+    real = os.path.realpath(path)
+    return None if _inside(real, os.path.realpath(folder)) else real
 
 
 def read_records(root: Path, schema: Schema, overrides: dict | None = None) -> tuple[list[Record], list[Problem]]:

@@ -489,3 +489,26 @@ def test_property_any_text_reads_back_and_old_bytes_stay(tiny_root, title, descr
         assert [r.note for r in e.relations if r.name == "related_to"] == [note]
     finally:
         shutil.rmtree(root.parent)
+
+
+@pytest.mark.parametrize("dangling", [False, True])
+def test_add_refuses_a_file_that_is_a_link_leaving_the_framework(tiny_copy, tmp_path, dangling):
+    """Issue 10: through a (dangling) link, `add` created a file outside framework/."""
+    outside = tmp_path / "elsewhere" / "concepts.yaml"
+    outside.parent.mkdir()
+    if not dangling:
+        outside.write_text("entries:\n", encoding="utf-8")
+    (tiny_copy / "framework" / "concepts.yaml").symlink_to(outside)
+    before = outside.read_bytes() if not dangling else None
+    with pytest.raises(EditError, match="outside framework/"):
+        add_entry(tiny_copy, "concept", "care", "Care", summary="s", description="d")
+    assert (outside.read_bytes() if not dangling else None) == before
+    assert outside.exists() is (not dangling)
+
+
+def test_add_refuses_a_folder_link_leaving_the_framework(tiny_copy, tmp_path):
+    (tmp_path / "away").mkdir()
+    (tiny_copy / "framework" / "sub").symlink_to(tmp_path / "away")
+    with pytest.raises(EditError, match="outside framework/"):
+        add_entry(tiny_copy, "concept", "care", "Care", summary="s", description="d", file="sub/new.yaml")
+    assert not list((tmp_path / "away").iterdir())
