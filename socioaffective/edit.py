@@ -398,6 +398,8 @@ def add_entry(
     if leads_to is not None:
         raise EditError(f"{rel} leads (through a symbolic link) to `{leads_to}`, outside {FRAMEWORK_DIR}/; nothing was written. Remove the link, or name another file with --file")
     with folder_lock(base / FRAMEWORK_DIR, timeout=lock_timeout):
+        if not dry_run:
+            _remove_leftovers(base / FRAMEWORK_DIR, path.parent)
         before = load(base, strict=False)  # what is on disk, now that we hold the lock
         try:
             old_bytes = path.read_bytes() if path.exists() else None
@@ -454,6 +456,19 @@ def add_entry(
         written=not dry_run,
         warnings=[p for p in fresh if p.severity != "error"],
     )
+
+
+def _remove_leftovers(*folders: Path) -> None:
+    """Delete temporary files a killed ``add`` left (under the lock, no writer is mid-write)."""
+    from .fsutil import leftover_temp_files
+
+    for folder in dict.fromkeys(folders):
+        try:
+            for tmp in leftover_temp_files(folder):
+                if tmp.is_file() and not tmp.is_symlink():
+                    tmp.unlink()
+        except OSError:
+            pass  # left for `validate` to report
 
 
 def _check_preserved(old_bytes: bytes | None, new_bytes: bytes, data: dict, rel: str) -> None:

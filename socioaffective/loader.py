@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .bib import load_bib
+from .fsutil import _TEMP_PREFIX as TEMP_PREFIX, _TEMP_SUFFIX as TEMP_SUFFIX
 from .errors import ValidationError
 from .problems import Problem, Report
 from .schema import Schema, load_schema
@@ -90,6 +91,8 @@ def framework_files(root: Path) -> tuple[list[Path], list[Problem]]:
             return
         for child in children:
             if child.name.startswith("."):
+                if child.name.startswith(TEMP_PREFIX) and child.name.endswith(TEMP_SUFFIX):
+                    problems.append(Problem(rel(child), 0, "leftover-temp-file", "", f"`{rel(child)}` is a temporary copy left by a write that was interrupted (the real file was not changed)", "delete it; the next `socioaffective add` removes it too"))
                 continue
             if child.is_symlink() and not _inside(os.path.realpath(child), base_real):
                 # Read, quoted in messages and published in the book, a file from

@@ -332,9 +332,11 @@ def test_a_killed_writer_leaves_the_old_file_and_a_readable_framework(tiny_copy,
     leftovers = fsutil.leftover_temp_files(tiny_copy / "framework")
     assert len(leftovers) == 1  # the killed process could not clean up ...
     assert {k: v for k, v in after.items() if not k.startswith("framework/.socioaffective-")} == before  # ... but nothing else changed
-    assert socioaffective.validate(tiny_copy).ok  # and the loader ignores the hidden leftover
+    report = socioaffective.validate(tiny_copy)
+    assert report.ok and report.codes() == ["leftover-temp-file"]  # reported, never read as data
     add_entry(tiny_copy, "need", "safety", "Safety", **NEED, file="tiny.yaml")  # the lock died with the process
     assert socioaffective.load(tiny_copy).get("safety")
+    assert not fsutil.leftover_temp_files(tiny_copy / "framework")  # and the next add removed the copy
 
 
 # -- two writers at once --------------------------------------------------------
@@ -512,3 +514,13 @@ def test_add_refuses_a_folder_link_leaving_the_framework(tiny_copy, tmp_path):
     with pytest.raises(EditError, match="outside framework/"):
         add_entry(tiny_copy, "concept", "care", "Care", summary="s", description="d", file="sub/new.yaml")
     assert not list((tmp_path / "away").iterdir())
+
+
+def test_a_temp_copy_left_by_a_killed_add_is_reported_then_removed(tiny_copy):
+    """Issue 10: kill -9 between the sync and the rename left a hidden copy forever."""
+    left = tiny_copy / "framework" / ".socioaffective-k1ll3d.tmp"
+    left.write_bytes((tiny_copy / "framework" / "tiny.yaml").read_bytes())
+    assert socioaffective.validate(tiny_copy).codes() == ["leftover-temp-file"]
+    add_entry(tiny_copy, "need", "safety", "Safety", **NEED)
+    assert not left.exists() and not fsutil.leftover_temp_files(tiny_copy / "framework")
+    assert socioaffective.validate(tiny_copy).ok
