@@ -107,11 +107,30 @@ class _Loader(_BaseLoader):
             ) from None
 
 
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+def _refuse_merge_keys(loader: _Loader, node) -> None:
+    """Report and drop YAML merge keys (``<<: *base``): framework files hold plain mappings.
+
+    A merge with a local override was misread as a duplicate key; refusing the
+    merge by name says what is wrong. The rest of the mapping is still read.
+    """
+    kept = []
+    for key_node, value_node in node.value:
+        if key_node.tag == _MERGE:
+            loader.located_problems.append((key_node.start_mark.line + 1, "merge-key", "the mapping uses a YAML merge key `<<`, which framework files do not support; the merge was ignored", "write the merged keys out in this mapping"))
+        else:
+            kept.append((key_node, value_node))
+    if len(kept) != len(node.value):
+        node.value = kept
+
+
 def _construct_mapping(loader: _Loader, node):
     data = LocDict()
     data.line = node.start_mark.line + 1
     yield data
-    loader.flatten_mapping(node)
+    _refuse_merge_keys(loader, node)
     key_lines = data.key_lines
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
@@ -183,7 +202,7 @@ def _construct_fast(loader: _Loader, node) -> tuple[object, bool]:
             busy.add(key)
             data = LocDict()
             data.line = node.start_mark.line + 1
-            loader.flatten_mapping(node)
+            _refuse_merge_keys(loader, node)
             key_lines = data.key_lines
             for key_node, value_node in node.value:
                 k = key_node.value if key_node.tag == _STR and type(key_node) is yaml.ScalarNode else build(key_node)
