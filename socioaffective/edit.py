@@ -124,6 +124,14 @@ def entry_data(
     >>> entry_data(schema, "need", "safety", "Safety", summary="Feeling safe.", cites=["ryan2000self"])
     {'id': 'safety', 'kind': 'need', 'title': 'Safety', 'summary': 'Feeling safe.', 'provenance': {'source': 'editorial', 'grade': 'editorial'}, 'cites': ['ryan2000self']}
     """
+    from .errors import ArgumentError
+
+    for name, value in (("fields", fields), ("relations", relations)):
+        if value is not None and not isinstance(value, dict):
+            raise ArgumentError(f"`{name}` must be a mapping ({{name: value}}), not {type(value).__name__}")
+    for name, value in (("kind", kind), ("id", id), ("title", title)):
+        if not isinstance(value, str):
+            raise ArgumentError(f"`{name}` must be text (a str), not {type(value).__name__} `{value!r:.60}`")
     fields = dict(fields or {})
     given = {"id": id, "kind": kind, "title": title, "summary": summary, "description": description}
     for name in given:
@@ -384,6 +392,9 @@ def add_entry(
     schema = load_schema(base / FRAMEWORK_DIR / SCHEMA_FILE, f"{FRAMEWORK_DIR}/{SCHEMA_FILE}")
     if not schema.ok:
         raise EditError("framework/schema.yaml has errors; run `socioaffective validate` and fix them first", schema.problems)
+    from .errors import need_text
+
+    need_text("kind", kind)
     if kind == REFERENCE_KIND:
         raise EditError("references are not entries: add the work to references.bib instead")
     if kind not in schema.kinds:

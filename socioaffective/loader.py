@@ -48,6 +48,10 @@ def resolve_root(root: str | os.PathLike | None = None) -> Path:
     """The root to load: ``root``, else ``$SOCIOAFFECTIVE_ROOT``, else the current
     folder if it holds ``framework/schema.yaml``, else the project's own framework."""
     if root is not None:
+        if not isinstance(root, (str, os.PathLike)):
+            from .errors import ArgumentError
+
+            raise ArgumentError(f"`root` must be a folder path (str or os.PathLike), not {type(root).__name__} `{root!r:.60}`")
         return Path(root)
     if os.environ.get(ENV_ROOT):
         return Path(os.environ[ENV_ROOT])
