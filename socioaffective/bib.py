@@ -113,8 +113,38 @@ _NAME_CHAR = _NAME_START | frozenset("0123456789")
 _URL_SCHEMES = ("http://", "https://")
 
 
+_BRACE_OR_QUOTE_RE = re.compile(r'[{}"]')
+_NAME_SPLIT_RE = re.compile(r"(?<!\s)\s++and\s++", re.IGNORECASE)  # anchored at a run's start: linear
+_SPACE_RE = re.compile(r"\s")
+
+
+def _value_end(raw: str, i: int, quote: bool) -> int:
+    """Index just past the braced (``quote=False``) or quoted value opening at ``raw[i]``, or -1.
+
+    -2: a ``}`` closes a brace never opened inside a quoted value. Only brace
+    and quote characters are visited (found by a regular expression), so the
+    cost is linear with a small constant.
+    """
+    depth = 0
+    for m in _BRACE_OR_QUOTE_RE.finditer(raw, i + 1):
+        ch = m.group()
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            if depth == 0:
+                if not quote:
+                    return m.end()
+                return -2
+            depth -= 1
+        elif quote and depth == 0:
+            return m.end()
+    return -1
+
+
 def _value_problem(raw: str, macros: set[str]) -> str:
     """Why pybtex would not read the raw field value ``raw`` as bibtexparser did ("" if it would)."""
+    if raw[:1] == "{" and raw[-1:] == "}" and _BRACE_OR_QUOTE_RE.search(raw, 1, len(raw) - 1) is None:
+        return ""  # the common case: `{plain text}`
     i, n = 0, len(raw)
     while True:
         while i < n and raw[i].isspace():
@@ -123,23 +153,12 @@ def _value_problem(raw: str, macros: set[str]) -> str:
             return "the value is empty"
         c = raw[i]
         if c in "{\"":
-            depth, j = 0, i + 1
-            while j < n:
-                ch = raw[j]
-                if ch == "{":
-                    depth += 1
-                elif ch == "}":
-                    if depth == 0:
-                        if c == "{":
-                            break
-                        return "a `}` closes a brace that was never opened"
-                    depth -= 1
-                elif ch == '"' and c == '"' and depth == 0:
-                    break
-                j += 1
-            else:
+            j = _value_end(raw, i, quote=c == '"')
+            if j == -2:
+                return "a `}` closes a brace that was never opened"
+            if j < 0:
                 return "a brace or quote is never closed"
-            i = j + 1
+            i = j
         elif c.isdigit():
             while i < n and raw[i].isdigit():
                 i += 1
@@ -167,6 +186,8 @@ def _value_problem(raw: str, macros: set[str]) -> str:
 
 def _names(value: str) -> list[str]:
     """``author``/``editor`` split as pybtex does: on ``and`` at brace depth 0."""
+    if "{" not in value:
+        return [x.strip() for x in _NAME_SPLIT_RE.split(value)]
     names, depth, start, i, n = [], 0, 0, 0, len(value)
     low = value.lower()
     while i < n:
@@ -185,6 +206,8 @@ def _names(value: str) -> list[str]:
 
 
 def _top_level_commas(name: str) -> int:
+    if "{" not in name:
+        return name.count(",")
     depth = commas = 0
     for ch in name:
         if ch == "{":
@@ -208,7 +231,7 @@ def _book_reader_problems(rel: str, entries, raw_values: dict, macros: set[str])
             problems.append(Problem(rel, line, "bib-duplicate-key", e.key, f"the key `{e.key}` differs only in case from `{other}` at line {at}; the book's reader compares keys ignoring case and would drop this work (in strict mode, every later one too)", "give each work one entry, or rename one of the keys"))
         else:
             first_by_key.setdefault(low, (e.key, line))
-        if not e.key.strip() or any(ch.isspace() for ch in e.key):
+        if not e.key.strip() or _SPACE_RE.search(e.key):
             problems.append(Problem(rel, line, "bib-syntax", e.key, f"the key `{e.key}` contains a space, which the book's reader does not allow", "write the key without spaces, e.g. `doe2020title`"))
         seen_fields: dict[str, str] = {}
         for f in e.fields:

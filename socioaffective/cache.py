@@ -16,6 +16,12 @@ served: there is nothing to invalidate. A cache file that cannot be read is
 ignored, deleted and rewritten; files are written atomically (temporary file
 + rename); only the newest :data:`MAX_FILES` files are kept.
 
+Pickles are code, so nothing is unpickled on trust: every cache file carries
+an HMAC-SHA256 of its bytes under a per-user key (``.key`` in the cache
+folder, 32 random bytes, mode 0600), and a file is unpickled only if it is an
+ordinary file of the current user that nobody else may write and its HMAC
+matches. A tampered or foreign file is deleted and rebuilt, never loaded.
+
 Where: ``$SOCIOAFFECTIVE_CACHE_DIR``, else ``$XDG_CACHE_HOME/socioaffective``,
 else ``~/.cache/socioaffective``. Off: ``SOCIOAFFECTIVE_CACHE=0`` (or
 ``load(..., cache=False)``). The folder must belong to the current user and be
@@ -25,6 +31,7 @@ writable by nobody else (pickles are code), otherwise it is not used.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 import pickle
 import stat
@@ -37,15 +44,18 @@ from .yamlio import DEFAULT_MAX_BYTES
 ENV_DIR = "SOCIOAFFECTIVE_CACHE_DIR"
 ENV_SWITCH = "SOCIOAFFECTIVE_CACHE"
 #: Bump when the pickled layout changes.
-FORMAT = 2
+FORMAT = 3
 #: How many cached frameworks are kept (the newest).
 MAX_FILES = 32
 #: Engine modules whose code decides what a load returns.
 _ENGINE_MODULES = (
     "bib.py", "cache.py", "codes.py", "errors.py", "kb.py", "loader.py", "model.py",
-    "problems.py", "schema.py", "validate.py", "yamlio.py",
+    "problems.py", "schema.py", "terminal.py", "validate.py", "yamlio.py", "fsutil.py",
 )
 _SUFFIX = ".pickle"
+_KEY_FILE = ".key"
+_MAGIC = b"socioaffective-cache-3\n"
+_MAC_BYTES = 32
 #: A framework with a file larger than this is not cached (nor hashed): the
 #: loader refuses such files unread (``limits.max_file_bytes``), and hashing
 #: them would read them whole into memory.
@@ -142,6 +152,51 @@ def _usable_dir(folder: Path, create: bool) -> bool:
     return True
 
 
+def _private_file(st: os.stat_result, mode_mask: int) -> bool:
+    """An ordinary file of the current user with none of ``mode_mask``'s bits set."""
+    if not stat.S_ISREG(st.st_mode):
+        return False
+    if os.name == "posix" and (st.st_uid != os.getuid() or st.st_mode & mode_mask):
+        return False
+    return True
+
+
+def _secret(folder: Path, create: bool) -> bytes | None:
+    """The per-user HMAC key of ``folder`` (made on first use), or None if it cannot be trusted."""
+    path = folder / _KEY_FILE
+    for _ in range(2):
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except FileNotFoundError:
+            if not create:
+                return None
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+            except FileExistsError:
+                continue  # another process made it: read that one
+            except OSError:
+                return None
+            try:
+                os.write(fd, os.urandom(32))
+            finally:
+                os.close(fd)
+            continue
+        except OSError:
+            return None
+        try:
+            if not _private_file(os.fstat(fd), 0o077):
+                return None
+            secret = os.read(fd, 64)
+        finally:
+            os.close(fd)
+        return secret if len(secret) == 32 else None
+    return None
+
+
+def _mac(secret: bytes, data: bytes) -> bytes:
+    return hmac.new(secret, data, hashlib.sha256).digest()
+
+
 def get(key: str):
     """The payload stored under ``key``, or None (missing, unreadable or foreign)."""
     folder = cache_dir()
@@ -156,8 +211,18 @@ def get(key: str):
     try:
         from .yamlio import gc_paused
 
-        with gc_paused(), open(path, "rb") as f:
-            payload = pickle.load(f)
+        secret = _secret(folder, create=False)
+        if secret is None:
+            raise ValueError("no trusted key: the file cannot be authenticated")
+        with open(path, "rb") as f:
+            if not _private_file(os.fstat(f.fileno()), 0o022):
+                raise ValueError("not an ordinary file of this user, or writable by others")
+            blob = f.read()
+        head = len(_MAGIC) + _MAC_BYTES
+        if not blob.startswith(_MAGIC) or not hmac.compare_digest(blob[len(_MAGIC):head], _mac(secret, blob[head:])):
+            raise ValueError("the HMAC does not match: tampered, or written with another key")
+        with gc_paused():
+            payload = pickle.loads(blob[head:])
         if not isinstance(payload, dict) or payload.get("format") != FORMAT or payload.get("key") != key:
             raise ValueError("not a cache file of this version")
         return payload
@@ -175,11 +240,15 @@ def put(key: str, payload: dict) -> bool:
     folder = cache_dir()
     if not _usable_dir(folder, create=True):
         return False
+    secret = _secret(folder, create=True)
+    if secret is None:
+        return False
     tmp = None
     try:
+        data = pickle.dumps({**payload, "format": FORMAT, "key": key}, protocol=pickle.HIGHEST_PROTOCOL)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=_SUFFIX)
         with os.fdopen(fd, "wb") as f:
-            pickle.dump({**payload, "format": FORMAT, "key": key}, f, protocol=pickle.HIGHEST_PROTOCOL)
+            f.write(_MAGIC + _mac(secret, data) + data)
         os.replace(tmp, folder / (key + _SUFFIX))
         tmp = None
     except Exception:

@@ -124,6 +124,14 @@ def entry_data(
     >>> entry_data(schema, "need", "safety", "Safety", summary="Feeling safe.", cites=["ryan2000self"])
     {'id': 'safety', 'kind': 'need', 'title': 'Safety', 'summary': 'Feeling safe.', 'provenance': {'source': 'editorial', 'grade': 'editorial'}, 'cites': ['ryan2000self']}
     """
+    from .errors import ArgumentError
+
+    for name, value in (("fields", fields), ("relations", relations)):
+        if value is not None and not isinstance(value, dict):
+            raise ArgumentError(f"`{name}` must be a mapping ({{name: value}}), not {type(value).__name__}")
+    for name, value in (("kind", kind), ("id", id), ("title", title)):
+        if not isinstance(value, str):
+            raise ArgumentError(f"`{name}` must be text (a str), not {type(value).__name__} `{value!r:.60}`")
     fields = dict(fields or {})
     given = {"id": id, "kind": kind, "title": title, "summary": summary, "description": description}
     for name in given:
@@ -384,6 +392,9 @@ def add_entry(
     schema = load_schema(base / FRAMEWORK_DIR / SCHEMA_FILE, f"{FRAMEWORK_DIR}/{SCHEMA_FILE}")
     if not schema.ok:
         raise EditError("framework/schema.yaml has errors; run `socioaffective validate` and fix them first", schema.problems)
+    from .errors import need_text
+
+    need_text("kind", kind)
     if kind == REFERENCE_KIND:
         raise EditError("references are not entries: add the work to references.bib instead")
     if kind not in schema.kinds:
@@ -392,7 +403,14 @@ def add_entry(
     data = entry_data(schema, kind, id, title, summary=summary, description=description, provenance=provenance, fields=fields, relations=relations, cites=cites)
     path, rel_in = _target(base, schema, kind, file)
     rel = f"{FRAMEWORK_DIR}/{rel_in}"
+    from .loader import outside_link
+
+    leads_to = outside_link(path, base / FRAMEWORK_DIR)
+    if leads_to is not None:
+        raise EditError(f"{rel} leads (through a symbolic link) to `{leads_to}`, outside {FRAMEWORK_DIR}/; nothing was written. Remove the link, or name another file with --file")
     with folder_lock(base / FRAMEWORK_DIR, timeout=lock_timeout):
+        if not dry_run:
+            _remove_leftovers(base / FRAMEWORK_DIR, path.parent)
         before = load(base, strict=False)  # what is on disk, now that we hold the lock
         try:
             old_bytes = path.read_bytes() if path.exists() else None
@@ -449,6 +467,19 @@ def add_entry(
         written=not dry_run,
         warnings=[p for p in fresh if p.severity != "error"],
     )
+
+
+def _remove_leftovers(*folders: Path) -> None:
+    """Delete temporary files a killed ``add`` left (under the lock, no writer is mid-write)."""
+    from .fsutil import leftover_temp_files
+
+    for folder in dict.fromkeys(folders):
+        try:
+            for tmp in leftover_temp_files(folder):
+                if tmp.is_file() and not tmp.is_symlink():
+                    tmp.unlink()
+        except OSError:
+            pass  # left for `validate` to report
 
 
 def _check_preserved(old_bytes: bytes | None, new_bytes: bytes, data: dict, rel: str) -> None:

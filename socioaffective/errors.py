@@ -30,6 +30,18 @@ class UnknownKindError(SocioaffectiveError, ValueError):
     """A kind or relation name that the schema does not define."""
 
 
+class ArgumentError(SocioaffectiveError, TypeError, ValueError):
+    """A public function was called with an argument of the wrong type or value."""
+
+
+def need_text(name: str, value, *, optional: bool = False) -> None:
+    """Raise :class:`ArgumentError` unless ``value`` is a str (or None, if ``optional``)."""
+    if optional and value is None:
+        return
+    if not isinstance(value, str):
+        raise ArgumentError(f"`{name}` must be text (a str){' or None' if optional else ''}, not {type(value).__name__} `{value!r:.60}`")
+
+
 class NoPathError(SocioaffectiveError):
     """Two entries are not connected in the graph."""
 

@@ -7,7 +7,7 @@ from difflib import get_close_matches
 from functools import cached_property
 from pathlib import Path
 
-from .errors import UnknownIdError, UnknownKindError
+from .errors import ArgumentError, UnknownIdError, UnknownKindError, need_text
 from .model import Entry, Relation
 from .problems import Report
 from .schema import REFERENCE_KIND, Schema
@@ -106,6 +106,7 @@ class KnowledgeBase:
         ...
         socioaffective.errors.UnknownIdError: no entry with id `competense`; did you mean `competence`?
         """
+        need_text("id", id)
         e = self._entries.get(id)
         if e is None:
             e = self.references.get(id)
@@ -129,6 +130,7 @@ class KnowledgeBase:
         >>> len(socioaffective.load().entries(kind="dilemma"))
         3
         """
+        need_text("kind", kind, optional=True)
         if kind is None:
             return list(self._entries.values())
         if kind == REFERENCE_KIND:
@@ -138,6 +140,7 @@ class KnowledgeBase:
         return list(self._by_kind.get(kind, ()))
 
     def _check_relation_name(self, relation: str | None) -> None:
+        need_text("relation", relation, optional=True)
         if relation is not None and relation not in self.schema.relations:
             rel = self.schema.relation_by_label(relation)
             close = [rel.name] if rel else get_close_matches(str(relation), list(self.schema.relations), n=1, cutoff=0.6)
@@ -152,9 +155,10 @@ class KnowledgeBase:
         >>> {r.target for r in kb.relations("social-reward-hacking", "frustrates")} == {"competence", "autonomy", "relatedness"}
         True
         """
-        if direction not in DIRECTIONS:
-            raise ValueError(f"direction must be one of {', '.join(DIRECTIONS)}, not `{direction}`")
+        if not isinstance(direction, str) or direction not in DIRECTIONS:
+            raise ArgumentError(f"direction must be one of {', '.join(DIRECTIONS)}, not `{direction}`")
         self._check_relation_name(relation)
+        need_text("id", id, optional=True)
         if id is None:
             out = [r for rels in self._out.values() for r in rels]
         else:

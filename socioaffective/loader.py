@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .bib import load_bib
+from .fsutil import _TEMP_PREFIX as TEMP_PREFIX, _TEMP_SUFFIX as TEMP_SUFFIX
 from .errors import ValidationError
 from .problems import Problem, Report
 from .schema import Schema, load_schema
@@ -47,6 +48,10 @@ def resolve_root(root: str | os.PathLike | None = None) -> Path:
     """The root to load: ``root``, else ``$SOCIOAFFECTIVE_ROOT``, else the current
     folder if it holds ``framework/schema.yaml``, else the project's own framework."""
     if root is not None:
+        if not isinstance(root, (str, os.PathLike)):
+            from .errors import ArgumentError
+
+            raise ArgumentError(f"`root` must be a folder path (str or os.PathLike), not {type(root).__name__} `{root!r:.60}`")
         return Path(root)
     if os.environ.get(ENV_ROOT):
         return Path(os.environ[ENV_ROOT])
@@ -90,6 +95,14 @@ def framework_files(root: Path) -> tuple[list[Path], list[Problem]]:
             return
         for child in children:
             if child.name.startswith("."):
+                if child.name.startswith(TEMP_PREFIX) and child.name.endswith(TEMP_SUFFIX):
+                    problems.append(Problem(rel(child), 0, "leftover-temp-file", "", f"`{rel(child)}` is a temporary copy left by a write that was interrupted (the real file was not changed)", "delete it; the next `socioaffective add` removes it too"))
+                continue
+            if child.is_symlink() and not _inside(os.path.realpath(child), base_real):
+                # Read, quoted in messages and published in the book, a file from
+                # elsewhere would leak; written through by `add`, it would escape.
+                if child.suffix in (".yaml", ".yml") or child.is_dir():
+                    problems.append(Problem(rel(child), 0, "outside-framework", "", f"`{rel(child)}` is a link to `{os.readlink(child)}`, outside {FRAMEWORK_DIR}/; it was not read", f"copy the file into {FRAMEWORK_DIR}/ instead of linking to it, or remove the link"))
                 continue
             if child.is_symlink() or child.is_dir():
                 try:
@@ -109,9 +122,24 @@ def framework_files(root: Path) -> tuple[list[Path], list[Problem]]:
             if child.suffix in (".yaml", ".yml") and not (folder == base and child.name == SCHEMA_FILE):
                 files.append(child)
 
+    base_real = os.path.realpath(base)
     if base.is_dir():
         walk(base)
     return files, problems
+
+
+def _inside(path: str, folder: str) -> bool:
+    """True if the real path ``path`` is ``folder`` or below it."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def outside_link(path: Path, folder: Path) -> str | None:
+    """Where ``path`` really leads if that is outside ``folder`` (a link, or a link on the way), else None.
+
+    Dangling links count: the file they would create is outside too.
+    """
+    real = os.path.realpath(path)
+    return None if _inside(real, os.path.realpath(folder)) else real
 
 
 def read_records(root: Path, schema: Schema, overrides: dict | None = None) -> tuple[list[Record], list[Problem]]:

@@ -27,11 +27,16 @@ class Problem:
         return CODES[self.code].severity
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else (self.file or "<framework>")
-        who = f" [{self.entry}]" if self.entry else ""
-        text = f"{where}: {self.severity} {self.code}{who}: {self.message}"
+        # Every part may come from a file: escaped for the terminal, one line
+        # each, so a file name cannot forge or erase a line (see terminal.py).
+        from .terminal import for_terminal
+
+        file = for_terminal(self.file)
+        where = f"{file}:{self.line}" if self.line else (file or "<framework>")
+        who = f" [{for_terminal(self.entry)}]" if self.entry else ""
+        text = f"{where}: {self.severity} {self.code}{who}: {for_terminal(self.message)}"
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += f"\n    hint: {for_terminal(self.hint)}"
         return text
 
     def to_dict(self) -> dict:

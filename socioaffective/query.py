@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .errors import NoPathError, UnknownKindError
+from .errors import ArgumentError, NoPathError, UnknownKindError, need_text
 from .kb import Matrix
 
 
@@ -26,6 +26,8 @@ def path(kb, a: str, b: str, relations: list[str] | None = None) -> list[str]:
     import networkx as nx
 
     kb.get(a), kb.get(b)
+    if relations is not None and (isinstance(relations, str) or not all(isinstance(r, str) for r in relations)):
+        raise ArgumentError("`relations` must be a list of relation names")
     g = kb.graph
     if relations:
         for r in relations:
@@ -57,6 +59,11 @@ def search(kb, text: str, kind: str | None = None, limit: int | None = None) -> 
     >>> [e.id for e in socioaffective.load().search("sycophancy")][0]
     'sycophancy'
     """
+    need_text("text", text)
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
+        raise ArgumentError(f"`limit` must be a whole number >= 0 or None, not `{limit!r:.40}`")
+    if limit == 0:
+        return []
     words = _words(text)
     if not words:
         return []
@@ -84,7 +91,7 @@ def search(kb, text: str, kind: str | None = None, limit: int | None = None) -> 
             scored.append((-score, len(e.title), e.id, e))
     scored.sort(key=lambda t: t[:3])
     out = [t[3] for t in scored]
-    return out[:limit] if limit else out
+    return out[:limit] if limit is not None else out
 
 
 def matrix(kb, row_kind: str, col_kind: str, relation: str) -> Matrix:
@@ -100,8 +107,10 @@ def matrix(kb, row_kind: str, col_kind: str, relation: str) -> Matrix:
     >>> len(m.rows), len(m.cols)
     (3, 3)
     """
+    need_text("relation", relation)
     kb._check_relation_name(relation)
     for k in (row_kind, col_kind):
+        need_text("kind", k)
         if k not in kb.schema.kinds:
             raise UnknownKindError(f"no kind `{k}` (kinds: {', '.join(kb.schema.kinds)})")
     rt = kb.schema.relations[relation]

@@ -15,6 +15,7 @@ from .model import Entry, Provenance, Relation
 from .problems import Problem, Report
 from . import links
 from .schema import EDITORIAL, MAX_ID_LENGTH, REFERENCE_KIND, FieldSpec, Schema
+from .terminal import LINE_BREAKS, describe, invisible_characters
 
 _REL_ITEM_KEYS = {"target", "provenance", "locator", "note", "effect"}
 _PROV_KEYS = {"source", "grade", "locator", "note", "sources"}
@@ -146,6 +147,12 @@ class _Checker:
             title = d.get("title")
             better = slugify(shown) if isinstance(eid, str) else slugify(title if isinstance(title, str) else f"entry {shown}")
             self.add(f, d.line_of("id"), "bad-id", shown, f"the id `{shown}` is not valid: {_describe_bad_id(shown) if isinstance(eid, str) else 'it must be text'}", f"use `{better}`")
+        for name in ("id", "title"):
+            value = d.get(name)
+            found = invisible_characters(value) if isinstance(value, str) else []
+            if found:
+                where = ", ".join(f"{describe(ch)} at character {i}" for i, ch in found[:3]) + (" ..." if len(found) > 3 else "")
+                self.add(f, d.line_of(name), "invisible-character", who, f"the {name} holds an invisible character: {where}; it shows differently from what is stored", "delete the character (most editors can show invisible characters)")
         kind_name = d.get("kind")
         kind = schema.kinds.get(kind_name) if isinstance(kind_name, str) else None
         if "kind" not in d:
@@ -191,7 +198,7 @@ class _Checker:
             if not isinstance(value, str):
                 self.add(f, line, "wrong-type", who, f"`{name}` must be text, not a {_tn(value)}", _quote_hint(value) or "write it as one line of text" + ("" if t == "string" else " (or a `>-` block for paragraphs)"))
                 return
-            if t == "string" and "\n" in value.strip():
+            if t == "string" and not LINE_BREAKS.isdisjoint(value.strip()):  # CR, U+2028, U+0085 ... end a line too
                 self.add(f, line, "wrong-type", who, f"`{name}` must be a single line", "use a `text` field for paragraphs, or remove the line breaks")
             if spec.max_length and len(value) > spec.max_length:
                 self.add(f, line, "bad-value", who, f"`{name}` is {len(value)} characters long; the limit is {spec.max_length}", "shorten it; put detail in the description")

@@ -107,11 +107,30 @@ class _Loader(_BaseLoader):
             ) from None
 
 
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+def _refuse_merge_keys(loader: _Loader, node) -> None:
+    """Report and drop YAML merge keys (``<<: *base``): framework files hold plain mappings.
+
+    A merge with a local override was misread as a duplicate key; refusing the
+    merge by name says what is wrong. The rest of the mapping is still read.
+    """
+    kept = []
+    for key_node, value_node in node.value:
+        if key_node.tag == _MERGE:
+            loader.located_problems.append((key_node.start_mark.line + 1, "merge-key", "the mapping uses a YAML merge key `<<`, which framework files do not support; the merge was ignored", "write the merged keys out in this mapping"))
+        else:
+            kept.append((key_node, value_node))
+    if len(kept) != len(node.value):
+        node.value = kept
+
+
 def _construct_mapping(loader: _Loader, node):
     data = LocDict()
     data.line = node.start_mark.line + 1
     yield data
-    loader.flatten_mapping(node)
+    _refuse_merge_keys(loader, node)
     key_lines = data.key_lines
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
@@ -183,7 +202,7 @@ def _construct_fast(loader: _Loader, node) -> tuple[object, bool]:
             busy.add(key)
             data = LocDict()
             data.line = node.start_mark.line + 1
-            loader.flatten_mapping(node)
+            _refuse_merge_keys(loader, node)
             key_lines = data.key_lines
             for key_node, value_node in node.value:
                 k = key_node.value if key_node.tag == _STR and type(key_node) is yaml.ScalarNode else build(key_node)
@@ -284,6 +303,30 @@ def _expanded_size(data, limit: int) -> int | None:
     return sizes.get(id(data), 1)
 
 
+#: How deep lists and mappings may nest (a framework needs about six levels).
+MAX_DEPTH = 100
+
+
+def _too_deep(node, limit: int) -> int:
+    """The line of the first node nested deeper than ``limit``, or 0 (iterative: no recursion)."""
+    stack = [(node, 1)]
+    seen: set[int] = set()
+    while stack:
+        n, depth = stack.pop()
+        if depth > limit:
+            return n.start_mark.line + 1
+        if id(n) in seen or isinstance(n, yaml.ScalarNode):
+            continue
+        seen.add(id(n))
+        if isinstance(n, yaml.MappingNode):
+            for k, v in n.value:
+                stack.append((k, depth + 1))
+                stack.append((v, depth + 1))
+        elif isinstance(n, yaml.SequenceNode):
+            stack.extend((c, depth + 1) for c in n.value)
+    return 0
+
+
 def _line_of_offset(raw: bytes, offset: int) -> int:
     return raw.count(b"\n", 0, offset) + 1
 
@@ -373,6 +416,10 @@ def parse_yaml_bytes(
     gc.disable()  # the cyclic GC makes large loads superlinear; nothing here makes cycles
     try:
         node = loader.get_single_node()
+        deep = _too_deep(node, MAX_DEPTH) if node is not None else 0
+        if deep:
+            problem(deep, "yaml-syntax", f"the data is nested more than {MAX_DEPTH} levels deep here; it was not read", "flatten the structure: a framework needs a few levels at most")
+            return None, problems
         data, shared = _construct_fast(loader, node) if node is not None else (None, False)
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark

@@ -44,6 +44,15 @@ def _snapshot(kb):
     )
 
 
+def _payload(path):
+    """The pickled payload of a cache file, after its header and HMAC (checked)."""
+    blob = path.read_bytes()
+    head = len(cache._MAGIC) + cache._MAC_BYTES
+    assert blob.startswith(cache._MAGIC)
+    assert cache._mac(cache._secret(path.parent, create=False), blob[head:]) == blob[len(cache._MAGIC):head]
+    return pickle.loads(blob[head:])
+
+
 def _pickles(d):
     return sorted(p.name for p in d.glob("*.pickle")) if d.exists() else []
 
@@ -155,7 +164,7 @@ def test_a_damaged_cache_file_is_ignored_and_rewritten(cache_dir, tiny_copy, dam
         path.write_bytes(damage)
     again = socioaffective.load(tiny_copy)
     assert _snapshot(again) == _snapshot(kb)
-    assert pickle.loads(path.read_bytes())["key"] == kb.content_key  # rewritten whole
+    assert _payload(path)["key"] == kb.content_key  # rewritten whole
 
 
 def test_switched_off_by_argument_or_environment(cache_dir, tiny_root, monkeypatch):
@@ -255,3 +264,48 @@ def test_an_unsearchable_cache_folder_is_ignored(tmp_path, monkeypatch):
     monkeypatch.setattr(type(inner), "exists", denied)
     assert cache.get("0" * 64) is None
     assert os.path.isdir(inner)
+
+
+# -- nothing is unpickled on trust (issue 10) ------------------------------------
+
+class _Bomb:
+    """A pickle that, if ever loaded, creates a file."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+@pytest.mark.parametrize("how", ["bare pickle", "header, wrong hmac", "hmac of another key"])
+def test_a_tampered_cache_file_is_rebuilt_never_unpickled(cache_dir, tiny_copy, tmp_path, how):
+    kb = socioaffective.load(tiny_copy)
+    path = cache_dir / (kb.content_key + ".pickle")
+    marker = tmp_path / "unpickled-marker"
+    evil = pickle.dumps({"format": cache.FORMAT, "key": kb.content_key, "kb": _Bomb(marker)})
+    if how == "bare pickle":
+        blob = evil
+    elif how == "header, wrong hmac":
+        blob = cache._MAGIC + b"\0" * cache._MAC_BYTES + evil
+    else:
+        blob = cache._MAGIC + cache._mac(b"k" * 32, evil) + evil
+    path.write_bytes(blob)
+    again = socioaffective.load(tiny_copy)
+    assert not marker.exists(), "a tampered cache file was unpickled"
+    assert _snapshot(again) == _snapshot(kb)
+    assert _payload(path)["key"] == kb.content_key
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes")
+def test_cache_files_and_key_others_may_write_are_not_trusted(cache_dir, tiny_copy, tmp_path):
+    kb = socioaffective.load(tiny_copy)
+    path = cache_dir / (kb.content_key + ".pickle")
+    key = cache_dir / cache._KEY_FILE
+    assert (key.stat().st_mode & 0o777) == 0o600
+    path.chmod(0o666)
+    assert cache.get(kb.content_key) is None and not path.exists()  # dropped, not read
+    socioaffective.load(tiny_copy)
+    assert cache.get(kb.content_key) is not None
+    key.chmod(0o644)  # a key others may read can be used to forge files
+    assert cache.get(kb.content_key) is None

@@ -336,3 +336,42 @@ def test_subprocess_python_dash_m_and_help(sh):
 def test_subprocess_output_has_no_colour_codes_when_piped(sh):
     proc = sh("validate", INVALID / "unknown-kind")
     assert "\x1b[" not in proc.stdout + proc.stderr
+
+
+# -- terminal output is escaped (issue 10) ----------------------------------------
+
+def _cli(*args, cwd=None):
+    script = Path(sys.executable).with_name("socioaffective")
+    cmd = [str(script)] if script.exists() else [sys.executable, "-m", "socioaffective"]
+    env = {**os.environ, "NO_COLOR": "1", "SOCIOAFFECTIVE_CACHE": "0"}
+    return subprocess.run(cmd + list(args), capture_output=True, text=True, timeout=120, env=env, cwd=cwd)
+
+
+def test_a_file_name_with_line_breaks_cannot_forge_the_summary(tiny_copy):
+    forged = "x\n10 entries, 2 references: 0 error(s), 0 warning(s)\n\x1b[2K\rz.yaml"
+    (tiny_copy / "framework" / forged).write_text("entries: [oops\n", encoding="utf-8")
+    proc = _cli("validate", str(tiny_copy))
+    assert proc.returncode == 1
+    lines = proc.stdout.splitlines()
+    assert [line for line in lines if line.endswith("warning(s)") and " entries, " in line and not line.startswith("framework/")] == [lines[-1]], proc.stdout
+    assert lines[-1].endswith("1 error(s), 0 warning(s)")
+    assert "\x1b" not in proc.stdout and "\r" not in proc.stdout
+    assert any(line.startswith("framework/x\\n10 entries") and "yaml-syntax" in line for line in lines), proc.stdout
+
+
+def test_escape_sequences_and_bidi_in_titles_are_shown_escaped(tiny_copy):
+    path = tiny_copy / "framework" / "tiny.yaml"
+    text = path.read_text(encoding="utf-8")
+    first_title = next(line for line in text.splitlines() if line.strip().startswith("title:"))
+    evil = first_title.split("title:")[0] + 'title: "Evil\\e]0;pwned\\a\\e[2J\\u202eflipped\\rover"'
+    path.write_text(text.replace(first_title, evil, 1), encoding="utf-8")
+    kb = socioaffective.load(tiny_copy, strict=False)
+    eid = next(e.id for e in kb.entries() if e.title.startswith("Evil"))
+    for args in (["list"], ["show", eid], ["search", "evil"], ["validate", str(tiny_copy)]):
+        proc = _cli("--root", str(tiny_copy), *args)
+        out = proc.stdout + proc.stderr
+        assert not any(ch in out for ch in "\x1b\x07\r\u202e"), (args, out)
+        if args[0] != "validate":
+            assert "Evil\\x1b]0;pwned\\x07\\x1b[2J\\u202eflipped\\rover" in out, (args, out)
+    report = socioaffective.validate(tiny_copy)
+    assert {"invisible-character", "wrong-type"} <= set(report.codes())

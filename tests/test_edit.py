@@ -254,10 +254,17 @@ PAYLOADS = [
 
 @pytest.mark.parametrize("payload", PAYLOADS, ids=range(len(PAYLOADS)))
 def test_any_text_reads_back_exactly(tiny_copy, payload):
-    title = payload.replace("\n", " ").strip()[:150] or "t"
-    add_entry(tiny_copy, "concept", "payload", title, summary=payload.replace("\n", " "), description=payload, fields={"examples": [payload]})
+    # one-line fields take no line break of any kind (U+2028 included: issue 10)
+    one_line = "".join(" " if ch in "\n\u2028\u2029" else ch for ch in payload)
+    title = one_line.strip()[:150] or "t"
+    add_entry(tiny_copy, "concept", "payload", title, summary=one_line, description=payload, fields={"examples": [payload]})
     e = socioaffective.load(tiny_copy).get("payload")
-    assert (e.title, e.summary, e.description, e.fields["examples"]) == (title, payload.replace("\n", " "), payload, [payload])
+    assert (e.title, e.summary, e.description, e.fields["examples"]) == (title, one_line, payload, [payload])
+
+
+def test_a_line_separator_in_a_one_line_field_is_refused(tiny_copy):
+    with pytest.raises(EditError, match="must be a single line"):
+        add_entry(tiny_copy, "concept", "payload", "line\u2028separator", summary="s", description="d")
 
 
 def test_pure_helpers():
@@ -325,9 +332,11 @@ def test_a_killed_writer_leaves_the_old_file_and_a_readable_framework(tiny_copy,
     leftovers = fsutil.leftover_temp_files(tiny_copy / "framework")
     assert len(leftovers) == 1  # the killed process could not clean up ...
     assert {k: v for k, v in after.items() if not k.startswith("framework/.socioaffective-")} == before  # ... but nothing else changed
-    assert socioaffective.validate(tiny_copy).ok  # and the loader ignores the hidden leftover
+    report = socioaffective.validate(tiny_copy)
+    assert report.ok and report.codes() == ["leftover-temp-file"]  # reported, never read as data
     add_entry(tiny_copy, "need", "safety", "Safety", **NEED, file="tiny.yaml")  # the lock died with the process
     assert socioaffective.load(tiny_copy).get("safety")
+    assert not fsutil.leftover_temp_files(tiny_copy / "framework")  # and the next add removed the copy
 
 
 # -- two writers at once --------------------------------------------------------
@@ -465,7 +474,8 @@ _TEXT = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_siz
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(title=_TEXT.filter(lambda t: "\n" not in t.strip() and len(t) <= 160), description=_TEXT, note=_TEXT)
+# a title is one line: no line break of any kind (CR, U+2028, U+0085 ... too: issue 10)
+@given(title=_TEXT.filter(lambda t: not set("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029") & set(t.strip()) and len(t) <= 160), description=_TEXT, note=_TEXT)
 def test_property_any_text_reads_back_and_old_bytes_stay(tiny_root, title, description, note):
     root = Path(tempfile.mkdtemp(prefix="sa-prop-")) / "tiny"
     try:
@@ -481,3 +491,36 @@ def test_property_any_text_reads_back_and_old_bytes_stay(tiny_root, title, descr
         assert [r.note for r in e.relations if r.name == "related_to"] == [note]
     finally:
         shutil.rmtree(root.parent)
+
+
+@pytest.mark.parametrize("dangling", [False, True])
+def test_add_refuses_a_file_that_is_a_link_leaving_the_framework(tiny_copy, tmp_path, dangling):
+    """Issue 10: through a (dangling) link, `add` created a file outside framework/."""
+    outside = tmp_path / "elsewhere" / "concepts.yaml"
+    outside.parent.mkdir()
+    if not dangling:
+        outside.write_text("entries:\n", encoding="utf-8")
+    (tiny_copy / "framework" / "concepts.yaml").symlink_to(outside)
+    before = outside.read_bytes() if not dangling else None
+    with pytest.raises(EditError, match="outside framework/"):
+        add_entry(tiny_copy, "concept", "care", "Care", summary="s", description="d")
+    assert (outside.read_bytes() if not dangling else None) == before
+    assert outside.exists() is (not dangling)
+
+
+def test_add_refuses_a_folder_link_leaving_the_framework(tiny_copy, tmp_path):
+    (tmp_path / "away").mkdir()
+    (tiny_copy / "framework" / "sub").symlink_to(tmp_path / "away")
+    with pytest.raises(EditError, match="outside framework/"):
+        add_entry(tiny_copy, "concept", "care", "Care", summary="s", description="d", file="sub/new.yaml")
+    assert not list((tmp_path / "away").iterdir())
+
+
+def test_a_temp_copy_left_by_a_killed_add_is_reported_then_removed(tiny_copy):
+    """Issue 10: kill -9 between the sync and the rename left a hidden copy forever."""
+    left = tiny_copy / "framework" / ".socioaffective-k1ll3d.tmp"
+    left.write_bytes((tiny_copy / "framework" / "tiny.yaml").read_bytes())
+    assert socioaffective.validate(tiny_copy).codes() == ["leftover-temp-file"]
+    add_entry(tiny_copy, "need", "safety", "Safety", **NEED)
+    assert not left.exists() and not fsutil.leftover_temp_files(tiny_copy / "framework")
+    assert socioaffective.validate(tiny_copy).ok

@@ -91,3 +91,41 @@ def test_to_dict_of_an_entry_without_provenance(tiny_copy):
     assert kb.report.codes() == ["missing-field"]
     d = kb.get("scaffolding").to_dict()
     assert "provenance" not in d and all(r["provenance"] is None for r in d["relations"])
+
+
+# -- API misuse raises the project's own errors (issue 10) ----------------------------
+
+import socioaffective as _sa
+from socioaffective.errors import ArgumentError as _ArgumentError, SocioaffectiveError as _SocioaffectiveError
+
+
+@pytest.mark.parametrize("call", [
+    lambda kb: _sa.load(123),
+    lambda kb: kb.get(["autonomy"]),
+    lambda kb: kb.get(None),
+    lambda kb: kb.related("competence", direction="sideways"),
+    lambda kb: kb.relations("competence", direction=None),
+    lambda kb: kb.matrix("dilemma", "need", None),
+    lambda kb: kb.matrix("dilemma", 5, "engages"),
+    lambda kb: kb.search(None),
+    lambda kb: kb.search("autonomy", limit=-1),
+    lambda kb: kb.search("autonomy", limit="3"),
+    lambda kb: kb.entries(kind=123),
+    lambda kb: kb.path("competence", "alignment", relations="supports"),
+], ids=["load-123", "get-list", "get-none", "related-sideways", "relations-none", "matrix-none", "matrix-kind-int", "search-none", "search-limit-negative", "search-limit-text", "entries-kind-int", "path-relations-str"])
+def test_api_misuse_raises_our_own_error_with_a_message(tiny_kb, call):
+    with pytest.raises(_ArgumentError) as info:
+        call(tiny_kb)
+    assert isinstance(info.value, _SocioaffectiveError) and str(info.value).strip()
+
+
+def test_add_entry_misuse_raises_our_own_error(tiny_copy):
+    with pytest.raises(_ArgumentError, match="relations"):
+        _sa.add_entry(tiny_copy, "concept", "care", "Care", summary="s", description="d", relations=["autonomy"])
+    with pytest.raises(_ArgumentError, match="kind"):
+        _sa.add_entry(tiny_copy, ["concept"], "care", "Care")
+
+
+def test_search_limit_keeps_every_hit_it_may(tiny_kb):
+    hits = tiny_kb.search("a")
+    assert tiny_kb.search("a", limit=len(hits)) == hits and tiny_kb.search("a", limit=0) == []

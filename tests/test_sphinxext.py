@@ -391,3 +391,20 @@ def test_a_bib_the_books_reader_refuses_fails_cleanly_with_lines(book_copy):
     kirk = socioaffective.load(FIXTURES / "tiny").get("kirk2025why")
     assert "socioaffective alignment" in b.page("bibliography.html"), "a later work was dropped"
     assert kirk.title
+
+
+@pytest.mark.parametrize("tampered", ['{"a": [1, 2]}', '[1, 2, 3]', '{"x": "y"}', "null", "{not json", '{"%s": [NaN, 1]}'])
+def test_a_tampered_layout_cache_is_recomputed(tmp_path, tiny_kb, tampered):
+    """Issue 10: a layout cache file of the wrong shape raised TypeError mid-build."""
+    from types import SimpleNamespace
+
+    from socioaffective.book.graphs import _cached_layout
+    from socioaffective.book.state import State
+    from socioaffective.render.network import layout, layout_key
+
+    ids = [e.id for e in tiny_kb.entries()]
+    app = SimpleNamespace(doctreedir=str(tmp_path), _socioaffective=State(kb=tiny_kb, root=tmp_path, entries_dir="chapters/entries"))
+    cache = tmp_path / "socioaffective" / f"layout-{layout_key(tiny_kb, ids)}-60-1.8.json"
+    cache.parent.mkdir(parents=True)
+    cache.write_text(tampered.replace("%s", ids[0]))
+    assert _cached_layout(app, ids) == layout(tiny_kb, ids, unit=60, aspect=1.8)

@@ -50,6 +50,21 @@ def graph_name(spec: dict) -> str:
     return "explorer" + ("-" + "-".join(spec["kinds"]) if spec["kinds"] else "")
 
 
+def _read_layout(path: Path, ids) -> dict:
+    """A layout cache file, checked: ``{id: (x, y)}`` with finite numbers for exactly ``ids``."""
+    import math
+
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or set(data) != set(ids):
+        raise ValueError("not a layout of these entries")
+    pos = {}
+    for k, v in data.items():
+        if not (isinstance(v, list) and len(v) == 2 and all(isinstance(c, (int, float)) and not isinstance(c, bool) and math.isfinite(c) for c in v)):
+            raise ValueError(f"bad position for {k!r}")
+        pos[k] = (v[0], v[1])
+    return pos
+
+
 def _cached_layout(app, ids, center=None, unit=60, aspect=1.8):
     st = state(app)
     key = layout_key(st.kb, ids) + (f"-{center}" if center else "") + f"-{unit}-{aspect}"
@@ -57,8 +72,8 @@ def _cached_layout(app, ids, center=None, unit=60, aspect=1.8):
         return st.layouts[key]
     cache = Path(app.doctreedir) / "socioaffective" / f"layout-{key}.json"
     try:
-        pos = {k: tuple(v) for k, v in json.loads(cache.read_text()).items()}
-    except (OSError, ValueError):
+        pos = _read_layout(cache, ids)
+    except (OSError, ValueError, TypeError, AttributeError):  # missing, or not a layout of these ids: recompute
         pos = layout(st.kb, ids, center=center, unit=unit, aspect=aspect)
         cache.parent.mkdir(parents=True, exist_ok=True)
         cache.write_text(json.dumps(pos, sort_keys=True))

@@ -49,13 +49,17 @@ def main() -> None:
     try:
         cli.main(prog_name="socioaffective")
     except SocioaffectiveError as exc:
-        click.echo(f"error: {exc}", err=True)
+        from ..terminal import for_terminal
+
+        click.echo(f"error: {for_terminal(str(exc), one_line=False)}", err=True)
         sys.exit(1)
     except Exception as exc:  # pragma: no cover - last resort
         if os.environ.get("SOCIOAFFECTIVE_DEBUG"):
             raise
+        from ..terminal import for_terminal
+
         click.echo(
-            f"internal error: {type(exc).__name__}: {exc}\n"
+            f"internal error: {type(exc).__name__}: {for_terminal(str(exc))}\n"
             "This is a bug in socioaffective; please report it "
             "(set SOCIOAFFECTIVE_DEBUG=1 to see the traceback).",
             err=True,

@@ -7,6 +7,17 @@ import json
 import click
 
 from ..errors import SocioaffectiveError
+from ..terminal import for_terminal
+
+
+def echo(message="", *, err: bool = False, nl: bool = True, one_line: bool = False, **style) -> None:
+    """Print human-readable text: escaped for the terminal (see terminal.py), then styled.
+
+    Every human-readable line of the CLI goes through here; ``style`` takes
+    :func:`click.style`'s options (``fg``, ``bold``, ``dim``).
+    """
+    text = for_terminal(message, one_line=one_line)
+    click.echo(click.style(text, **style) if style else text, err=err, nl=nl)
 
 
 def json_option(f):
@@ -27,14 +38,11 @@ def load_kb(ctx: click.Context, root: str | None = None, quiet: bool = False):
     kb = load(base, strict=False)
     if not kb.report.ok and not quiet:
         n = len(kb.report.errors)
-        click.echo(
-            click.style(f"warning: the framework has {n} error(s); run `socioaffective validate` to see them", fg="yellow"),
-            err=True,
-        )
+        echo(f"warning: the framework has {n} error(s); run `socioaffective validate` to see them", fg="yellow", err=True)
     if not kb.schema.ok:
         raise click.ClickException("framework/schema.yaml is unusable; run `socioaffective validate`")
     return kb
 
 
 def fail(exc: SocioaffectiveError) -> click.ClickException:
-    return click.ClickException(str(exc))
+    return click.ClickException(for_terminal(str(exc), one_line=False))

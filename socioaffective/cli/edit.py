@@ -9,7 +9,8 @@ import click
 
 from ..errors import EditError, SocioaffectiveError
 from . import cli
-from .common import emit_json, fail, json_option
+from ..terminal import for_terminal
+from .common import echo, emit_json, fail, json_option
 
 
 def _root(ctx) -> Path:
@@ -84,14 +85,14 @@ def _report(result, as_json: bool) -> None:
         })
         return
     for p in result.warnings:
-        click.echo(click.style(str(p), fg="yellow"), err=True)
+        echo(str(p), fg="yellow", err=True)
     if result.written:
         verb = "created" if result.created else "appended to"
-        click.echo(f"added `{result.entry.id}` ({result.entry.kind}): {verb} {result.file}")
-        click.echo("next: `socioaffective show " + result.entry.id + "`, then `make book` to see its page and backlinks")
+        echo(f"added `{for_terminal(result.entry.id)}` ({for_terminal(result.entry.kind)}): {verb} {for_terminal(result.file)}")
+        echo("next: `socioaffective show " + for_terminal(result.entry.id) + "`, then `make book` to see its page and backlinks")
     else:
-        click.echo(f"# dry run: this would be {'a new file' if result.created else 'appended to'} {result.file}")
-        click.echo(result.yaml, nl=False)
+        echo(f"# dry run: this would be {'a new file' if result.created else 'appended to'} {for_terminal(result.file)}")
+        echo(result.yaml, nl=False)
 
 
 @cli.command()
@@ -169,7 +170,7 @@ def _ask(label: str, required: bool) -> str:
         text = click.prompt(label, default="", show_default=False).strip()
         if text or not required:
             return text
-        click.echo(click.style("an answer is needed here", fg="red"))
+        echo("an answer is needed here", fg="red")
 
 
 def _ask_field(name: str, spec, required: bool):
@@ -178,12 +179,12 @@ def _ask_field(name: str, spec, required: bool):
     from ..validate import suggest
 
     if spec.description:
-        click.echo(click.style(f"  ({spec.description})", dim=True))
+        echo(f"  ({spec.description})", dim=True)
     optional = "" if required else " (optional, Enter to skip)"
     if spec.type == "list":
         low = spec.min_items or (1 if required else 0)
         items: list = []
-        click.echo(f"{name}: one item per line; an empty line ends the list" + ("" if low else " (optional)"))
+        echo(f"{name}: one item per line; an empty line ends the list" + ("" if low else " (optional)"))
         while spec.max_items is None or len(items) < spec.max_items:
             text = _ask(f"  {name} item {len(items) + 1}", len(items) < low)
             if not text:
@@ -191,7 +192,7 @@ def _ask_field(name: str, spec, required: bool):
             try:
                 items.append(_convert(name, text, spec.items.type if spec.items else "string"))
             except EditError as exc:
-                click.echo(click.style(str(exc), fg="red"))
+                echo(str(exc), fg="red")
         return items or None
     choices = f" [{'/'.join(str(v) for v in spec.values)}]" if spec.type == "enum" else " [yes/no]" if spec.type == "boolean" else ""
     while True:
@@ -199,12 +200,12 @@ def _ask_field(name: str, spec, required: bool):
         if not text:
             return None
         if spec.type == "enum" and text not in [str(v) for v in spec.values]:
-            click.echo(click.style(f"`{text}` is not one of {', '.join(str(v) for v in spec.values)}; {suggest(text, [str(v) for v in spec.values])}", fg="red"))
+            echo(f"`{text}` is not one of {', '.join(str(v) for v in spec.values)}; {suggest(text, [str(v) for v in spec.values])}", fg="red")
             continue
         try:
             return _convert(name, text, spec.type)
         except EditError as exc:
-            click.echo(click.style(str(exc), fg="red"))
+            echo(str(exc), fg="red")
 
 
 def _ask_ids(kb, prompt: str, allowed, required: bool) -> list[str]:
@@ -218,9 +219,9 @@ def _ask_ids(kb, prompt: str, allowed, required: bool) -> list[str]:
             return ids
         for i in bad:
             hint = suggest(i, allowed)
-            click.echo(click.style(f"`{i}` is not one of the allowed targets" + (f"; {hint}" if hint else ""), fg="red"))
+            echo(f"`{i}` is not one of the allowed targets" + (f"; {hint}" if hint else ""), fg="red")
         if not ids and required:
-            click.echo(click.style("at least one is needed", fg="red"))
+            echo("at least one is needed", fg="red")
 
 
 @cli.command()
@@ -251,7 +252,7 @@ def new(ctx, kind, file_, dry_run):
     kb = load(base, strict=False)
     if kind is None:
         for k in schema.kinds.values():
-            click.echo(f"  {k.name:<11} {k.description}")
+            echo(f"  {k.name:<11} {k.description}")
         kind = click.prompt("kind", type=click.Choice(list(schema.kinds)), show_choices=False)
     elif kind not in schema.kinds:
         from ..validate import suggest
@@ -263,14 +264,14 @@ def new(ctx, kind, file_, dry_run):
     while True:
         id_ = click.prompt("id", default=slugify(title))
         if not schema.valid_id(id_):
-            click.echo(click.style(f"`{id_}` is not lowercase kebab-case; try `{slugify(id_)}`", fg="red"))
+            echo(f"`{id_}` is not lowercase kebab-case; try `{slugify(id_)}`", fg="red")
         elif id_ in kb:
-            click.echo(click.style(f"`{id_}` is already used; choose another id", fg="red"))
+            echo(f"`{id_}` is already used; choose another id", fg="red")
         else:
             break
     summary = _ask_field("summary", common["summary"], common["summary"].required) if "summary" in common else None
     description = _ask_field("description", common["description"], common["description"].required) if "description" in common else None
-    click.echo(click.style("provenance: where the entry comes from; `editorial` if it is your own work", dim=True))
+    echo("provenance: where the entry comes from; `editorial` if it is your own work", dim=True)
     refs = sorted(kb.references)
     while True:
         source = click.prompt("  source (a references.bib key, or editorial)", default=EDITORIAL)
@@ -278,13 +279,13 @@ def new(ctx, kind, file_, dry_run):
             break
         from ..validate import suggest
 
-        click.echo(click.style(f"`{source}` is not in references.bib; {suggest(source, refs) or 'add the work to references.bib first'}", fg="red"))
+        echo(f"`{source}` is not in references.bib; {suggest(source, refs) or 'add the work to references.bib first'}", fg="red")
     if source == EDITORIAL:
         grade = EDITORIAL
     else:
         for gr in schema.grades.values():
             if gr.name != EDITORIAL:
-                click.echo(f"    {gr.name:<14} {gr.label}")
+                echo(f"    {gr.name:<14} {gr.label}")
         grade = click.prompt("  grade", type=click.Choice([g for g in schema.grades if g != EDITORIAL]), show_choices=False)
     fields = {}
     for name, spec in schema.fields_of(kind).items():
@@ -297,11 +298,11 @@ def new(ctx, kind, file_, dry_run):
     for rel_name in k.required_relations:
         r = schema.relations[rel_name]
         allowed = [e.id for e in kb.entries() if r.allows_target(e.kind)]
-        click.echo(f"{rel_name}: {r.description} Candidates: " + ", ".join(allowed))
+        echo(f"{rel_name}: {r.description} Candidates: " + ", ".join(allowed))
         relations[rel_name] = _ask_ids(kb, f"{rel_name} (ids, separated by commas)", allowed, True)
     others = [r for r in schema.relations.values() if r.allows_source(kind) and r.name not in k.required_relations and not r.cites_references]
     if others:
-        click.echo("other links (optional): " + ", ".join(r.name for r in others))
+        echo("other links (optional): " + ", ".join(r.name for r in others))
         while True:
             text = click.prompt("  a link as RELATION=ID (Enter when done)", default="", show_default=False)
             if not text.strip():
@@ -309,12 +310,12 @@ def new(ctx, kind, file_, dry_run):
             name, _, targets = text.partition("=")
             r = schema.relations.get(name.strip())
             if r is None or r not in others:
-                click.echo(click.style(f"`{name.strip()}` is not a relation a {kind} may use; choose from: " + ", ".join(x.name for x in others), fg="red"))
+                echo(f"`{name.strip()}` is not a relation a {kind} may use; choose from: " + ", ".join(x.name for x in others), fg="red")
                 continue
             allowed = [e.id for e in kb.entries() if r.allows_target(e.kind)]
             bad = [t.strip() for t in targets.split(",") if t.strip() and t.strip() not in allowed]
             if bad or not targets.strip():
-                click.echo(click.style("unknown or missing target: " + ", ".join(bad or ["(none)"]), fg="red"))
+                echo("unknown or missing target: " + ", ".join(bad or ["(none)"]), fg="red")
                 continue
             relations.setdefault(r.name, []).extend(t.strip() for t in targets.split(",") if t.strip())
     cites = []
@@ -328,11 +329,11 @@ def new(ctx, kind, file_, dry_run):
             from ..validate import suggest
 
             for key in bad:
-                click.echo(click.style(f"`{key}` is not in references.bib; {suggest(key, refs) or 'add it there first'}", fg="red"))
+                echo(f"`{key}` is not in references.bib; {suggest(key, refs) or 'add it there first'}", fg="red")
     data = entry_data(schema, kind, id_, title, summary=summary, description=description, provenance={"source": source, "grade": grade}, fields=fields, relations=relations, cites=cites)
-    click.echo("\n" + entry_yaml(data, 2, 2))
+    echo("\n" + entry_yaml(data, 2, 2))
     if not dry_run and not click.confirm("add this entry?", default=True):
-        click.echo("nothing was written")
+        echo("nothing was written")
         return
     try:
         result = add_entry(base, kind, id_, title, summary=summary, description=description, provenance={"source": source, "grade": grade}, fields=fields, relations=relations, cites=cites, file=file_, dry_run=dry_run)
@@ -369,15 +370,15 @@ def schema_cmd(ctx, write, check, output):
         current = target.read_text(encoding="utf-8") if target.is_file() else None
         if current != text:
             state = "missing" if current is None else "out of date with framework/schema.yaml"
-            click.echo(f"{JSON_SCHEMA_PATH} is {state}; run `socioaffective schema --write`", err=True)
+            echo(f"{JSON_SCHEMA_PATH} is {state}; run `socioaffective schema --write`", err=True)
             sys.exit(1)
-        click.echo(f"{JSON_SCHEMA_PATH} is up to date")
+        echo(f"{JSON_SCHEMA_PATH} is up to date")
         return
     if write or output:
         try:
             atomic_write(output or target, text.encode("utf-8"))
         except SocioaffectiveError as exc:
             raise fail(exc)
-        click.echo(f"wrote {output or JSON_SCHEMA_PATH}")
+        echo(f"wrote {output or JSON_SCHEMA_PATH}")
         return
-    click.echo(text, nl=False)
+    click.echo(text, nl=False)  # JSON for a program, not terminal text

@@ -8,7 +8,8 @@ import click
 
 from ..errors import SocioaffectiveError
 from . import cli
-from .common import emit_json, fail, json_option, load_kb
+from ..terminal import for_terminal
+from .common import echo, emit_json, fail, json_option, load_kb
 
 
 def _brief(e) -> dict:
@@ -48,9 +49,12 @@ def validate(ctx, root, strict, as_json):
     else:
         for p in report.problems:
             colour = "red" if p.severity == "error" else "yellow"
-            click.echo(click.style(str(p).split("\n")[0], fg=colour) + ("\n" + "\n".join(str(p).split("\n")[1:]) if "\n" in str(p) else ""))
+            first, *rest = str(p).split("\n")  # every part is escaped: the only line break is before the hint
+            echo(first, fg=colour)
+            for line in rest:
+                echo(line)
         summary = f"{len(kb)} entries, {len(kb.references)} references: {len(report.errors)} error(s), {len(report.warnings)} warning(s)"
-        click.echo(click.style(summary, fg="red" if failed else "green", bold=True))
+        echo(summary, fg="red" if failed else "green", bold=True)
     sys.exit(1 if failed else 0)
 
 
@@ -75,7 +79,7 @@ def list_(ctx, kind, as_json):
     if as_json:
         emit_json([_brief(e) for e in entries])
     else:
-        click.echo(entries_table(kb, entries))
+        echo(entries_table(kb, entries))
 
 
 @cli.command()
@@ -101,7 +105,7 @@ def show(ctx, id, as_json):
         data["incoming"] = [r.to_dict() for r in kb.relations(id, direction="in")]
         emit_json(data)
     else:
-        click.echo(entry_text(kb, entry))
+        echo(entry_text(kb, entry))
 
 
 @cli.command()
@@ -127,9 +131,9 @@ def search(ctx, text, kind, limit, as_json):
     if as_json:
         emit_json([_brief(e) for e in found])
     elif found:
-        click.echo(entries_table(kb, found, grouped=False))
+        echo(entries_table(kb, found, grouped=False))
     else:
-        click.echo(f"no entry matches `{text}`", err=True)
+        echo(f"no entry matches `{text}`", err=True, one_line=True)
         sys.exit(1)
 
 
@@ -160,11 +164,11 @@ def related(ctx, id, relation, direction, as_json):
     if as_json:
         emit_json(rows)
     elif rows:
-        width = max(len(r["label"]) for r in rows)
+        width = max(len(for_terminal(r["label"])) for r in rows)
         for r in rows:
-            click.echo(f"{r['label']:<{width}}  {r['id']}  ({r['title']})")
+            echo(f"{for_terminal(r['label']):<{width}}  {for_terminal(r['id'])}  ({for_terminal(r['title'])})")
     else:
-        click.echo(f"`{id}` has no {direction} links" + (f" of `{relation}`" if relation else ""), err=True)
+        echo(f"`{id}` has no {direction} links" + (f" of `{relation}`" if relation else ""), err=True, one_line=True)
 
 
 @cli.command()
@@ -197,9 +201,9 @@ def path(ctx, a, b, relations, as_json):
     if as_json:
         emit_json({"path": ids, "steps": steps})
     else:
-        click.echo(ids[0])
+        echo(ids[0], one_line=True)
         for s in steps:
-            click.echo(f"  --{s['label']}--> {s['to']}")
+            echo(f"  --{for_terminal(s['label'])}--> {for_terminal(s['to'])}")
 
 
 @cli.command()
@@ -210,9 +214,9 @@ def codes(markdown, as_json):
     from ..codes import CODES, codes_table_markdown
 
     if markdown:
-        click.echo(codes_table_markdown())
+        echo(codes_table_markdown())
     elif as_json:
         emit_json({k: c._asdict() for k, c in CODES.items()})
     else:
         for name, c in CODES.items():
-            click.echo(f"{name} ({c.severity}): {c.meaning}\n    fix: {c.fix}")
+            echo(f"{name} ({c.severity}): {c.meaning}\n    fix: {c.fix}")

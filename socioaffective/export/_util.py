@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 
 # Characters XML 1.0 cannot carry at all, not even escaped.
@@ -19,7 +20,22 @@ def as_text(value) -> str:
         return ""
     if isinstance(value, str):
         return value
-    return json.dumps(value, ensure_ascii=False, default=str)
+    return json.dumps(_finite(value), ensure_ascii=False, default=str, allow_nan=False)
+
+
+def _finite(value):
+    """``value`` with every NaN or infinity (YAML's ``.nan``, ``.inf``) as text: JSON has none.
+
+    >>> _finite({"a": [float("nan"), 1.5, float("-inf")]})
+    {'a': ['nan', 1.5, '-inf']}
+    """
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
 
 
 def xml_safe(text: str) -> str:
@@ -40,7 +56,7 @@ def dump_json(data) -> str:
     >>> dump_json({"a": "</script>\\u2028"})
     '{\\n  "a": "<\\\\/script>\\\\u2028"\\n}\\n'
     """
-    return harden_json(json.dumps(data, ensure_ascii=False, indent=2, default=str)) + "\n"
+    return harden_json(json.dumps(_finite(data), ensure_ascii=False, indent=2, default=str, allow_nan=False)) + "\n"
 
 
 def harden_json(text: str) -> str:
