@@ -60,7 +60,7 @@ from .book.directives import (
 )
 from .book.graphs import _cached_layout, _visit_skip, doctree_resolved, placeholder
 from .book.incremental import env_get_outdated, env_merge_info, env_purge_doc
-from .book.output import _memoize_pybtex_entry_points, build_finished, html_page_context, vis_files
+from .book.output import _memoize_pybtex_entry_points, add_templates, build_finished, html_page_context, vis_files
 from .book.state import PAGE_NAME, STATIC_DIR, State, builder_inited, config_inited, entry_docname, env_updated, write_stubs
 
 __all__ = ["PAGE_NAME", "State", "_cached_layout", "entry_docname", "setup", "vis_files", "write_stubs"]
@@ -75,6 +75,7 @@ def setup(app):
     app.add_config_value("socioaffective_add_bibfile", True, "env", [bool])
 
     app.connect("config-inited", config_inited, priority=400)  # before sphinx-external-toc (900)
+    app.connect("config-inited", add_templates)  # layout.html without the icon script, the offline search page
     app.connect("builder-inited", builder_inited)
     app.connect("env-get-outdated", env_get_outdated)
     app.connect("env-purge-doc", env_purge_doc)
