@@ -111,7 +111,10 @@ def build_finished(app, exception) -> None:
     st = state(app)
     out = Path(app.outdir) / "_static" / STATIC_DIR
     for f in vis_files():
-        _copy_if_changed(f, out / VIS_DIR / f.name)
+        if f.suffix == ".css":
+            _write_if_changed(out / VIS_DIR / f.name, vis_css(f.read_text(encoding="utf-8")))
+        else:
+            _copy_if_changed(f, out / VIS_DIR / f.name)
     static = Path(str(resources.files("socioaffective"))) / "static"
     for f in sorted(static.iterdir()):
         if f.is_file() and f.suffix in (".js", ".css"):
@@ -121,7 +124,7 @@ def build_finished(app, exception) -> None:
             _copy_if_changed(f, out / "vendor" / f.relative_to(static / "vendor"))
     _write_if_changed(out / "search-index.js", _search_index(app, st))
     if app.config.html_theme in PYDATA_THEMES:
-        _trim_theme_css(Path(app.outdir) / "_static" / "styles" / "pydata-sphinx-theme.css")
+        _trim_theme_css(Path(app.outdir) / "_static" / "styles" / "pydata-sphinx-theme.css", Path(app.outdir))
     _write_if_changed(out / "schema.css", pages.schema_css(st.kb.schema))
     graphs = {}
     for specs in getattr(app.env, "socioaffective_specs", {}).values():
@@ -268,21 +271,98 @@ def _is_font_awesome(css: str, start: int, end: int, prelude: str) -> bool:
     return True
 
 
-def _trim_theme_css(path: Path) -> None:
-    """Drop Font Awesome's rules (icons, web fonts) from the theme's style sheet.
+_CLASS = re.compile(r"\.(-?[A-Za-z_][A-Za-z0-9_-]*)")
+_TOKEN = re.compile(r"[A-Za-z0-9_-]+")
 
-    The book does not load Font Awesome (its icons are drawn by
-    socioaffective.css), so its ~95 KB of rules are dead weight on every page.
+
+def _site_tokens(outdir: Path) -> set[str]:
+    """Every word of every HTML page and script of the build: a class name that
+    is not among them can be on no element (the scan PurgeCSS does)."""
+    tokens: set[str] = set()
+    for f in outdir.rglob("*"):
+        if f.suffix in (".html", ".js") and f.is_file():
+            try:
+                tokens.update(_TOKEN.findall(f.read_text(encoding="utf-8", errors="replace")))
+            except OSError:
+                continue
+    return tokens
+
+
+def _unused_rule(prelude: str, tokens: set[str]) -> bool:
+    """True when every selector of the rule names a class no page or script has."""
+    selectors = [s for s in prelude.split(",") if s.strip()]
+    if not selectors:
+        return False
+    for sel in selectors:
+        classes = _CLASS.findall(re.sub(r"\[[^\]]*\]|\([^)]*\)", "", sel))
+        if not any(c not in tokens and not c.startswith("bs-") for c in classes):
+            return False
+    return True
+
+
+def _filter_css(css: str, drop) -> str | None:
+    """``css`` without the blocks ``drop(prelude, text)`` selects, inside @media too;
+    None when the sheet cannot be read safely."""
+    blocks = _css_blocks(css)
+    if blocks is None:
+        return None
+    out = []
+    for a, b, prelude in blocks:
+        text = css[a:b]
+        head = prelude.strip()
+        if head.startswith("@media") or head.startswith("@supports"):
+            inner_start = text.index("{") + 1
+            inner = _filter_css(text[inner_start:-1], drop)
+            if inner is None:
+                out.append(text)
+            elif inner.strip():
+                out.append(text[:inner_start] + inner + "}")
+            continue
+        if not drop(prelude, text):
+            out.append(text)
+    return "".join(out)
+
+
+def _trim_theme_css(path: Path, outdir: Path | None = None) -> None:
+    """Drop from the theme's style sheet what the book cannot use.
+
+    - Font Awesome's rules and web fonts (~95 KB): the book does not load Font
+      Awesome; socioaffective.css draws the theme's few icons.
+    - Bootstrap rules whose every selector names a class that appears in no
+      page and no script of the build (``outdir``), as PurgeCSS does; only in
+      Bootstrap's part of the sheet, never the theme's own rules, and never
+      ``bs-*`` classes (Bootstrap's scripts build those names).
+
     Anything the parser is not sure about is kept; an unreadable file is left alone.
     """
     try:
         css = path.read_text(encoding="utf-8")
     except OSError:
         return
-    blocks = _css_blocks(css)
-    if not blocks:
-        return
-    kept = [css[a:b] for a, b, prelude in blocks if not _is_font_awesome(css, a, b, prelude)]
-    out = "".join(kept)
-    if out != css:
+    tokens = _site_tokens(outdir) if outdir is not None else None
+    section = {"name": ""}
+
+    def drop(prelude: str, text: str) -> bool:
+        head = prelude.strip()
+        if head.startswith("/*"):
+            section["name"] = "bootstrap" if "Bootstrap" in head else ("fa" if "Font Awesome" in head else "other")
+        if _is_font_awesome(text, 0, len(text), prelude):
+            return True
+        if tokens is not None and section["name"] == "bootstrap" and not head.startswith(("@", "/*")):
+            return _unused_rule(head, tokens)
+        return False
+
+    out = _filter_css(css, drop)
+    if out is not None and out != css:
         path.write_text(out, encoding="utf-8")
+
+
+# vis-network's style sheet: the parts for its editing tools and configurator,
+# which the book's graphs never turn on (about 177 KB of embedded images).
+_VIS_UNUSED = re.compile(r"vis-(manipulation|edit-mode|close|configuration|color-picker)\b")
+
+
+def vis_css(text: str) -> str:
+    """vis-network.css without the rules of the editing tools and configurator."""
+    out = _filter_css(text, lambda prelude, _text: bool(_VIS_UNUSED.search(prelude)) and all(_VIS_UNUSED.search(s) for s in prelude.split(",") if s.strip()))
+    return text if out is None else out
