@@ -20,7 +20,7 @@ EDITORIAL = "editorial"
 
 FIELD_TYPES = ("string", "text", "integer", "boolean", "url", "enum", "list", "provenance")
 _FIELD_OPTIONS = {"type", "required", "description", "values", "items", "min_items", "max_items", "max_length"}
-_KIND_OPTIONS = {"label", "plural", "color", "shape", "file", "description", "fields", "required_relations"}
+_KIND_OPTIONS = {"label", "plural", "color", "shape", "file", "description", "fields", "required_relations", "glossary"}
 _RELATION_OPTIONS = {"label", "inverse", "from", "to", "description", "symmetric", "acyclic", "allow_self", "locator"}
 _GRADE_OPTIONS = {"label", "badge", "paper_claim", "description"}
 
@@ -49,6 +49,7 @@ class Kind:
     description: str
     fields: dict[str, FieldSpec]
     required_relations: tuple[str, ...] = ()
+    glossary: bool = False  # its entries go into the book's glossary
 
 
 @dataclass(frozen=True)
@@ -296,6 +297,7 @@ class _SchemaBuilder:
                 description=str(spec.get("description", "")),
                 fields=self.fields(spec.get("fields"), spec.line_of("fields"), f"kind `{name}`"),
                 required_relations=tuple(req) if isinstance(req, list) else (),
+                glossary=spec.get("glossary", False) is True,
             )
         return out
 

@@ -151,7 +151,7 @@ class GlossaryDirective(SphinxDirective):
         from sphinx.domains.std import make_glossary_term
 
         st = state(self.env.app)
-        kind = self.options.get("kind", "concept").strip()
+        kind = self.options.get("kind", "").strip()  # default: every kind schema.yaml marks `glossary: true`
         try:
             entries = _glossary_entries(st.kb, kind)
         except SocioaffectiveError as exc:
@@ -169,7 +169,12 @@ class GlossaryDirective(SphinxDirective):
                 seen.add(key)
                 item += make_glossary_term(self.env, [nodes.Text(term_text)], None, source, line, None, self.state.document)
             definition = nodes.definition()
-            para = nodes.paragraph(text=e.summary + " ")
+            para = nodes.paragraph()
+            k = st.kb.schema.kinds.get(e.kind)
+            if k is not None:
+                para += nodes.inline(text=k.label, classes=["sa-badge", "sa-kind", f"sa-kind-{css_name(k.name)}"])
+                para += nodes.Text(" ")
+            para += nodes.Text(e.summary + " ")
             doc = entry_docname(st, e)
             if doc is not None:
                 ref = addnodes.pending_xref("", nodes.inline(text="Read more"), refdomain="std", reftype="ref", reftarget=pages.entry_label(e.id).lower(), refexplicit=True, refwarn=True)
