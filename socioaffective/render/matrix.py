@@ -11,7 +11,7 @@ row and column header links to the entry's page.
 >>> kb = socioaffective.load()
 >>> table = matrix_table(kb, kb.matrix("dilemma", "need", "engages"))
 >>> table.count("<tr>"), "sa-heat-3" in table, "sa-matrix-legend" in table
-(5, True, True)
+(4, True, True)
 """
 
 from __future__ import annotations
