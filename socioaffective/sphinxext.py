@@ -73,6 +73,8 @@ def setup(app):
     app.add_config_value("socioaffective_entries_dir", "chapters/entries", "env", [str])
     app.add_config_value("socioaffective_graph_max_nodes", 24, "env", [int])
     app.add_config_value("socioaffective_add_bibfile", True, "env", [bool])
+    # the repository for "Suggest a correction" / "View source" (default: the theme's repository_url)
+    app.add_config_value("socioaffective_repository_url", "", "env", [str])
 
     app.connect("config-inited", config_inited, priority=400)  # before sphinx-external-toc (900)
     app.connect("config-inited", add_templates)  # layout.html without the icon script, the offline search page
@@ -99,6 +101,7 @@ def setup(app):
     app.add_role("socioaffective-count", CountRole())
     app.add_css_file(f"{STATIC_DIR}/socioaffective.css")
     app.add_css_file(f"{STATIC_DIR}/schema.css")
+    app.add_js_file(f"{STATIC_DIR}/cite.js", loading_method="defer")
 
     # Downloads (issue 5): every export written into _static/socioaffective/exports/
     # at build-finished, and the `socioaffective-downloads` directive. Owned by export/book.py.

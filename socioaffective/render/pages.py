@@ -30,6 +30,8 @@ __all__ = [
     "KIND_ROLE",
     "GRADE_ROLE",
     "BADGE_ROLE",
+    "bibtex_text",
+    "cite_html",
     "entry_label",
     "entry_page",
     "entry_stub",
@@ -351,3 +353,77 @@ def schema_css(schema) -> str:
             f".sa-grade-{css_name(name)}.sa-noclaim {{ border-color: {c}; color: {c}; }}"
         )
     return "\n".join(lines) + "\n"
+
+
+_BIBTEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "$": r"\$", "#": r"\#", "_": r"\_", "^": r"\^{}", "~": r"\~{}"}
+
+
+def bibtex_text(value) -> str:
+    """Untrusted text as the content of a BibTeX ``{...}`` field value: one line,
+    every special character escaped, so it can neither end the field nor run a macro.
+
+    >>> bibtex_text("50% of {x} \\\\end")
+    '50\\\\% of \\\\{x\\\\} \\\\textbackslash{}end'
+    """
+    s = " ".join(str(value or "").split())
+    return "".join(_BIBTEX_SPECIAL.get(c, c) for c in s if c >= " ")
+
+
+def cite_html(kb, entry, *, url: str = "", version: str = "", author: str = "", book_title: str = "",
+              repository: str = "", branch: str = "main", book_path: str = "") -> str:
+    """The "Cite this entry" block of an entry page as HTML (every text escaped).
+
+    ``url`` is the page's stable address when the book knows its base URL
+    (``html_baseurl``); otherwise the page's script writes the address it was
+    opened from. The access date is the reader's, written by ``cite.js``.
+    With an ``https`` ``repository``, "Suggest a correction" (a new issue from
+    the correction form) and "View source" (the entry's YAML file at its line)
+    are added; without one they are left out.
+    """
+    import html
+    from urllib.parse import quote, urlencode, urlsplit
+
+    esc = lambda s: html.escape(str(s), quote=True)  # noqa: E731
+    year = str(__import__("datetime").date.today().year)
+    key = "socioaffective-" + re.sub(r"[^A-Za-z0-9_-]", "-", entry.id)
+    version_text = f", version {version}" if version else ""
+    book = book_title or "Socioaffective alignment: the framework"
+    who = author or "socioaffective contributors"
+    url_attr = f' data-sa-url="{esc(url)}"' if url else " data-sa-url"
+    url_span = f'<span class="sa-cite-url"{url_attr}>{esc(url)}</span>'
+    date_span = '<span class="sa-cite-date" data-sa-accessed></span>'
+    # every framework text is escaped for BibTeX, then for HTML; the two spans are our own markup
+    bib_html = (
+        f"@misc{{{esc(key)},\n"
+        f"  author = {{{{{esc(bibtex_text(who))}}}}},\n"
+        f"  title = {{{esc(bibtex_text(entry.title))}}},\n"
+        f"  howpublished = {{{esc(bibtex_text(book + version_text))}}},\n"
+        f"  year = {{{year}}},\n"
+        f"  url = {{{url_span}}},\n"
+        f"  note = {{Accessed {date_span}}}\n"
+        "}"
+    )
+    ref = (
+        f"{esc(who)} ({year}). “{esc(' '.join(entry.title.split()))}”. In <em>{esc(book)}</em>{esc(version_text)}. "
+        f'<span class="sa-cite-url"{url_attr}>{esc(url)}</span>. Accessed <span class="sa-cite-date" data-sa-accessed></span>.'
+    )
+    links = ""
+    repo = (repository or "").rstrip("/")
+    if repo and urlsplit(repo).scheme == "https" and urlsplit(repo).netloc and entry.file:
+        prefix = "/".join(p for p in (book_path or "").strip("/").split("/") if p and p != ".")
+        path = "/".join(quote(p) for p in ((prefix + "/" if prefix else "") + entry.file).split("/"))
+        source = f"{repo}/blob/{quote(branch or 'main')}/{path}#L{int(entry.line or 1)}"
+        issue = f"{repo}/issues/new?" + urlencode({"template": "correction.yml", "title": f"Correction: {' '.join(entry.title.split())}", "entry": entry.id})
+        links = (
+            '<p class="sa-correct">'
+            f'<a class="sa-correct-link" href="{esc(issue)}">Suggest a correction</a> · '
+            f'<a class="sa-source-link" href="{esc(source)}">View source</a> '
+            f'({esc(entry.file)}, line {int(entry.line or 1)})</p>'
+        )
+    return (
+        '<section class="sa-cite" aria-labelledby="sa-cite-' + esc(key) + '">'
+        f'<h2 id="sa-cite-{esc(key)}">Cite this entry</h2>'
+        f'<p class="sa-cite-ref">{ref}</p>'
+        f'<details class="sa-cite-bibtex"><summary>BibTeX</summary><pre><code>{bib_html}</code></pre></details>'
+        f"{links}</section>"
+    )
