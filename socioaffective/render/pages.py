@@ -333,6 +333,42 @@ def _text_on(color: str) -> str:
     return "#1f2328" if dark > light else "#ffffff"
 
 
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two ``#rrggbb`` colours.
+
+    >>> round(contrast("#ffffff", "#5e81ac"), 1)
+    4.0
+    """
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def _mix(color: str, other: str, t: float) -> str:
+    c, o = color.lstrip("#"), other.lstrip("#")
+    if len(c) == 3:
+        c = "".join(ch * 2 for ch in c)
+    rgb = [round(int(c[i : i + 2], 16) * (1 - t) + int(o[i : i + 2], 16) * t) for i in (0, 2, 4)]
+    return "#" + "".join(f"{v:02x}" for v in rgb)
+
+
+def readable(background: str, minimum: float = 4.7, text: str | None = None) -> tuple[str, str]:
+    """``(background, text)`` for a badge: the kind's colour, darkened (under
+    white text) or lightened (under dark text) just enough to reach ``minimum``
+    contrast (WCAG AA asks 4.5:1).
+
+    >>> bg, fg = readable("#5e81ac"); fg, contrast(bg, fg) >= 4.5
+    ('#ffffff', True)
+    """
+    fg = text or _text_on(background)
+    toward = "#000000" if fg == "#ffffff" else "#ffffff"
+    bg = background if len(background.lstrip("#")) == 6 else _mix(background, background, 0)
+    for step in range(0, 21):
+        candidate = _mix(bg, toward, step / 20)
+        if contrast(candidate, fg) >= minimum:
+            return candidate, fg
+    return toward, "#ffffff" if toward == "#000000" else "#1f2328"
+
+
 def grade_colours(schema) -> dict[str, str]:
     claim = [g for g in schema.grades.values() if g.paper_claim]
     other = [g for g in schema.grades.values() if not g.paper_claim]
@@ -345,9 +381,10 @@ def schema_css(schema) -> str:
     """CSS for kind and grade badges, from schema.yaml (colours validated)."""
     lines = ["/* generated from framework/schema.yaml by socioaffective */"]
     for k in schema.kinds.values():
-        c = kind_color(k)
-        lines.append(f".sa-kind-{css_name(k.name)} {{ background-color: {c}; color: {_text_on(c)}; }}")
+        bg, fg = readable(kind_color(k))
+        lines.append(f".sa-kind-{css_name(k.name)} {{ background-color: {bg}; color: {fg}; }}")
     for name, c in grade_colours(schema).items():
+        c, _ = readable(c, text="#ffffff")  # white text on it (solid badge) and it as text on white (outlined badge)
         lines.append(
             f".sa-grade-{css_name(name)}.sa-claim {{ background-color: {c}; border-color: {c}; color: #ffffff; }}\n"
             f".sa-grade-{css_name(name)}.sa-noclaim {{ border-color: {c}; color: {c}; }}"
