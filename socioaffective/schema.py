@@ -30,7 +30,7 @@ NAME_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
 #: also a file name; the bound keeps every id pattern's matching time small).
 MAX_ID_LENGTH = 128
 _FIELD_OPTIONS = {"type", "required", "description", "values", "items", "min_items", "max_items", "max_length", "pattern"}
-_KIND_OPTIONS = {"label", "plural", "color", "shape", "file", "description", "fields", "required_relations", "requires_one_of", "review_hint"}
+_KIND_OPTIONS = {"label", "plural", "color", "shape", "file", "description", "fields", "required_relations", "requires_one_of", "review_hint", "glossary"}
 _RELATION_OPTIONS = {"label", "inverse", "from", "to", "description", "symmetric", "acyclic", "allow_self", "locator", "effects", "section"}
 _GRADE_OPTIONS = {"label", "badge", "paper_claim", "description", "min_sources"}
 
@@ -62,6 +62,7 @@ class Kind:
     required_relations: tuple[str, ...] = ()
     requires_one_of: tuple[str, ...] = ()  # at least one of these fields must be given
     review_hint: str = ""  # where in the paper to look when checking an entry of this kind
+    glossary: bool = False  # its entries go into the book's glossary
 
 
 @dataclass(frozen=True)
@@ -373,6 +374,7 @@ class _SchemaBuilder:
                 required_relations=tuple(req) if isinstance(req, list) else (),
                 requires_one_of=self.names(spec, "requires_one_of", f"kind `{name}`"),
                 review_hint=str(spec.get("review_hint") or ""),
+                glossary=spec.get("glossary", False) is True,
             )
         return out
 

@@ -63,7 +63,7 @@ from .book.directives import (
 )
 from .book.graphs import _cached_layout, _visit_skip, doctree_resolved, placeholder
 from .book.incremental import env_get_outdated, env_merge_info, env_purge_doc
-from .book.output import _memoize_pybtex_entry_points, build_finished, html_page_context, vis_files
+from .book.output import _memoize_pybtex_entry_points, add_templates, build_finished, html_page_context, vis_files
 from .book.state import PAGE_NAME, STATIC_DIR, State, builder_inited, config_inited, entry_docname, env_updated, report_pybtex_errors, write_stubs
 
 __all__ = ["PAGE_NAME", "State", "_cached_layout", "entry_docname", "setup", "vis_files", "write_stubs"]
@@ -76,8 +76,11 @@ def setup(app):
     app.add_config_value("socioaffective_entries_dir", "chapters/entries", "env", [str])
     app.add_config_value("socioaffective_graph_max_nodes", 24, "env", [int])
     app.add_config_value("socioaffective_add_bibfile", True, "env", [bool])
+    # the repository for "Suggest a correction" / "View source" (default: the theme's repository_url)
+    app.add_config_value("socioaffective_repository_url", "", "env", [str])
 
     app.connect("config-inited", config_inited, priority=400)  # before sphinx-external-toc (900)
+    app.connect("config-inited", add_templates)  # layout.html without the icon script, the offline search page
     app.connect("builder-inited", builder_inited)
     app.connect("builder-inited", report_pybtex_errors, priority=900)  # after sphinxcontrib-bibtex read the bib
     app.connect("env-get-outdated", env_get_outdated)
@@ -104,6 +107,7 @@ def setup(app):
     app.add_css_file(f"{STATIC_DIR}/socioaffective.css")
     app.add_css_file(f"{STATIC_DIR}/schema.css")
     app.add_js_file(f"{STATIC_DIR}/evidence-filter.js", loading_method="defer")  # the Evidence table's filters
+    app.add_js_file(f"{STATIC_DIR}/cite.js", loading_method="defer")
 
     # Downloads (issue 5): every export written into _static/socioaffective/exports/
     # at build-finished, and the `socioaffective-downloads` directive. Owned by export/book.py.

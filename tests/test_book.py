@@ -154,13 +154,22 @@ def test_cli_reference_lists_every_command(real_book):
     walk(cli, "socioaffective")
 
 
-def test_glossary_holds_every_concept(real_book, real_kb):
+def test_glossary_holds_every_entry_of_the_glossary_kinds(real_book, real_kb):
     page = real_book.parsed("chapters/glossary.html")
     terms = {Html(t).text for t in re.findall(r'<dt id="term-[^"]*">(.*?)<a class="headerlink"', real_book.page("chapters/glossary.html"), re.S)}
-    for e in real_kb.entries("concept"):
-        if e.fields.get("glossary", True) is not False:
-            assert e.title in terms
-    assert page.text.count("Read more") == len([e for e in real_kb.entries("concept") if e.fields.get("glossary", True) is not False])
+    kinds = [k.name for k in real_kb.schema.kinds.values() if k.glossary]
+    assert {"concept", "need", "dilemma", "risk", "principle"} <= set(kinds)
+    expected = [e for k in kinds for e in real_kb.entries(k) if e.fields.get("glossary", True) is not False]
+    for e in expected:
+        assert e.title in terms, e.id
+        assert " ".join(e.summary.split()) in " ".join(page.text.split()), e.id
+    # the paper's headline terms and the three needs (missing from the concept-only glossary)
+    for id in ("social-reward-hacking", "sycophancy", "autonomy", "competence", "relatedness"):
+        assert real_kb.get(id).title in terms
+    assert page.text.count("Read more") == len(expected)
+    links = {a["href"].split("#")[0] for t, a in page.tags if t == "a" and "entries/" in a.get("href", "")}
+    assert {f"entries/{e.kind}/{e.id}.html" for e in expected} <= links
+    assert sum(1 for t, a in page.tags if t == "span" and "sa-kind" in a.get("class", "")) >= len(expected)
 
 
 def test_the_toc_lists_only_index_pages_and_entry_globs(project_root):

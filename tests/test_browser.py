@@ -386,3 +386,160 @@ def test_evidence_table_filters_by_risk_and_need(real, real_kb):
         assert box.locator(".sa-evidence-status").inner_text() == f"{expected} of {len(rels)} links shown"
         select.select_option("")
         assert box.locator("tbody tr:not([hidden])").count() == len(rels)
+
+
+# ---------------------------------------------------------------------------
+# the reader's book: search, page weight, accessibility
+
+
+def _search(page, expect_results: bool = True):
+    page.wait_for_function("document.getElementById('sa-search-status').textContent.length > 0")
+    results = page.locator("#sa-search-results > li")
+    return [
+        {
+            "title": li.locator(".sa-search-title").inner_text(),
+            "href": li.locator(".sa-search-title").get_attribute("href"),
+            "kind": li.locator(".sa-kind").inner_text(),
+            "grade": li.locator("abbr.sa-grade").all_inner_texts(),
+            "snippet": li.locator(".sa-search-snippet").inner_text(),
+            "marks": li.locator(".sa-search-snippet mark").all_inner_texts(),
+        }
+        for li in results.all()
+    ]
+
+
+def test_search_works_offline_from_the_files(browser, real_book, real_kb):
+    """search.html?q=... from file://: entries ranked by relevance, badges, highlighted snippets, no errors."""
+    s = Session(browser, "file://")
+    try:
+        page = s.page()
+        search = (real_book.html / "search.html").as_uri()
+        page.goto(search + "?q=autonomy")
+        hits = _search(page)
+        assert hits[0]["title"] == real_kb.get("autonomy").title  # the title match first
+        assert hits[0]["kind"] == real_kb.schema.kinds["need"].label and hits[0]["grade"]
+        assert all(h["snippet"].strip() for h in hits), "every result has a snippet"
+        assert sum(1 for h in hits if any(m.lower().startswith("autonom") for m in h["marks"])) >= len(hits) // 2
+        page.locator("#sa-search-results a").first.click()  # the result opens its page
+        page.wait_for_url(re.compile(r"chapters/entries/need/autonomy\.html$"))
+
+        page.goto(search + "?q=reward%20hacking")
+        hits = _search(page)
+        assert hits[0]["title"] == real_kb.get("social-reward-hacking").title
+        assert {"reward", "hacking"} <= {m.lower() for h in hits[:3] for m in h["marks"]}
+
+        page.goto(search + "?q=autonmy")  # a misspelling
+        hits = _search(page)
+        assert real_kb.get("autonomy").title in [h["title"] for h in hits[:3]]
+        assert any(m.lower() == "autonomy" for h in hits for m in h["marks"])
+
+        # facets narrow by kind and grade; chapters are found too
+        page.goto(search + "?q=autonomy")
+        _search(page)
+        n = page.locator("#sa-search-results > li").count()
+        page.locator("#sa-facet-kind-need").check()
+        assert {h["kind"] for h in _search(page)} == {real_kb.schema.kinds["need"].label}
+        assert page.locator("#sa-search-results > li").count() < n
+        page.locator("#sa-facet-kind-need").uncheck()
+        page.locator("#sa-search-input").fill("glossary")
+        assert "Glossary" in [h["title"] for h in _search(page)]
+        # the theme's search box (every page) leads to the same search
+        page.goto((real_book.html / "chapters" / "entries" / "risk" / "sycophancy.html").as_uri())
+        page.keyboard.press("Control+k")
+        box = page.locator("#pst-search-dialog input[name=q]")
+        box.fill("sycophancy")
+        box.press("Enter")
+        page.wait_for_url(re.compile(r"search\.html\?q=sycophancy"))
+        assert _search(page)[0]["title"] == real_kb.get("sycophancy").title
+        s.errors = [e for e in s.errors if not e.endswith("/_static/favicon.svg")]
+        s.check()
+    finally:
+        s.close()
+
+
+def test_search_page_keeps_sphinx_address_over_http(real, real_kb):
+    page = real.open("search.html?q=autonomy")
+    hits = _search(page)
+    assert hits and hits[0]["title"] == real_kb.get("autonomy").title
+    assert all(h["snippet"].strip() for h in hits)
+    shoot(page, "search.png")
+
+
+PAGE_BUDGET = 1_000_000  # bytes, everything an entry page loads
+
+
+def test_an_entry_page_weighs_at_most_one_megabyte(real, real_kb):
+    """Over HTTP, first visit, no cache: the page and everything it loads (graph iframe included)."""
+    sizes = {}
+    page = real.page()
+    page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body())))
+    page.goto(real.base + "chapters/entries/risk/sycophancy.html", wait_until="networkidle")
+    wait_for_graphs(page)
+    total = sum(sizes.values())
+    assert total <= PAGE_BUDGET, sorted(sizes.items(), key=lambda kv: -kv[1])[:8]
+    assert len(sizes) <= 25, sorted(sizes)
+    assert not any("fontawesome" in u or "searchindex" in u or u.endswith(".woff2") for u in sizes)
+    icon = page.locator("button.theme-switch-button i.fa-sun, .search-button__button i.fa-magnifying-glass").first
+    assert icon.evaluate("el => getComputedStyle(el).maskImage || getComputedStyle(el).webkitMaskImage").startswith("url(")  # the theme's icons still show
+
+
+AXE_VERSION = "4.11.0"
+
+
+@pytest.fixture(scope="session")
+def axe_source(tmp_path_factory) -> str:
+    """axe-core from the npm registry (the ordinary client), cached under _build/."""
+    cache = ROOT / "_build" / "npm" / f"axe-core-{AXE_VERSION}"
+    js = cache / "node_modules" / "axe-core" / "axe.min.js"
+    if not js.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        proc = subprocess.run(["npm", "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(cache), f"axe-core@{AXE_VERSION}"],
+                              capture_output=True, text=True, timeout=300)
+        if proc.returncode != 0 or not js.exists():
+            pytest.fail(f"could not install axe-core from the npm registry: {proc.stderr[-800:]}", pytrace=False)
+    return js.read_text(encoding="utf-8")
+
+
+# a violation is ours when the element is (inside) markup the project writes
+OURS = "[class*='sa-'], [id^='sa-'], [class*='sa-'] *"
+AXE_RUN = """async (ours) => {
+    const r = await axe.run(document, {preload: false, runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}});
+    const out = [];
+    for (const v of r.violations) {
+        for (const n of v.nodes) {
+            const el = document.querySelector(n.target[0]);
+            if (el && el.matches(ours)) { out.push(v.id + ': ' + n.html.slice(0, 160)); }
+        }
+    }
+    return {ours: out, all: r.violations.map(v => v.id + ' (' + v.nodes.length + ')')};
+}"""
+
+
+def test_axe_finds_no_violation_in_our_markup(real, real_kb, axe_source):
+    pages = ["chapters/index.html", "chapters/explorer.html", "chapters/matrices.html", "chapters/glossary.html",
+             "chapters/bibliography.html", "search.html?q=autonomy"]
+    pages += [f"chapters/entries/{k}/{real_kb.entries(k)[0].id}.html" for k in real_kb.schema.kinds if real_kb.entries(k)]
+    theme = set()
+    for path, page in real.open_many(pages, batch=3):
+        if path.startswith("search"):
+            _search(page)
+        page.evaluate(axe_source)
+        found = page.evaluate(AXE_RUN, OURS)
+        assert found["ours"] == [], (path, found["ours"])
+        theme.update(found["all"])
+    print("axe, theme and Sphinx markup (not ours):", sorted(theme))
+
+
+def test_entry_pages_cite_and_have_no_correction_links_without_a_repository(real, real_kb):
+    e = real_kb.get("sycophancy")
+    page = real.open(f"chapters/entries/risk/{e.id}.html")
+    cite = page.locator("section.sa-cite")
+    assert cite.locator("h2").inner_text() == "Cite this entry"
+    ref = cite.locator(".sa-cite-ref").inner_text()
+    assert e.title in ref and f"version {socioaffective.__version__}" in ref
+    assert page.url in ref  # no html_baseurl: the address the page was opened from
+    assert re.search(r"Accessed \d{4}-\d{2}-\d{2}\.", ref)
+    cite.locator("summary").click()
+    bib = cite.locator("pre").inner_text()
+    assert bib.startswith(f"@misc{{socioaffective-{e.id},") and f"title = {{{e.title}}}" in bib and page.url in bib
+    assert page.locator(".sa-correct-link, .sa-source-link").count() == 0  # no repository configured: no links at all

@@ -41,20 +41,30 @@ def parse(html: str) -> _Table:
     return t
 
 
-@pytest.mark.parametrize(("row", "col", "rel"), [("principle", "need", "supports"), ("risk", "need", "frustrates"), ("dilemma", "need", "engages")])
+@pytest.mark.parametrize(("row", "col", "rel"), [("principle", "need", "supports"), ("risk", "need", "frustrates"), ("dilemma", "need", "engages"), ("principle", "risk", "addresses")])
 def test_cells_follow_the_matrix(real_kb, row, col, rel):
     m = real_kb.matrix(row, col, rel)
     t = parse(matrix_table(real_kb, m, url_for=lambda i: f"{i}.html", caption="cap"))
-    header, body = t.rows[0], t.rows[1:]
-    assert [c[2] for c in header[1:]] == [c.title for c in m.cols]
+    header, body, totals = t.rows[0], t.rows[1:-1], t.rows[-1]
+    assert [c[2] for c in header[1:]] == [c.title for c in m.cols] + ["Links"]
     assert len(body) == len(m.rows)
+    levels = set()
     for r, cells in zip(m.rows, body):
         assert cells[0][0] == "th" and cells[0][1]["scope"] == "row" and cells[0][2] == r.title
         for c, cell in zip(m.cols, cells[1:]):
             links = m.get(r.id, c.id)
-            assert cell[1]["class"] == f"sa-heat-{min(len(links), 3)}"
-            if links:
-                assert cell[1]["title"].startswith(r.title)
+            if not links:
+                assert cell[1]["class"] == "sa-heat-0"
+                continue
+            # the shade is the firmest grounding among the cell's links
+            grades = [real_kb.schema.grades[x.provenance.grade] for x in links]
+            want = 3 if any(g.paper_claim for g in grades) else 2 if any(x.provenance.source in real_kb.references for x in links) else 1
+            assert cell[1]["class"] == f"sa-heat-{want}"
+            levels.add(want)
+            assert cell[1]["title"].startswith(r.title)
+        assert cells[-1][2] == str(sum(len(m.get(r.id, c.id)) for c in m.cols))  # the row's links
+    assert [c[2] for c in totals[1:-1]] == [str(sum(len(m.get(r.id, c.id)) for r in m.rows)) for c in m.cols]
+    assert "sa-matrix-legend" in matrix_table(real_kb, m)
     hrefs = [a["href"] for tag, a in t.tags if tag == "a"]
     assert hrefs == [f"{c.id}.html" for c in m.cols] + [f"{r.id}.html" for r in m.rows]
 
@@ -78,7 +88,7 @@ def test_titles_are_escaped():
     kb = socioaffective.load(FIXTURES / "payload")
     table = matrix_table(kb, kb.matrix("risk", "need", "frustrates"), url_for=lambda i: f"{i}.html")
     t = parse(table)
-    assert {tag for tag, _ in t.tags} <= {"div", "table", "caption", "thead", "tbody", "tr", "th", "td", "a", "abbr", "span"}
+    assert {tag for tag, _ in t.tags} <= {"div", "table", "caption", "thead", "tbody", "tr", "th", "td", "a", "abbr", "span", "p"}
     assert "&lt;script&gt;" in table and "<script" not in table
     assert all(not k.startswith("on") for _, a in t.tags for k in a)
 

@@ -172,5 +172,22 @@ def test_schema_tables(what, real_kb, payload_kb):
 def test_schema_css_accepts_only_plain_colours(payload_kb):
     css = pages.schema_css(payload_kb.schema)
     assert "display:none" not in css and "}" not in css.split(".sa-kind-risk", 1)[1].split("{", 1)[0]
-    assert ".sa-kind-risk { background-color: #888888;" in css
+    assert f".sa-kind-risk {{ background-color: {pages.readable('#888888')[0]};" in css  # the fallback grey, made readable
     assert ".sa-grade-abstract.sa-claim" in css and ".sa-grade-editorial.sa-noclaim" in css
+
+
+def test_every_badge_meets_wcag_aa_contrast(real_kb, payload_kb):
+    """Kind badges (text on the kind's colour), solid grade badges (white on the
+    grade's colour) and outlined ones (the colour on white): at least 4.5:1."""
+    import re
+
+    for kb in (real_kb, payload_kb):
+        css = pages.schema_css(kb.schema)
+        rules = re.findall(r"\.(sa-[a-z0-9_-]+)(\.sa-claim|\.sa-noclaim)? \{ ([^}]*)\}", css)
+        assert len(rules) == len(kb.schema.kinds) + 2 * len(kb.schema.grades)
+        for name, variant, body in rules:
+            props = dict(re.findall(r"([a-z-]+): (#[0-9a-f]{6})", body))
+            bg = props.get("background-color", "#ffffff")
+            assert pages.contrast(bg, props["color"]) >= 4.5, (name, variant, props)
+    # the two that failed before: Concept (white on #5e81ac, 4.02) and Dilemma (white on #bf616a, 4.09)
+    assert pages.contrast("#ffffff", "#5e81ac") < 4.5 and pages.contrast("#ffffff", "#bf616a") < 4.5

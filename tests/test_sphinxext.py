@@ -408,3 +408,27 @@ def test_a_tampered_layout_cache_is_recomputed(tmp_path, tiny_kb, tampered):
     cache.parent.mkdir(parents=True)
     cache.write_text(tampered.replace("%s", ids[0]))
     assert _cached_layout(app, ids) == layout(tiny_kb, ids, unit=60, aspect=1.8)
+
+
+def test_entry_pages_cite_and_link_to_the_repository_only_when_one_is_configured(tiny_book, tiny_kb, tmp_path):
+    e = tiny_kb.get("competence")
+    rel = f"chapters/entries/need/{e.id}.html"
+    # without a repository (the tiny book's configuration): the citation, no correction or source links
+    page = tiny_book.parsed(rel)
+    assert "Cite this entry" in page.text and f"@misc{{socioaffective-{e.id}," in page.text
+    assert f"version {socioaffective.__version__}" in page.text
+    assert not [a for t, a in page.tags if t == "a" and ("issues/new" in a.get("href", "") or "/blob/" in a.get("href", ""))]
+    assert "Suggest a correction" not in page.text and "View source" not in page.text
+    # with one (what Jupyter Book makes of `repository: url/branch/path_to_book`) and a base URL
+    src = make_fixture_book(FIXTURES / "tiny", tmp_path / "src")
+    conf = src / "conf.py"
+    conf.write_text(conf.read_text().replace(
+        'html_theme_options = {', 'html_baseurl = "https://example.org/book/"\nhtml_theme_options = {"repository_url": "https://github.com/example/socioaffective", "repository_branch": "dev", "path_to_docs": "docs", ', 1))
+    b = sphinx_build(src)
+    assert b.returncode == 0, b.output[-2000:]
+    page = b.parsed(rel)
+    hrefs = {a.get("class", ""): a["href"] for t, a in page.tags if t == "a" and a.get("class", "").startswith("sa-")}
+    assert hrefs["sa-source-link"] == f"https://github.com/example/socioaffective/blob/dev/docs/{e.file}#L{e.line}"
+    assert hrefs["sa-correct-link"].startswith("https://github.com/example/socioaffective/issues/new?template=correction.yml&")
+    assert f"entry={e.id}" in hrefs["sa-correct-link"]
+    assert f"https://example.org/book/{rel}" in page.text  # the stable address, in the reference and the BibTeX

@@ -43,7 +43,25 @@ class EntryDirective(MystDirective):
             _warn(str(exc), "unknown-id", self.get_location())
             return []
         note_spec(self, ("entry", entry.id))
-        return self.render_myst(pages.entry_page(kb, entry, graph="no-graph" not in self.options))
+        out = self.render_myst(pages.entry_page(kb, entry, graph="no-graph" not in self.options))
+        if self.env.app.builder.format == "html":
+            out.append(nodes.raw("", self.cite(entry), format="html"))
+        return out
+
+    def cite(self, entry) -> str:
+        """"Cite this entry" (and, with a repository in the config, "Suggest a correction")."""
+        from .. import __version__
+
+        config = self.config
+        options = getattr(config, "html_theme_options", None) or {}
+        repository = config.socioaffective_repository_url or options.get("repository_url", "") or ""
+        base = (getattr(config, "html_baseurl", "") or "").rstrip("/")
+        url = f"{base}/{self.env.app.builder.get_target_uri(self.env.docname)}" if base.startswith(("https://", "http://")) else ""
+        return pages.cite_html(
+            self.kb(), entry, url=url, version=__version__, author=str(getattr(config, "author", "") or ""),
+            book_title=str(getattr(config, "project", "") or ""), repository=str(repository),
+            branch=str(options.get("repository_branch", "") or "main"), book_path=str(options.get("path_to_docs", "") or ""),
+        )
 
 
 class ListDirective(MystDirective):
@@ -168,7 +186,7 @@ class GlossaryDirective(SphinxDirective):
         from sphinx.domains.std import make_glossary_term
 
         st = state(self.env.app)
-        kind = self.options.get("kind", "concept").strip()
+        kind = self.options.get("kind", "").strip()  # default: every kind schema.yaml marks `glossary: true`
         try:
             entries = _glossary_entries(st.kb, kind)
         except SocioaffectiveError as exc:
@@ -186,7 +204,12 @@ class GlossaryDirective(SphinxDirective):
                 seen.add(key)
                 item += make_glossary_term(self.env, [nodes.Text(term_text)], None, source, line, None, self.state.document)
             definition = nodes.definition()
-            para = nodes.paragraph(text=e.summary + " ")
+            para = nodes.paragraph()
+            k = st.kb.schema.kinds.get(e.kind)
+            if k is not None:
+                para += nodes.inline(text=k.label, classes=["sa-badge", "sa-kind", f"sa-kind-{css_name(k.name)}"])
+                para += nodes.Text(" ")
+            para += nodes.Text(e.summary + " ")
             doc = entry_docname(st, e)
             if doc is not None:
                 ref = addnodes.pending_xref("", nodes.inline(text="Read more"), refdomain="std", reftype="ref", reftarget=pages.entry_label(e.id).lower(), refexplicit=True, refwarn=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from ..errors import SocioaffectiveError
 from ..render import pages
 from ..render.network import graph_page
 from .graphs import _graph_title, _url_for, graph_name, graph_spec_data
-from .state import GRAPH_DIR, STATIC_DIR, VIS_DIR, state
+from .state import GRAPH_DIR, STATIC_DIR, VIS_DIR, entry_docname, state
 
 
 def html_page_context(app, pagename, templatename, context, doctree) -> None:
@@ -28,6 +29,53 @@ def html_page_context(app, pagename, templatename, context, doctree) -> None:
         value = context.get(key)
         if isinstance(value, str) and not isinstance(value, Markup):
             context[key] = html.escape(value, quote=True)
+    _drop_unused_assets(context)
+
+
+# Style sheets and scripts that extensions add to every page, and what a page's
+# body must contain to need them (sphinx-design's grids and tabs, MyST-NB's cells).
+_PAGE_ASSETS = (
+    ("sphinx-design", ("sd-",)),
+    ("design-tabs.js", ("sd-tab",)),
+    ("mystnb.", ('class="cell', "cell_output", "output ", "jupyter")),
+)
+
+
+def _drop_unused_assets(context) -> None:
+    """Leave out of a page the extension assets its body does not use (light pages).
+
+    Only the assets in :data:`_PAGE_ASSETS` are considered, and only when the
+    page has a rendered body to look at.
+    """
+    body = context.get("body")
+    if not isinstance(body, str) or not body:
+        return
+    for key in ("css_files", "script_files"):
+        files = context.get(key)
+        if not isinstance(files, list):
+            continue
+        kept = []
+        for f in files:
+            name = str(getattr(f, "filename", f))
+            needed = next((marks for part, marks in _PAGE_ASSETS if part in name), None)
+            if needed is None or any(m in body for m in needed):
+                kept.append(f)
+        context[key] = kept
+
+
+PYDATA_THEMES = ("sphinx_book_theme", "pydata_sphinx_theme")
+
+
+def add_templates(app, config) -> None:
+    """Our layout.html and search.html (book/ templates) for pydata-based themes:
+    the theme without its icon script and with the book's offline search."""
+    from importlib import resources
+
+    if getattr(config, "html_theme", "") not in PYDATA_THEMES:
+        return
+    folder = str(Path(str(resources.files("socioaffective"))) / "templates" / "book")
+    if folder not in config.templates_path:
+        config.templates_path = [folder, *config.templates_path]
 
 
 def _write_if_changed(path: Path, text: str) -> None:
@@ -63,11 +111,20 @@ def build_finished(app, exception) -> None:
     st = state(app)
     out = Path(app.outdir) / "_static" / STATIC_DIR
     for f in vis_files():
-        _copy_if_changed(f, out / VIS_DIR / f.name)
+        if f.suffix == ".css":
+            _write_if_changed(out / VIS_DIR / f.name, vis_css(f.read_text(encoding="utf-8")))
+        else:
+            _copy_if_changed(f, out / VIS_DIR / f.name)
     static = Path(str(resources.files("socioaffective"))) / "static"
     for f in sorted(static.iterdir()):
         if f.is_file() and f.suffix in (".js", ".css"):
             _copy_if_changed(f, out / f.name)
+    for f in sorted((static / "vendor").rglob("*")):  # vendored browser libraries, with their licences
+        if f.is_file():
+            _copy_if_changed(f, out / "vendor" / f.relative_to(static / "vendor"))
+    _write_if_changed(out / "search-index.js", _search_index(app, st))
+    if app.config.html_theme in PYDATA_THEMES:
+        _trim_theme_css(Path(app.outdir) / "_static" / "styles" / "pydata-sphinx-theme.css", Path(app.outdir))
     _write_if_changed(out / "schema.css", pages.schema_css(st.kb.schema))
     graphs = {}
     for specs in getattr(app.env, "socioaffective_specs", {}).values():
@@ -111,3 +168,201 @@ def _memoize_pybtex_entry_points() -> None:
 
     entry_points.socioaffective_memo = True
     plugin.entry_points = entry_points
+
+
+def _search_index(app, st) -> str:
+    """The search page's index: every entry with a page, then every chapter."""
+    from docutils import nodes
+
+    from ..render.search import search_documents, search_index_js, search_meta
+
+    env = app.env
+    builder = app.builder
+    docs = env.all_docs
+
+    def url_for(id: str):
+        try:
+            doc = entry_docname(st, st.kb.get(id))
+        except SocioaffectiveError:
+            return None
+        return builder.get_target_uri(doc) if doc is not None and doc in docs else None
+
+    chapters = []
+    prefix = st.entries_dir + "/"
+    for doc in sorted(docs):
+        if doc.startswith(prefix) or doc not in env.titles:
+            continue
+        text = ""
+        try:
+            tree = env.get_doctree(doc)
+            para = next(iter(tree.findall(nodes.paragraph)), None)
+            text = para.astext() if para is not None else ""
+        except Exception:  # noqa: BLE001 - a chapter without its doctree is still findable by title
+            text = ""
+        chapters.append((env.titles[doc].astext(), builder.get_target_uri(doc), text))
+    return search_index_js(search_documents(st.kb, url_for, chapters), search_meta(st.kb))
+
+
+def _css_blocks(css: str):
+    """Top-level blocks of a style sheet as (start, end, prelude); None if unbalanced."""
+    out, i, n = [], 0, len(css)
+    start = 0
+    depth = 0
+    prelude_end = None
+    while i < n:
+        c = css[i]
+        if c in "\"'":
+            j = i + 1
+            while j < n and css[j] != c:
+                j += 2 if css[j] == "\\" else 1
+            i = j + 1
+            continue
+        if css.startswith("/*", i):
+            j = css.find("*/", i + 2)
+            if j < 0:
+                return None
+            if depth == 0 and i == start:  # a comment of its own: a block
+                out.append((start, j + 2, css[start : j + 2]))
+                start = j + 2
+            i = j + 2
+            continue
+        if c == "{":
+            if depth == 0:
+                prelude_end = i
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth < 0:
+                return None
+            if depth == 0:
+                out.append((start, i + 1, css[start:prelude_end]))
+                start = i + 1
+        elif c == ";" and depth == 0:  # @charset, @import
+            out.append((start, i + 1, css[start : i + 1]))
+            start = i + 1
+        i += 1
+    if depth != 0:
+        return None
+    if start < n:
+        out.append((start, n, css[start:n]))
+    return out
+
+
+_FA_SELECTOR = re.compile(r"^\s*(\.(fa|fas|far|fab|fa-[a-z0-9-]+)(::?(before|after))?|:host|:root)\s*$")
+
+
+def _is_font_awesome(css: str, start: int, end: int, prelude: str) -> bool:
+    text = css[start:end]
+    head = prelude.strip()
+    if head.startswith("/*"):
+        return "Font Awesome" in head
+    if head.startswith("@font-face"):
+        return "Font Awesome" in text
+    if head.startswith("@keyframes"):
+        return head.split()[1].startswith("fa-") if len(head.split()) > 1 else False
+    if head.startswith("@"):
+        return False
+    selectors = [s for s in head.split(",") if s.strip()]
+    if not selectors or not all(_FA_SELECTOR.match(s) for s in selectors):
+        return False
+    if all(s.strip() in (":host", ":root") for s in selectors):  # only Font Awesome's own variables
+        decls = [d.split(":", 1)[0].strip() for d in text[text.index("{") + 1 : -1].split(";") if d.strip()]
+        return bool(decls) and all(d.startswith("--fa-") for d in decls)
+    return True
+
+
+_CLASS = re.compile(r"\.(-?[A-Za-z_][A-Za-z0-9_-]*)")
+_TOKEN = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _site_tokens(outdir: Path) -> set[str]:
+    """Every word of every HTML page and script of the build: a class name that
+    is not among them can be on no element (the scan PurgeCSS does)."""
+    tokens: set[str] = set()
+    for f in outdir.rglob("*"):
+        if f.suffix in (".html", ".js") and f.is_file():
+            try:
+                tokens.update(_TOKEN.findall(f.read_text(encoding="utf-8", errors="replace")))
+            except OSError:
+                continue
+    return tokens
+
+
+def _unused_rule(prelude: str, tokens: set[str]) -> bool:
+    """True when every selector of the rule names a class no page or script has."""
+    selectors = [s for s in prelude.split(",") if s.strip()]
+    if not selectors:
+        return False
+    for sel in selectors:
+        classes = _CLASS.findall(re.sub(r"\[[^\]]*\]|\([^)]*\)", "", sel))
+        if not any(c not in tokens and not c.startswith("bs-") for c in classes):
+            return False
+    return True
+
+
+def _filter_css(css: str, drop) -> str | None:
+    """``css`` without the blocks ``drop(prelude, text)`` selects, inside @media too;
+    None when the sheet cannot be read safely."""
+    blocks = _css_blocks(css)
+    if blocks is None:
+        return None
+    out = []
+    for a, b, prelude in blocks:
+        text = css[a:b]
+        head = prelude.strip()
+        if head.startswith("@media") or head.startswith("@supports"):
+            inner_start = text.index("{") + 1
+            inner = _filter_css(text[inner_start:-1], drop)
+            if inner is None:
+                out.append(text)
+            elif inner.strip():
+                out.append(text[:inner_start] + inner + "}")
+            continue
+        if not drop(prelude, text):
+            out.append(text)
+    return "".join(out)
+
+
+def _trim_theme_css(path: Path, outdir: Path | None = None) -> None:
+    """Drop from the theme's style sheet what the book cannot use.
+
+    - Font Awesome's rules and web fonts (~95 KB): the book does not load Font
+      Awesome; socioaffective.css draws the theme's few icons.
+    - Bootstrap rules whose every selector names a class that appears in no
+      page and no script of the build (``outdir``), as PurgeCSS does; only in
+      Bootstrap's part of the sheet, never the theme's own rules, and never
+      ``bs-*`` classes (Bootstrap's scripts build those names).
+
+    Anything the parser is not sure about is kept; an unreadable file is left alone.
+    """
+    try:
+        css = path.read_text(encoding="utf-8")
+    except OSError:
+        return
+    tokens = _site_tokens(outdir) if outdir is not None else None
+    section = {"name": ""}
+
+    def drop(prelude: str, text: str) -> bool:
+        head = prelude.strip()
+        if head.startswith("/*"):
+            section["name"] = "bootstrap" if "Bootstrap" in head else ("fa" if "Font Awesome" in head else "other")
+        if _is_font_awesome(text, 0, len(text), prelude):
+            return True
+        if tokens is not None and section["name"] == "bootstrap" and not head.startswith(("@", "/*")):
+            return _unused_rule(head, tokens)
+        return False
+
+    out = _filter_css(css, drop)
+    if out is not None and out != css:
+        path.write_text(out, encoding="utf-8")
+
+
+# vis-network's style sheet: the parts for its editing tools and configurator,
+# which the book's graphs never turn on (about 177 KB of embedded images).
+_VIS_UNUSED = re.compile(r"vis-(manipulation|edit-mode|close|configuration|color-picker)\b")
+
+
+def vis_css(text: str) -> str:
+    """vis-network.css without the rules of the editing tools and configurator."""
+    out = _filter_css(text, lambda prelude, _text: bool(_VIS_UNUSED.search(prelude)) and all(_VIS_UNUSED.search(s) for s in prelude.split(",") if s.strip()))
+    return text if out is None else out

@@ -47,9 +47,17 @@ def entry_docname(st: State, entry) -> str | None:
 
 
 
-def _glossary_entries(kb, kind: str):
-    out = [e for e in kb.entries(kind) if e.fields.get("glossary", True) is not False]
-    return sorted(out, key=lambda e: e.title.lower())
+def glossary_kinds(kb) -> list[str]:
+    """The kinds schema.yaml marks ``glossary: true`` (in schema order)."""
+    return [k.name for k in kb.schema.kinds.values() if k.glossary]
+
+
+def _glossary_entries(kb, kind: str = ""):
+    """Entries of the glossary: of ``kind`` (space-separated kinds), or of every
+    glossary kind; an entry with ``glossary: false`` stays out."""
+    kinds = kind.split() if kind.strip() else glossary_kinds(kb)
+    out = [e for k in kinds for e in kb.entries(k) if e.fields.get("glossary", True) is not False]
+    return sorted(out, key=lambda e: (e.title.lower(), e.id))
 
 
 def _count(kb, what: str) -> int:

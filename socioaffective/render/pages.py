@@ -30,6 +30,8 @@ __all__ = [
     "KIND_ROLE",
     "GRADE_ROLE",
     "BADGE_ROLE",
+    "bibtex_text",
+    "cite_html",
     "entry_label",
     "entry_page",
     "entry_stub",
@@ -391,6 +393,42 @@ def _text_on(color: str) -> str:
     return "#1f2328" if dark > light else "#ffffff"
 
 
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two ``#rrggbb`` colours.
+
+    >>> round(contrast("#ffffff", "#5e81ac"), 1)
+    4.0
+    """
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def _mix(color: str, other: str, t: float) -> str:
+    c, o = color.lstrip("#"), other.lstrip("#")
+    if len(c) == 3:
+        c = "".join(ch * 2 for ch in c)
+    rgb = [round(int(c[i : i + 2], 16) * (1 - t) + int(o[i : i + 2], 16) * t) for i in (0, 2, 4)]
+    return "#" + "".join(f"{v:02x}" for v in rgb)
+
+
+def readable(background: str, minimum: float = 4.7, text: str | None = None) -> tuple[str, str]:
+    """``(background, text)`` for a badge: the kind's colour, darkened (under
+    white text) or lightened (under dark text) just enough to reach ``minimum``
+    contrast (WCAG AA asks 4.5:1).
+
+    >>> bg, fg = readable("#5e81ac"); fg, contrast(bg, fg) >= 4.5
+    ('#ffffff', True)
+    """
+    fg = text or _text_on(background)
+    toward = "#000000" if fg == "#ffffff" else "#ffffff"
+    bg = background if len(background.lstrip("#")) == 6 else _mix(background, background, 0)
+    for step in range(0, 21):
+        candidate = _mix(bg, toward, step / 20)
+        if contrast(candidate, fg) >= minimum:
+            return candidate, fg
+    return toward, "#ffffff" if toward == "#000000" else "#1f2328"
+
+
 def grade_colours(schema) -> dict[str, str]:
     claim = [g for g in schema.grades.values() if g.paper_claim]
     other = [g for g in schema.grades.values() if not g.paper_claim]
@@ -403,11 +441,86 @@ def schema_css(schema) -> str:
     """CSS for kind and grade badges, from schema.yaml (colours validated)."""
     lines = ["/* generated from framework/schema.yaml by socioaffective */"]
     for k in schema.kinds.values():
-        c = kind_color(k)
-        lines.append(f".sa-kind-{css_name(k.name)} {{ background-color: {c}; color: {_text_on(c)}; }}")
+        bg, fg = readable(kind_color(k))
+        lines.append(f".sa-kind-{css_name(k.name)} {{ background-color: {bg}; color: {fg}; }}")
     for name, c in grade_colours(schema).items():
+        c, _ = readable(c, text="#ffffff")  # white text on it (solid badge) and it as text on white (outlined badge)
         lines.append(
             f".sa-grade-{css_name(name)}.sa-claim {{ background-color: {c}; border-color: {c}; color: #ffffff; }}\n"
             f".sa-grade-{css_name(name)}.sa-noclaim {{ border-color: {c}; color: {c}; }}"
         )
     return "\n".join(lines) + "\n"
+
+
+_BIBTEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "$": r"\$", "#": r"\#", "_": r"\_", "^": r"\^{}", "~": r"\~{}"}
+
+
+def bibtex_text(value) -> str:
+    """Untrusted text as the content of a BibTeX ``{...}`` field value: one line,
+    every special character escaped, so it can neither end the field nor run a macro.
+
+    >>> bibtex_text("50% of {x} \\\\end")
+    '50\\\\% of \\\\{x\\\\} \\\\textbackslash{}end'
+    """
+    s = " ".join(str(value or "").split())
+    return "".join(_BIBTEX_SPECIAL.get(c, c) for c in s if c >= " ")
+
+
+def cite_html(kb, entry, *, url: str = "", version: str = "", author: str = "", book_title: str = "",
+              repository: str = "", branch: str = "main", book_path: str = "") -> str:
+    """The "Cite this entry" block of an entry page as HTML (every text escaped).
+
+    ``url`` is the page's stable address when the book knows its base URL
+    (``html_baseurl``); otherwise the page's script writes the address it was
+    opened from. The access date is the reader's, written by ``cite.js``.
+    With an ``https`` ``repository``, "Suggest a correction" (a new issue from
+    the correction form) and "View source" (the entry's YAML file at its line)
+    are added; without one they are left out.
+    """
+    import html
+    from urllib.parse import quote, urlencode, urlsplit
+
+    esc = lambda s: html.escape(str(s), quote=True)  # noqa: E731
+    year = str(__import__("datetime").date.today().year)
+    key = "socioaffective-" + re.sub(r"[^A-Za-z0-9_-]", "-", entry.id)
+    version_text = f", version {version}" if version else ""
+    book = book_title or "Socioaffective alignment: the framework"
+    who = author or "socioaffective contributors"
+    url_attr = f' data-sa-url="{esc(url)}"' if url else " data-sa-url"
+    url_span = f'<span class="sa-cite-url"{url_attr}>{esc(url)}</span>'
+    date_span = '<span class="sa-cite-date" data-sa-accessed></span>'
+    # every framework text is escaped for BibTeX, then for HTML; the two spans are our own markup
+    bib_html = (
+        f"@misc{{{esc(key)},\n"
+        f"  author = {{{{{esc(bibtex_text(who))}}}}},\n"
+        f"  title = {{{esc(bibtex_text(entry.title))}}},\n"
+        f"  howpublished = {{{esc(bibtex_text(book + version_text))}}},\n"
+        f"  year = {{{year}}},\n"
+        f"  url = {{{url_span}}},\n"
+        f"  note = {{Accessed {date_span}}}\n"
+        "}"
+    )
+    ref = (
+        f"{esc(who)} ({year}). “{esc(' '.join(entry.title.split()))}”. In <em>{esc(book)}</em>{esc(version_text)}. "
+        f'<span class="sa-cite-url"{url_attr}>{esc(url)}</span>. Accessed <span class="sa-cite-date" data-sa-accessed></span>.'
+    )
+    links = ""
+    repo = (repository or "").rstrip("/")
+    if repo and urlsplit(repo).scheme == "https" and urlsplit(repo).netloc and entry.file:
+        prefix = "/".join(p for p in (book_path or "").strip("/").split("/") if p and p != ".")
+        path = "/".join(quote(p) for p in ((prefix + "/" if prefix else "") + entry.file).split("/"))
+        source = f"{repo}/blob/{quote(branch or 'main')}/{path}#L{int(entry.line or 1)}"
+        issue = f"{repo}/issues/new?" + urlencode({"template": "correction.yml", "title": f"Correction: {' '.join(entry.title.split())}", "entry": entry.id})
+        links = (
+            '<p class="sa-correct">'
+            f'<a class="sa-correct-link" href="{esc(issue)}">Suggest a correction</a> · '
+            f'<a class="sa-source-link" href="{esc(source)}">View source</a> '
+            f'({esc(entry.file)}, line {int(entry.line or 1)})</p>'
+        )
+    return (
+        '<section class="sa-cite" aria-labelledby="sa-cite-' + esc(key) + '">'
+        f'<h2 id="sa-cite-{esc(key)}">Cite this entry</h2>'
+        f'<p class="sa-cite-ref">{ref}</p>'
+        f'<details class="sa-cite-bibtex"><summary>BibTeX</summary><pre><code>{bib_html}</code></pre></details>'
+        f"{links}</section>"
+    )
