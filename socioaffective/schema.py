@@ -374,7 +374,7 @@ class _SchemaBuilder:
                 required_relations=tuple(req) if isinstance(req, list) else (),
                 requires_one_of=self.names(spec, "requires_one_of", f"kind `{name}`"),
                 review_hint=str(spec.get("review_hint") or ""),
-                glossary=spec.get("glossary", False) is True,
+                glossary=self.flag(spec, "glossary", f"kind `{name}`"),
             )
         return out
 
