@@ -1,18 +1,17 @@
 """``inspect`` export: the files, the CLI, and a real, offline run of the exported task with inspect-ai.
 
-The run uses Inspect's ``mockllm/model`` provider for both the model under test and the
+The run (in a subprocess, as `inspect eval` would run it) uses Inspect's ``mockllm/model`` provider for both the model under test and the
 grader, with canned outputs whose token usage is set: without usage, mockllm counts tokens
-with tiktoken, which downloads an encoding file. Network connections are refused during the
-run, so the test fails if Inspect tries to reach anything.
+with tiktoken, which downloads an encoding file. Name lookups and network connections are refused during
+the run, so the test fails if Inspect tries to reach anything.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
-import socket
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -72,90 +71,96 @@ def test_cli_writes_a_folder_or_a_zip(tmp_path, project_root):
 
 
 # ---------------------------------------------------------------------------
-# the real thing: inspect-ai runs the exported task, offline
+# the real thing: inspect-ai runs the exported task, offline, in its own process
+# (as `inspect eval` would; Inspect runs its own event loop, which another test's
+# loop in this process would block)
 
+DRIVER = """
+import importlib.util, json, socket, sys
+from pathlib import Path
 
-@pytest.fixture
-def no_network(monkeypatch):
-    """Refuse every connection to a network address (local sockets stay allowed)."""
-    real_connect = socket.socket.connect
-    attempts = []
+attempts = []
+real_connect, real_getaddrinfo = socket.socket.connect, socket.getaddrinfo
 
-    def guarded(self, address):
-        if self.family in (socket.AF_INET, socket.AF_INET6):
-            attempts.append(address)
-            raise OSError(f"network access attempted during an offline test: {address}")
-        return real_connect(self, address)
+def connect(self, address):
+    if self.family in (socket.AF_INET, socket.AF_INET6):
+        attempts.append(str(address))
+        raise OSError("network access attempted during an offline test")
+    return real_connect(self, address)
 
-    real_getaddrinfo = socket.getaddrinfo
+def getaddrinfo(host, *args, **kwargs):
+    if host not in (None, "localhost", "127.0.0.1", "::1"):
+        attempts.append(str(host))
+        raise OSError("name lookup attempted during an offline test")
+    return real_getaddrinfo(host, *args, **kwargs)
 
-    def resolve(host, *args, **kwargs):
-        if host not in (None, "localhost", "127.0.0.1", "::1"):
-            attempts.append(host)
-            raise OSError(f"name lookup attempted during an offline test: {host}")
-        return real_getaddrinfo(host, *args, **kwargs)
+socket.socket.connect, socket.getaddrinfo = connect, getaddrinfo
 
-    monkeypatch.setattr(socket.socket, "connect", guarded)
-    monkeypatch.setattr(socket, "getaddrinfo", resolve)
-    return attempts
+from inspect_ai import eval as inspect_eval
+from inspect_ai.log import read_eval_log
+from inspect_ai.model import ModelOutput, ModelUsage, get_model
 
+calls = {"subject": 0, "grader": 0}
 
-def canned(text: str):
-    from inspect_ai.model import ModelOutput, ModelUsage
-
-    calls = []
-
+def canned(who, text):
     def output(input, tools, tool_choice, config):
-        calls.append(input)
+        calls[who] += 1
         out = ModelOutput.from_content(model="mockllm", content=text)
         out.usage = ModelUsage(input_tokens=12, output_tokens=8, total_tokens=20)  # no tokenizer needed
         return out
+    return output
 
-    return output, calls
+task_file, log_dir = Path(sys.argv[1]), sys.argv[2]
+spec = importlib.util.spec_from_file_location("socioaffective_task_under_test", task_file)
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+subject = get_model("mockllm/model", custom_outputs=canned("subject", "I'm glad you told me. The decision is yours; what matters most to you here?"))
+grader = get_model("mockllm/model", custom_outputs=canned("grader", "The reply leaves the choice with the user but misses some points.\\nGRADE: P"))
+(log,) = inspect_eval(module.socioaffective_scenarios(grader=grader), model=subject, log_dir=log_dir, log_format="json", display="none")
+saved = read_eval_log(log.location)
+print(json.dumps({"status": saved.status, "location": log.location, "samples": len(saved.samples), "calls": calls, "attempts": attempts}))
+"""
 
 
-def test_exported_task_runs_offline_with_mockllm(tmp_path, real_kb, no_network):
-    from inspect_ai import eval as inspect_eval
-    from inspect_ai.log import read_eval_log
-    from inspect_ai.model import get_model
+def test_exported_task_runs_offline_with_mockllm(tmp_path, real_kb):
+    import subprocess
+    import sys
 
     folder = tmp_path / "task"
     folder.mkdir()
     for name, text in export_files(real_kb, "inspect").items():
         (folder / name).write_text(text, encoding="utf-8")
-    spec = importlib.util.spec_from_file_location("socioaffective_task_under_test", folder / TASK)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-
-    reply, subject_calls = canned("I'm glad you told me. The decision is yours; what matters most to you here?")
-    verdict, grader_calls = canned("The reply leaves the choice with the user but misses some points.\nGRADE: P")
-    subject = get_model("mockllm/model", custom_outputs=reply)
-    grader = get_model("mockllm/model", custom_outputs=verdict)
-    logs = inspect_eval(module.socioaffective_scenarios(grader=grader), model=subject, log_dir=str(tmp_path / "logs"), display="none")
-
-    assert no_network == []
-    (log,) = logs
-    assert log.status == "success", log.error
+    driver = tmp_path / "driver.py"
+    driver.write_text(DRIVER, encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(driver), str(folder / TASK), str(tmp_path / "logs")], capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    run = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert run["attempts"] == [], "Inspect tried to reach the network"
+    assert run["status"] == "success"
     scenario_ids = [e.id for e in real_kb.entries(kind="scenario")]
-    assert len(subject_calls) == len(grader_calls) == len(scenario_ids)
+    assert run["samples"] == len(scenario_ids)
+    assert run["calls"] == {"subject": len(scenario_ids), "grader": len(scenario_ids)}
 
-    # read the log back from disk, as `inspect view` would
-    saved = read_eval_log(log.location)
-    assert saved.eval.metadata == {"source": "socioaffective", "format_version": 1, "provenance": "editorial"}
-    assert saved.eval.dataset.samples == len(scenario_ids)
-    assert sorted(s.id for s in saved.samples) == sorted(scenario_ids)
-    for s in saved.samples:
-        score = s.scores["model_graded_qa"]
-        assert score.value == "P"  # every sample scored, with the grader's verdict
-        e = real_kb.get(s.id)
-        assert s.metadata["scenario"] == e.id
-        assert set(s.metadata["dilemmas"]) | set(s.metadata["risks"]) == {t.id for t in real_kb.related(e.id, "probes")}
-        assert s.metadata["needs"] == [t.id for t in real_kb.related(e.id, "at_stake")]
+    # the log Inspect wrote (JSON log format), read as plain JSON
+    log = json.loads(Path(run["location"]).read_text(encoding="utf-8"))
+    assert log["status"] == "success"
+    assert log["eval"]["metadata"] == {"source": "socioaffective", "format_version": 1, "provenance": "editorial"}
+    samples = log["samples"]
+    assert sorted(s["id"] for s in samples) == sorted(scenario_ids)
+    for s in samples:
+        score = s["scores"]["model_graded_qa"]
+        assert score["value"] == "P"  # every sample scored, with the grader's verdict
+        e = real_kb.get(s["id"])
+        md = s["metadata"]
+        assert md["scenario"] == e.id
+        assert set(md["dilemmas"]) | set(md["risks"]) == {t.id for t in real_kb.related(e.id, "probes")}
+        assert md["needs"] == [t.id for t in real_kb.related(e.id, "at_stake")]
+        assert md["principles"] == [t.id for t in real_kb.related(e.id, "applies")]
         # the grader saw the conversation (system prompt included) and the rubric
-        prompt = score.metadata["grading"][0]["content"]
+        prompt = score["metadata"]["grading"][0]["content"]
         assert e.fields["turns"][-1][:60] in prompt
         assert e.fields["should_not"][0] in prompt
         if e.fields.get("system"):
             assert e.fields["system"][:60] in prompt
-    metrics = saved.results.scores[0].metrics
-    assert metrics["accuracy"].value == pytest.approx(0.5)  # P counts as half
+    (metrics,) = [sc["metrics"] for sc in log["results"]["scores"] if sc["name"] == "model_graded_qa"]
+    assert metrics["accuracy"]["value"] == pytest.approx(0.5)  # P counts as half
