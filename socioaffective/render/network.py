@@ -51,19 +51,6 @@ _COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 _FALLBACK_COLOR = "#888888"
 
 
-def short_label(title: str, limit: int) -> str:
-    """``title`` cut at a word boundary to about ``limit`` characters, with an ellipsis.
-
-    >>> short_label("Which self should an AI serve, and who decides?", 30)
-    'Which self should an AI…'
-    """
-    title = " ".join(str(title).split())
-    if len(title) <= limit:
-        return title
-    cut = title[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:")
-    return cut + "…"
-
-
 def kind_color(kind) -> str:
     """The kind's colour if it is a plain ``#rgb``/``#rrggbb`` value, else grey."""
     c = getattr(kind, "color", "") or ""
@@ -293,9 +280,14 @@ def _tooltip(kb, e) -> str:
     return "\n".join(lines)
 
 
-def graph_data(kb, ids, positions, url_for=None, center: str | None = None, edge_labels: bool = False) -> dict:
-    """Nodes, edges and legend for vis-network (plain JSON-able data).
+def graph_data(kb, ids, positions, url_for=None, center: str | None = None, edge_labels: bool = False, labels: bool = True) -> dict:
+    """Nodes, edges and legend in the shape vis-network takes (plain JSON-able data).
 
+    Nodes and edges go straight into ``vis.DataSet``: each node's ``group`` is
+    its kind, and ``kinds`` gives every group's colour and shape once. A node's
+    ``label`` is the entry's whole title (vis-network wraps it); with
+    ``labels=False`` (the explorer) nodes carry only ``name`` and the page
+    labels the nodes in view as the reader zooms in.
     ``url_for(id)`` gives the URL a click on the node opens (or ``None``); it is
     computed by the caller from the id, never taken from YAML text.
     """
@@ -305,31 +297,29 @@ def graph_data(kb, ids, positions, url_for=None, center: str | None = None, edge
     nodes = []
     for i in sorted(ids, key=lambda x: (list(schema.kinds).index(kb.get(x).kind) if kb.get(x).kind in schema.kinds else 99, x)):
         e = kb.get(i)
-        kind = schema.kinds.get(e.kind)
-        color = kind_color(kind)
         g = _grade(kb, e.provenance)
         x, y = positions.get(i, (0, 0))
         aliases = " ".join(str(a) for a in (e.fields.get("aliases") or []))
+        title = " ".join(str(e.title).split())
         node = {
             "id": i,
-            "label": short_label(e.title, 30 if kind_shape(kind) in INSIDE_SHAPES else 60),
             "title": _tooltip(kb, e),
-            "name": e.title,
-            "kind": e.kind,
+            "name": title,
+            "group": e.kind,
             "grade": e.provenance.grade if e.provenance else "",
             "claim": bool(g and g.paper_claim),
-            "shape": kind_shape(kind),
-            "color": {"background": color, "border": "#2e3440", "highlight": {"background": color, "border": "#000000"}},
             "x": x,
             "y": y,
             "search": " ".join([i, aliases]).lower(),  # graph.js adds the tooltip's text
         }
+        if labels:
+            node["label"] = title
         if url_for is not None:
             url = url_for(i)
             if url:
                 node["url"] = url
         if i == center:
-            node.update(size=30, borderWidth=4, font={"size": 16})
+            node.update(size=16, borderWidth=3, font={"size": 16})
         nodes.append(node)
     edges = []
     seen = set()
@@ -355,9 +345,9 @@ def graph_data(kb, ids, positions, url_for=None, center: str | None = None, edge
             edge["label"] = rt.label
         edges.append(edge)
     edges.sort(key=lambda d: d["id"])
-    present = {n["kind"] for n in nodes}
+    present = {n["group"] for n in nodes}
     kinds = [
-        {"name": k.name, "label": k.label, "plural": k.plural, "color": kind_color(k), "shape": kind_shape(k), "count": sum(1 for n in nodes if n["kind"] == k.name)}
+        {"name": k.name, "label": k.label, "plural": k.plural, "color": kind_color(k), "shape": kind_shape(k), "count": sum(1 for n in nodes if n["group"] == k.name)}
         for k in schema.kinds.values()
         if k.name in present
     ]
@@ -430,7 +420,7 @@ def graph_table(data: dict, url_for=None, caption: str = "") -> str:
         items = "".join(f"<li>{esc(e['label_text'])} → {link(e['to'])}</li>" for e in out_links.get(n["id"], ()))
         links = f"<ul>{items}</ul>" if items else "—"
         rows.append(
-            f'<tr><th scope="row">{link(n["id"])}</th><td>{esc(kinds.get(n["kind"], n["kind"]))}</td>'
+            f'<tr><th scope="row">{link(n["id"])}</th><td>{esc(kinds.get(n["group"], n["group"]))}</td>'
             f"<td>{badge(n['grade'])}</td><td>{links}</td></tr>"
         )
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
@@ -449,8 +439,10 @@ def to_pyvis(data: dict, **kwargs):
     from pyvis.network import Network
 
     net = Network(directed=True, **kwargs)
+    shapes = {k["name"]: (k["shape"], k["color"]) for k in data["kinds"]}
     for n in data["nodes"]:
-        net.add_node(n["id"], label=n["label"], title=n["title"], shape=n["shape"], color=n["color"]["background"], x=n["x"], y=n["y"])
+        shape, color = shapes.get(n["group"], ("dot", _FALLBACK_COLOR))
+        net.add_node(n["id"], label=n.get("label", n["name"]), title=n["title"], shape=shape, color=color, x=n["x"], y=n["y"])
     for e in data["edges"]:
         net.add_edge(e["from"], e["to"], title=e["title"], label=e.get("label", ""), dashes=e["dashes"])
     net.toggle_physics(False)
