@@ -118,10 +118,13 @@ def test_graph_page_loads_local_files_and_carries_payloads_as_data(payload_kb, e
     assert srcs == ["../vis/vis-network.min.js", "../graph.js"]
     assert [link["href"] for link in p.links] == ["../vis/vis-network.css", "../graph.css"]
     inline = [(a, body) for a, body in p.scripts if not a.get("src")]
-    assert len(inline) == 1 and inline[0][0]["type"] == "application/json"  # the data: never executed
-    parsed = json.loads(inline[0][1])
-    assert parsed == json.loads(json.dumps(data))
-    titles = " ".join(n["title"] for n in parsed["nodes"])
+    assert [a["type"] for a, _ in inline] == ["application/json"] * 2  # the data: never executed
+    draw, text = (json.loads(body) for _, body in inline)
+    assert [draw, text] == json.loads(json.dumps(network.page_data(data)))
+    assert [n["id"] for n in draw["nodes"]] == [n["id"] for n in data["nodes"]]
+    assert all(set(n) <= set(network._DRAWN) for n in draw["nodes"])  # vis-network's own fields only
+    assert {i: t["title"] for i, t in text["nodes"].items()} == {n["id"]: n["title"] for n in data["nodes"]}
+    titles = " ".join(t["title"] for t in text["nodes"].values())
     assert '<script>alert("xss-script")</script>' in titles and "<img src=x onerror=alert('xss-img')>" in titles
     assert "</script><script>alert('xss-json')</script><!--" in titles and "\u2028" in titles
     assert not any(t in ("img", "svg", "iframe") for t, _ in p.tags)

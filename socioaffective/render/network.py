@@ -8,9 +8,11 @@ plain data or an HTML string out. The Sphinx extension writes the files.
   graph is drawn at once with physics off.
 - :func:`graph_data` builds the nodes, edges and legend that vis-network draws.
 - :func:`graph_page` wraps them in a small HTML page that loads the shared
-  vis-network files; the data travels as JSON in a
-  ``<script type="application/json">`` block (:func:`script_json`), and every
-  label and tooltip is a plain string that vis-network renders as text.
+  vis-network files; the data travels as JSON in two
+  ``<script type="application/json">`` blocks (:func:`script_json`): what
+  vis-network draws, in the shape it takes, and the text read on demand
+  (:func:`page_data`). Every label and tooltip is a plain string that
+  vis-network renders as text.
 - :func:`graph_table` is the same information as an accessible HTML table.
 
 >>> import socioaffective
@@ -33,6 +35,7 @@ __all__ = [
     "SHAPES",
     "graph_data",
     "graph_page",
+    "page_data",
     "graph_table",
     "layout",
     "layout_key",
@@ -374,18 +377,64 @@ def _template() -> Template:
     return Template(resources.files("socioaffective").joinpath("templates/graph.html").read_text(encoding="utf-8"))
 
 
+#: Node fields vis-network draws from; the rest of a node travels in the page's text block.
+_DRAWN = ("id", "x", "y", "group", "label", "size", "borderWidth", "font")
+
+
+def page_data(data: dict) -> tuple[dict, dict]:
+    """``data`` split into what vis-network draws and the text graph.js reads on demand.
+
+    The first part goes into ``vis.DataSet`` as it is (node ids, positions,
+    groups, labels; edges numbered, dashed or not), so the first draw parses
+    and builds no more than the library needs. The second holds each node's
+    name, tooltip, search text, grade and URL and each edge's tooltip: graph.js
+    parses it on the first hover, click, search or zoom. For a graph without
+    labels (the explorer, drawn by level of detail) the dashed edges are listed
+    there too: graph.js dashes the links of the nodes it labels.
+
+    >>> draw, text = page_data({"nodes": [{"id": "a", "x": 1, "y": 2, "group": "need", "name": "A", "title": "A", "search": "a", "grade": "", "url": "a.html"}],
+    ...     "edges": [], "kinds": [], "grades": {}, "center": ""})
+    >>> draw["nodes"], text["nodes"]["a"]["url"]
+    ([{'id': 'a', 'x': 1, 'y': 2, 'group': 'need'}], 'a.html')
+    """
+    nodes = [{k: n[k] for k in _DRAWN if k in n} for n in data["nodes"]]
+    lod = bool(nodes) and "label" not in nodes[0]  # the explorer: details as the reader zooms in
+    edges, dashed = [], []
+    for i, e in enumerate(data["edges"]):
+        d = {"id": i, "from": e["from"], "to": e["to"]}
+        if e["dashes"] and lod:  # dashes cost more to draw than the rest: only for the links in view
+            dashed.append(i)
+        elif e["dashes"]:
+            d["dashes"] = True
+        if e["arrows"] != "to":
+            d["arrows"] = {"to": {"enabled": False}}
+        if "label" in e:
+            d["label"] = e["label"]
+        edges.append(d)
+    draw = {"nodes": nodes, "edges": edges, "kinds": data["kinds"], "grades": data["grades"], "center": data["center"]}
+    text = {
+        "nodes": {n["id"]: {k: n[k] for k in ("name", "title", "search", "grade", "url") if k in n} for n in data["nodes"]},
+        "edges": [e["title"] for e in data["edges"]],
+        "dashed": dashed,
+    }
+    return draw, text
+
+
 def graph_page(data: dict, *, title: str, static: str, explorer: bool = False) -> str:
     """A standalone HTML page drawing ``data`` with the book's own vis-network copy.
 
     ``static`` is the relative URL of the book's ``_static/socioaffective/``
-    folder as seen from the page (e.g. ``"../"``). No CDN, no inline script.
+    folder as seen from the page (e.g. ``"../"``). No CDN, no inline script:
+    the data travels in two ``application/json`` blocks (:func:`page_data`).
     """
     esc = lambda s: html.escape(str(s), quote=True)  # noqa: E731
+    draw, text = page_data(data)
     return _template().substitute(
         title=esc(title),
         static=esc(static.rstrip("/") + "/"),
         mode="explorer" if explorer else "local",
-        data=script_json(data),
+        data=script_json(draw),
+        text=script_json(text),
     )
 
 

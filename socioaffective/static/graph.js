@@ -11,7 +11,9 @@
  * a card names it with a link to its page.
  *
  * The data comes in the shape vis-network takes (nodes and edges go into
- * vis.DataSet as they are; a node's group is its kind). All text from the
+ * vis.DataSet as they are; a node's group is its kind); names, tooltips,
+ * search texts and URLs wait in a second block, parsed on the first hover,
+ * click, search or zoom (info below). All text from the
  * framework is set with textContent or handed to vis-network as plain strings
  * (rendered as text); nothing is parsed as HTML. */
 (function () {
@@ -66,6 +68,12 @@
   }
 
   var data = JSON.parse(document.getElementById("sa-graph-data").textContent);
+  var text = null;
+  function texts() {
+    if (text === null) { text = JSON.parse(document.getElementById("sa-graph-text").textContent); }
+    return text;
+  }
+  function info(id) { return texts().nodes[id] || {name: String(id), title: String(id), search: "", grade: ""}; }
   var explorer = document.body.classList.contains("sa-mode-explorer");
   var lod = data.nodes.length > 0 && data.nodes[0].label === undefined;  // the explorer: labels on zoom
   var container = document.getElementById("sa-graph");
@@ -103,18 +111,18 @@
   var enabled = {};
   var search, fieldset;
   var query = "";
-  var texts = null;  // searchable text per node: id and aliases, plus the tooltip (title, kind, summary)
+  var searchText = null;  // per node: id and aliases, plus the tooltip (title, kind, summary)
   var status = el("span", {"class": "sa-status", "role": "status", "aria-live": "polite"});
 
   function apply() {
-    if (texts === null) {
-      texts = {};
-      data.nodes.forEach(function (n) { texts[n.id] = ((n.search || "") + " " + (n.title || "")).toLowerCase(); });
+    if (searchText === null) {
+      searchText = {};
+      data.nodes.forEach(function (n) { var t = info(n.id); searchText[n.id] = ((t.search || "") + " " + (t.title || "")).toLowerCase(); });
     }
     var words = query.toLowerCase().split(/\s+/).filter(Boolean);
     var shown = [];
     nodes.update(data.nodes.map(function (n) {
-      var t = texts[n.id];
+      var t = searchText[n.id];
       var visible = enabled[n.group] && words.every(function (w) { return t.indexOf(w) !== -1; });
       if (visible) { shown.push(n.id); }
       return {id: n.id, hidden: !visible};
@@ -185,7 +193,7 @@
         strokeWidth: 4, strokeColor: "#ffffff"},
       scaling: {label: {drawThreshold: lod ? LOD_PX : 1, maxVisible: 40}}},
     edges: {smooth: false, width: lod ? 0.6 : 1.3, selectionWidth: 1.5, hoverWidth: 1,
-      arrows: {to: {scaleFactor: 0.55}},
+      arrows: {to: {enabled: true, scaleFactor: 0.55}},
       color: {color: EDGE, highlight: "#2e3440", hover: "#2e3440", inherit: false},
       font: {size: 12, align: "middle", color: "#4c566a", strokeWidth: 4, strokeColor: "#ffffff"}}
   };
@@ -261,28 +269,40 @@
     var a = network.DOMtoCanvas({x: 0, y: 0});
     var b = network.DOMtoCanvas({x: container.clientWidth, y: container.clientHeight});
     var mx = (b.x - a.x) * 0.1, my = (b.y - a.y) * 0.1;
-    var add = [];
-    for (var i = 0; i < data.nodes.length && add.length < LOD_MAX; i++) {
+    var ids = [];
+    for (var i = 0; i < data.nodes.length && ids.length < LOD_MAX; i++) {
       var n = data.nodes[i];
-      if (!labelled[n.id] && n.x >= a.x - mx && n.x <= b.x + mx && n.y >= a.y - my && n.y <= b.y + my) {
-        labelled[n.id] = true;
-        add.push({id: n.id, label: n.name});
-      }
+      if (!labelled[n.id] && n.x >= a.x - mx && n.x <= b.x + mx && n.y >= a.y - my && n.y <= b.y + my) { ids.push(n.id); }
     }
-    if (add.length) { nodes.update(add); }
+    labelNodes(ids);
   }
+  // label these nodes and give their links their dashes (solid: the paper's claim)
+  function labelNodes(ids) {
+    ids = ids.filter(function (id) { return !labelled[id]; });
+    if (!ids.length) { return; }
+    if (!dashedSet) { dashedSet = {}; texts().dashed.forEach(function (i) { dashedSet[i] = true; }); }
+    var seen = {}, dash = [];
+    ids.forEach(function (id) {
+      labelled[id] = true;
+      network.getConnectedEdges(id).forEach(function (e) { if (dashedSet[e] && !seen[e]) { seen[e] = true; dash.push({id: e, dashes: true}); } });
+    });
+    nodes.update(ids.map(function (id) { return {id: id, label: info(id).name}; }));
+    if (dash.length) { edges.update(dash); }
+  }
+  var dashedSet = null;
   function labelSoon() { clearTimeout(labelTimer); labelTimer = setTimeout(labelView, 120); }
   if (lod) {
     network.on("zoom", labelSoon);
     network.on("dragEnd", labelSoon);
   }
 
-  if (!lod) { spread(); }
+  var SPREAD_MAX = 200;  // the label push is quadratic: bigger labelled graphs keep their layout
+  if (!lod && data.nodes.length <= SPREAD_MAX) { spread(); }
   fit();
   var resizeTimer = null;
   window.addEventListener("resize", function () {
     clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(function () { if (!lod) { spread(); } fit(); }, 150);
+    resizeTimer = setTimeout(function () { if (!lod && data.nodes.length <= SPREAD_MAX) { spread(); } fit(); }, 150);
   });
 
   // --- focus: a click on a node keeps its neighbourhood and dims the rest
@@ -308,37 +328,36 @@
     litEdges = network.getConnectedEdges(id);
     network.setOptions({nodes: {opacity: 0.2, font: {color: FADED_INK}}, edges: {color: {opacity: 0.12}}});
     nodes.update(lit.map(function (x) {
-      var u = {id: x, opacity: 1, font: {color: INK}};
-      if (lod) { labelled[x] = true; u.label = nodes.get(x).name; }  // the neighbourhood is labelled
-      return u;
+      return {id: x, opacity: 1, font: {color: INK}};
     }));
+    if (lod) { labelNodes(lit); }  // the neighbourhood is labelled
     edges.update(litEdges.map(function (x) { return {id: x, width: 2, color: {color: "#2e3440", opacity: 1}}; }));
     network.selectNodes([id], false);
-    showCard(n, lit.length - 1);
+    showCard(n, info(id), lit.length - 1);
   }
-  function showCard(n, links) {
+  function showCard(n, t, links) {
     while (card.firstChild) { card.removeChild(card.firstChild); }
     var k = kinds[n.group];
     var head = el("div", {"class": "sa-focus-head"});
     if (k) { head.appendChild(swatch(k)); head.appendChild(el("span", {"class": "sa-focus-kind"}, k.label)); }
-    var g = data.grades && data.grades[n.grade];
+    var g = data.grades && data.grades[t.grade];
     if (g) { head.appendChild(el("span", {"class": "sa-focus-grade", "title": g.label}, g.badge)); }
     var close = el("button", {"type": "button", "class": "sa-focus-close", "aria-label": "Clear the focus"}, "\u00d7");
     close.addEventListener("click", clearFocus);
     head.appendChild(close);
     card.appendChild(head);
-    card.appendChild(el("p", {"class": "sa-focus-title"}, n.name));
+    card.appendChild(el("p", {"class": "sa-focus-title"}, t.name));
     card.appendChild(el("p", {"class": "sa-focus-links"}, links + (links === 1 ? " linked entry highlighted" : " linked entries highlighted")));
-    if (n.url) {
-      var a = el("a", {"class": "sa-focus-open", "href": n.url, "target": "_top"}, "Open its page \u2192");
+    if (t.url) {
+      var a = el("a", {"class": "sa-focus-open", "href": t.url, "target": "_top"}, "Open its page \u2192");
       card.appendChild(a);
     }
     card.hidden = false;
   }
   function openPage(id) {
-    var node = nodes.get(id);
-    if (!node || !node.url) { return; }
-    var target = new URL(node.url, document.baseURI).href;
+    var url = info(id).url;
+    if (!url) { return; }
+    var target = new URL(url, document.baseURI).href;
     try { window.top.location.href = target; } catch (err) { window.location.href = target; }
   }
   network.on("click", function (params) {
@@ -348,7 +367,16 @@
   });
   network.on("doubleClick", function (params) { if (params.nodes.length) { openPage(params.nodes[0]); } });
   document.addEventListener("keydown", function (ev) { if (ev.key === "Escape") { clearFocus(); } });
-  network.on("hoverNode", function () { container.style.cursor = "pointer"; });
+  // tooltips are set on the first hover (vis-network shows them after tooltipDelay)
+  network.on("hoverNode", function (params) {
+    container.style.cursor = "pointer";
+    var n = nodes.get(params.node);
+    if (n && n.title === undefined) { nodes.update({id: params.node, title: info(params.node).title}); }
+  });
+  network.on("hoverEdge", function (params) {
+    var e = edges.get(params.edge);
+    if (e && e.title === undefined) { edges.update({id: params.edge, title: texts().edges[params.edge] || ""}); }
+  });
   network.on("blurNode", function () { container.style.cursor = "default"; });
   window.saFocus = focusNode;
 
