@@ -79,7 +79,11 @@
   var container = document.getElementById("sa-graph");
   var kinds = {};
   var groups = {};
+  // shapes vis-network draws around their label would grow over their neighbours when the
+  // explorer labels them: there they become the nearest shape with the label below
+  var OUTSIDE = {ellipse: "dot", circle: "dot", text: "dot", box: "square", database: "square"};
   data.kinds.forEach(function (k) {
+    if (lod && OUTSIDE[k.shape]) { k.shape = OUTSIDE[k.shape]; }  // legend and filters show the same
     kinds[k.name] = k;
     groups[k.name] = {shape: k.shape, color: {background: k.color, border: "#2e3440",
       highlight: {background: k.color, border: "#000000"}, hover: {background: k.color, border: "#000000"}}};
@@ -367,16 +371,18 @@
   });
   network.on("doubleClick", function (params) { if (params.nodes.length) { openPage(params.nodes[0]); } });
   document.addEventListener("keydown", function (ev) { if (ev.key === "Escape") { clearFocus(); } });
-  // tooltips are set on the first hover (vis-network shows them after tooltipDelay)
-  network.on("hoverNode", function (params) {
-    container.style.cursor = "pointer";
-    var n = nodes.get(params.node);
-    if (n && n.title === undefined) { nodes.update({id: params.node, title: info(params.node).title}); }
-  });
-  network.on("hoverEdge", function (params) {
-    var e = edges.get(params.edge);
-    if (e && e.title === undefined) { edges.update({id: params.edge, title: texts().edges[params.edge] || ""}); }
-  });
+  // tooltips: set once the graph is drawn (or on the first hover, if that comes sooner)
+  var titled = false;
+  function setTitles() {
+    if (titled) { return; }
+    titled = true;
+    var t = texts();
+    nodes.update(data.nodes.map(function (n) { return {id: n.id, title: info(n.id).title}; }));
+    edges.update(data.edges.map(function (e) { return {id: e.id, title: t.edges[e.id] || ""}; }));
+  }
+  network.once("afterDrawing", function () { setTimeout(setTitles, 30); });
+  network.on("hoverNode", function () { container.style.cursor = "pointer"; setTitles(); });
+  network.on("hoverEdge", setTitles);
   network.on("blurNode", function () { container.style.cursor = "default"; });
   window.saFocus = focusNode;
 
