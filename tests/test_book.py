@@ -95,8 +95,8 @@ def test_graphs_share_one_vis_network_copy(real_book, real_kb):
     for p in graphs.values():
         text = p.read_text(encoding="utf-8")
         assert len(text) < 200_000 and "vis-network.min.js" in text
-        data = json.loads(Html(text).scripts[0][1])
-        for n in data["nodes"]:
+        data = json.loads(Html(text).scripts[1][1])  # the text block: names, tooltips, URLs
+        for n in data["nodes"].values():
             assert (p.parent / n["url"]).resolve().is_file()
     explorer = json.loads(Html(graphs["explorer.html"].read_text()).scripts[0][1])
     assert {n["id"] for n in explorer["nodes"]} == {e.id for e in real_kb.entries()}

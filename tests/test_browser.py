@@ -4,8 +4,8 @@ Every test serves a built book from 127.0.0.1, blocks and records every other
 request (the book must work offline and never ask for one), fails on console
 errors, page errors and any dialog (a payload that ran), and looks at the
 graphs through the live vis-network objects, not just at a canvas element.
-Screenshots of the landing page, an entry page and the explorer go to
-``_build/screenshots/``.
+Screenshots of the landing page, an entry page, the explorer and an entry
+page at phone width go to ``_build/screenshots/``.
 """
 
 from __future__ import annotations
@@ -203,23 +203,42 @@ def test_entry_page_graph_draws(real, real_kb):
     shoot(page, "entry-full.png", full_page=True)
 
 
-def test_clicking_a_node_opens_its_page(real, real_kb):
-    id, target = "present-vs-future-self", "competence"
-    page = real.open(f"chapters/entries/dilemma/{id}.html")
-    iframe = page.locator("iframe.sa-graph-frame")
-    iframe.scroll_into_view_if_needed()
-    (frame,) = graph_frames(page)
-    frame.evaluate("saNetwork.fit({animation: false})")
-    point = frame.evaluate(
+def node_point(page, frame, id: str) -> tuple[float, float]:
+    """Where node ``id`` stands on the page (the graph's iframe offset added)."""
+    p = frame.evaluate(
         """(id) => {
             const p = saNetwork.canvasToDOM(saNetwork.getPositions([id])[id]);
             const c = document.querySelector('#sa-graph canvas').getBoundingClientRect();
             return {x: c.left + p.x, y: c.top + p.y};
         }""",
-        target,
+        id,
     )
-    box = iframe.bounding_box()
-    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    box = frame.frame_element().bounding_box()
+    return box["x"] + p["x"], box["y"] + p["y"]
+
+
+def test_clicking_a_node_focuses_it_and_its_card_opens_its_page(real, real_kb):
+    id, target = "present-vs-future-self", "competence"
+    page = real.open(f"chapters/entries/dilemma/{id}.html")
+    page.locator("iframe.sa-graph-frame").scroll_into_view_if_needed()
+    (frame,) = graph_frames(page)
+    card = frame.locator("#sa-focus")
+    assert card.is_hidden()
+    page.mouse.click(*node_point(page, frame, target))
+    card.wait_for(state="visible")
+    assert real_kb.get(target).title in card.inner_text()
+    assert frame.evaluate("saNetwork.getSelectedNodes()") == [target]
+    near = set(frame.evaluate("(id) => saNetwork.getConnectedNodes(id)", target)) | {target}
+    opacity = frame.evaluate("() => Object.fromEntries(saNodes.getIds().map(i => [i, saNetwork.body.nodes[i].options.opacity]))")
+    assert {i for i, o in opacity.items() if o == 1} == near  # the neighbourhood stays
+    assert all(o < 0.5 for i, o in opacity.items() if i not in near) and len(near) < len(opacity)  # the rest is dimmed
+    # Escape (or a click on the background) clears the focus
+    frame.locator("body").press("Escape")
+    card.wait_for(state="hidden")
+    assert set(frame.evaluate("() => saNodes.getIds().map(i => saNetwork.body.nodes[i].options.opacity)")) == {1}
+    page.wait_for_timeout(700)  # not a double click (that opens the page at once)
+    page.mouse.click(*node_point(page, frame, target))
+    frame.get_by_role("link", name="Open its page").click()
     page.wait_for_url(re.compile(rf"chapters/entries/need/{target}\.html"), timeout=10000)
     assert page.locator("article h1").first.inner_text().startswith(real_kb.get(target).title)
 
@@ -237,8 +256,8 @@ def test_explorer_filters_and_search(real, real_kb):
     assert frame.locator(".sa-status").inner_text() == f"{total - n_concepts} of {total} entries shown"
     frame.locator("#sa-kind-concept").check()
     assert len(frame.evaluate(visible)) == total
-    data = json.loads(frame.evaluate("document.getElementById('sa-graph-data').textContent"))
-    text = {n["id"]: (n["search"] + " " + n["title"]).lower() for n in data["nodes"]}  # as graph.js builds it
+    data = json.loads(frame.evaluate("document.getElementById('sa-graph-text').textContent"))
+    text = {i: (n["search"] + " " + n["title"]).lower() for i, n in data["nodes"].items()}  # as graph.js builds it
     expected = sorted(i for i, t in text.items() if "reward" in t and "hacking" in t)
     assert 0 < len(expected) < total
     frame.locator("#sa-search").fill("Reward  hacking")
@@ -253,6 +272,146 @@ def test_explorer_filters_and_search(real, real_kb):
     page.locator("details.sa-graph-alt summary").click()
     page.evaluate("window.scrollTo(0, 0)")
     shoot(page, "explorer.png")
+
+
+READABLE = """() => {
+    const n = saNetwork, scale = n.getScale(), ids = n.body.data.nodes.getIds();
+    const c = document.querySelector('#sa-graph canvas');
+    const boxes = ids.map(id => {
+        const b = n.getBoundingBox(id);  // the node with its label, as vis-network drew it
+        const p = n.canvasToDOM({x: b.left, y: b.top}), q = n.canvasToDOM({x: b.right, y: b.bottom});
+        return {id, left: p.x, top: p.y, right: q.x, bottom: q.y};
+    });
+    const overlaps = [];
+    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i], b = boxes[j];
+        if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) overlaps.push(a.id + ' / ' + b.id);
+    }
+    return {
+        px: Object.fromEntries(ids.map(id => [id, n.body.nodes[id].options.font.size * scale])),
+        labels: Object.fromEntries(ids.map(id => [id, n.body.nodes[id].options.label])),
+        overlaps,
+        outside: boxes.filter(b => b.left < -1 || b.top < -1 || b.right > c.clientWidth + 1 || b.bottom > c.clientHeight + 1).map(b => b.id),
+        used: [Math.max(...boxes.map(b => b.right)) - Math.min(...boxes.map(b => b.left)), Math.max(...boxes.map(b => b.bottom)) - Math.min(...boxes.map(b => b.top))],
+        frame: [c.clientWidth, c.clientHeight],
+        edgeLabels: n.body.data.edges.get().filter(e => e.label).length,
+    };
+}"""
+READABLE_PAGES = [
+    "chapters/index.html",  # the core of the framework, the first graph a reader sees
+    "chapters/entries/dilemma/present-vs-future-self.html",
+    "chapters/entries/need/autonomy.html",
+    "chapters/entries/risk/social-reward-hacking.html",
+]
+
+
+@pytest.mark.parametrize("path", READABLE_PAGES)
+def test_graph_labels_are_readable_whole_and_apart(real, real_kb, path):
+    """At the default zoom every label is >= 12 CSS px, the whole title, clear of every other, and the graph fits its frame."""
+    page = real.open(path)
+    (frame,) = graph_frames(page)
+    got = frame.evaluate(READABLE)
+    small = {i: round(px, 1) for i, px in got["px"].items() if px < 12}
+    assert small == {}, f"labels under 12 px: {small}"
+    assert got["labels"] == {i: " ".join(real_kb.get(i).title.split()) for i in got["labels"]}  # whole, never cut
+    assert got["overlaps"] == []
+    assert got["outside"] == []  # fitted: nothing cut off at the edges ...
+    w, h = got["frame"]
+    assert got["used"][0] > 0.8 * w or got["used"][1] > 0.8 * h  # ... and the frame is used
+    # relation names: on the links of small graphs, on hover (the tooltip) for all
+    edges = frame.evaluate("saNetwork.body.data.edges.length")
+    if edges <= 12:
+        assert got["edgeLabels"] == edges
+    text = json.loads(frame.evaluate("document.getElementById('sa-graph-text').textContent"))
+    labels = {r.label for r in real_kb.schema.relations.values()}
+    assert all(any(f"— {lab} →" in t for lab in labels) for t in text["edges"])
+    if path == "chapters/index.html":
+        page.locator("iframe.sa-graph-frame").scroll_into_view_if_needed()
+        shoot(page, "landing-graph.png")
+
+
+def test_hovering_a_graph_never_moves_the_page(real):
+    """vis-network used to focus its canvas on every mouse move, and the browser scrolled to it."""
+    for path in ["chapters/index.html", "chapters/entries/risk/sycophancy.html", "chapters/explorer.html"]:
+        page = real.open(path)
+        for iframe in page.locator("iframe.sa-graph-frame").all():
+            iframe.scroll_into_view_if_needed()
+            page.evaluate("window.scrollBy(0, -120)")  # the frame's top edge in view, its bottom maybe not
+            box = iframe.bounding_box()
+            before = page.evaluate("window.scrollY")
+            for fx in (0.1, 0.3, 0.5, 0.7, 0.9):
+                for fy in (0.2, 0.4, 0.6, 0.8):
+                    page.mouse.move(box["x"] + fx * box["width"], box["y"] + fy * box["height"], steps=2)
+            page.wait_for_timeout(300)  # tooltips open after their delay
+            assert page.evaluate("window.scrollY") == before, path
+        page.close()
+
+
+def test_explorer_draws_dots_first_and_labels_what_is_in_view(real, real_kb):
+    page = real.open("chapters/explorer.html")
+    (frame,) = graph_frames(page)
+    labelled = "saNodes.get({filter: n => n.label !== undefined}).map(n => n.id)"
+    assert frame.evaluate(labelled) == []  # level of detail: plain dots at the first draw
+    assert frame.evaluate("saNetwork.getScale() * 14") < 10
+    frame.get_by_role("button", name="Full screen").wait_for()  # allowed: the iframe has allowfullscreen
+    assert page.locator("iframe.sa-graph-frame").get_attribute("allowfullscreen") is not None
+    page.locator("iframe.sa-graph-frame").scroll_into_view_if_needed()
+    x, y = node_point(page, frame, "autonomy")
+    page.mouse.move(x, y)
+    for _ in range(8):
+        page.mouse.wheel(0, -300)
+    frame.wait_for_function("saNetwork.getScale() * 14 >= 10")
+    frame.wait_for_function(f"{labelled}.length > 0")
+    got = frame.evaluate(
+        """() => {
+            const c = document.querySelector('#sa-graph canvas');
+            const a = saNetwork.DOMtoCanvas({x: 0, y: 0}), b = saNetwork.DOMtoCanvas({x: c.clientWidth, y: c.clientHeight});
+            const mx = (b.x - a.x) * 0.1, my = (b.y - a.y) * 0.1, pos = saNetwork.getPositions();
+            const inView = id => pos[id].x >= a.x - mx && pos[id].x <= b.x + mx && pos[id].y >= a.y - my && pos[id].y <= b.y + my;
+            const ids = saNodes.getIds();
+            return {labelled: ids.filter(id => saNodes.get(id).label !== undefined), inView: ids.filter(inView),
+                    names: Object.fromEntries(ids.map(id => [id, saNodes.get(id).label]))};
+        }"""
+    )
+    assert set(got["labelled"]) == set(got["inView"]) and len(got["inView"]) < len(real_kb.entries())
+    assert all(got["names"][i] == " ".join(real_kb.get(i).title.split()) for i in got["labelled"])
+
+
+def test_no_page_is_wider_than_a_phone(browser, real_book, real_kb):
+    """At 390 CSS px no page of the book scrolls sideways; graphs fit their frames there too."""
+    root = real_book.html
+    pages = sorted(
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*.html")
+        if not {"_static", "_sources"} & set(p.parts) and 'http-equiv="refresh"' not in p.read_text(encoding="utf-8").lower()  # redirects: their targets are here
+    )
+    assert len(pages) > len(real_kb.entries())
+    with serve(root) as base:
+        context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base) else route.abort())
+        try:
+            page = context.new_page()
+            wide = {}
+            for path in pages:
+                page.goto(base + path, wait_until="load")
+                try:
+                    width = page.evaluate("document.documentElement.scrollWidth")
+                except Exception as exc:
+                    raise AssertionError(f"{path} navigated away while measured ({page.url})") from exc
+                if width > 390:
+                    wide[path] = width
+            assert wide == {}, f"pages wider than a 390 px phone: {wide}"
+            page.goto(base + "chapters/entries/need/autonomy.html", wait_until="load")
+            wait_for_graphs(page)
+            (frame,) = graph_frames(page)
+            assert frame.frame_element().bounding_box()["width"] <= 390
+            assert frame.evaluate(READABLE)["outside"] == []  # the whole graph in its frame; pinch or drag to zoom and pan
+            assert frame.evaluate("saNetwork.interactionHandler.options.dragView && saNetwork.interactionHandler.options.zoomView")
+            page.locator("iframe.sa-graph-frame").scroll_into_view_if_needed()
+            page.evaluate("window.scrollBy(0, -160)")
+            shoot(page, "entry-phone.png")
+        finally:
+            context.close()
 
 
 def test_chapters_and_an_entry_of_each_kind_load_cleanly(real, real_book, real_kb):
@@ -322,7 +481,20 @@ def test_no_payload_runs_in_any_page_or_graph(payload, payload_book):
 
 
 def e_lines(page, id: str) -> int:
-    return page.evaluate("(id) => saNodes.get(id).title.split('\\n').length", id)
+    return page.evaluate("(id) => JSON.parse(document.getElementById('sa-graph-text').textContent).nodes[id].title.split('\\n').length", id)
+
+
+OWN_POINT = """(id) => {  // a point where node `id` is the topmost node (long labels can cover a node's centre)
+    const b = saNetwork.getBoundingBox(id), p = saNetwork.getPositions([id])[id];
+    for (let k = 0; k <= 40; k++) {
+        const x = p.x + (k % 2 ? 1 : -1) * Math.ceil(k / 2) * (b.right - b.left) / 40;
+        for (const y of [p.y, (p.y + b.top) / 2, (p.y + b.bottom) / 2]) {
+            const d = saNetwork.canvasToDOM({x, y});
+            if (saNetwork.getNodeAt(d) === id) return d;
+        }
+    }
+    return null;
+}"""
 
 
 def test_tooltips_and_labels_show_payloads_as_text(payload, payload_book):
@@ -330,7 +502,8 @@ def test_tooltips_and_labels_show_payloads_as_text(payload, payload_book):
     page = payload.open("_static/socioaffective/graphs/explorer.html")
     page.wait_for_function(GRAPH_READY)
     for e in kb.entries():
-        point = page.evaluate("(id) => saNetwork.canvasToDOM(saNetwork.getPositions([id])[id])", e.id)
+        point = page.evaluate(OWN_POINT, e.id)
+        assert point is not None, f"{e.id} is covered by other nodes"
         box = page.locator("#sa-graph canvas").bounding_box()
         page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
         tip = page.locator("div.vis-tooltip")
@@ -339,8 +512,11 @@ def test_tooltips_and_labels_show_payloads_as_text(payload, payload_book):
         assert e.title.split("\u2028")[0] in tip.text_content()
         page.mouse.move(box["x"] + 3, box["y"] + 3)  # an empty corner of the canvas: the tooltip goes
         tip.wait_for(state="hidden", timeout=5000)
+    page.evaluate("saFocus('future-self')")  # focused nodes are labelled, zoomed in or not
     label = page.evaluate("saNodes.get('future-self').label")
     assert "<script>" in label or "<img" in label
+    assert page.locator("#sa-focus .sa-focus-title").text_content() == " ".join(kb.get("future-self").title.split())
+    assert page.locator("#sa-focus .sa-focus-title").evaluate("e => e.children.length") == 0  # text, not markup
     page.locator("#sa-search").fill("<img src=x onerror=alert('typed')>")
     assert page.evaluate("saNodes.get({filter: n => !n.hidden}).length") >= 0
     assert payload.dialogs == []

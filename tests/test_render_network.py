@@ -32,10 +32,10 @@ def test_nodes_and_edges_follow_the_framework(tiny_kb):
     assert {(e["from"], e["relation"], e["to"]) for e in data["edges"]} == expected
     kinds = {k["name"]: k for k in data["kinds"]}
     for n in data["nodes"]:
-        k = tiny_kb.schema.kinds[n["kind"]]
-        assert n["shape"] == k.shape and n["color"]["background"] == k.color
+        k = tiny_kb.schema.kinds[n["group"]]  # vis-network draws a node in its group's colour and shape
+        assert kinds[n["group"]]["shape"] == k.shape and kinds[n["group"]]["color"] == k.color
         assert n["url"] == f"../{n['id']}.html"
-        assert kinds[n["kind"]]["label"] == k.label
+        assert kinds[n["group"]]["label"] == k.label
 
 
 def test_edges_show_relation_direction_and_provenance(tiny_kb):
@@ -118,10 +118,13 @@ def test_graph_page_loads_local_files_and_carries_payloads_as_data(payload_kb, e
     assert srcs == ["../vis/vis-network.min.js", "../graph.js"]
     assert [link["href"] for link in p.links] == ["../vis/vis-network.css", "../graph.css"]
     inline = [(a, body) for a, body in p.scripts if not a.get("src")]
-    assert len(inline) == 1 and inline[0][0]["type"] == "application/json"  # the data: never executed
-    parsed = json.loads(inline[0][1])
-    assert parsed == json.loads(json.dumps(data))
-    titles = " ".join(n["title"] for n in parsed["nodes"])
+    assert [a["type"] for a, _ in inline] == ["application/json"] * 2  # the data: never executed
+    draw, text = (json.loads(body) for _, body in inline)
+    assert [draw, text] == json.loads(json.dumps(network.page_data(data)))
+    assert [n["id"] for n in draw["nodes"]] == [n["id"] for n in data["nodes"]]
+    assert all(set(n) <= set(network._DRAWN) for n in draw["nodes"])  # vis-network's own fields only
+    assert {i: t["title"] for i, t in text["nodes"].items()} == {n["id"]: n["title"] for n in data["nodes"]}
+    titles = " ".join(t["title"] for t in text["nodes"].values())
     assert '<script>alert("xss-script")</script>' in titles and "<img src=x onerror=alert('xss-img')>" in titles
     assert "</script><script>alert('xss-json')</script><!--" in titles and "\u2028" in titles
     assert not any(t in ("img", "svg", "iframe") for t, _ in p.tags)
@@ -144,15 +147,18 @@ def test_kind_colours_and_shapes_are_validated(payload_kb):
     data = all_data(payload_kb)
     risk = next(k for k in data["kinds"] if k["name"] == "risk")
     assert risk["color"] == "#888888"  # `red;} body{display:none` is not a colour
-    assert all(n["shape"] in network.SHAPES for n in data["nodes"])
+    assert all(k["shape"] in network.SHAPES for k in data["kinds"])
 
 
-def test_short_labels_keep_the_full_title_elsewhere(real_kb):
+def test_labels_are_whole_titles_and_the_explorer_labels_on_zoom(real_kb):
     data = all_data(real_kb)
     for n in data["nodes"]:
         e = real_kb.get(n["id"])
         assert n["name"] == e.title and n["title"].startswith(e.title)
-        assert len(n["label"]) <= 60
+        assert n["label"] == " ".join(e.title.split())  # whole: graph.js wraps it, never cuts it
+    ids = [e.id for e in real_kb.entries()]
+    lod = network.graph_data(real_kb, ids, {}, labels=False)
+    assert all("label" not in n and n["name"] for n in lod["nodes"])
 
 
 def test_to_pyvis_holds_the_same_graph(tiny_kb):

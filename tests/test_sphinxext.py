@@ -110,17 +110,17 @@ def test_graph_pages_and_the_shared_vis_library(tiny_book, tiny_kb):
     for name in graphs:
         text = (static / "graphs" / name).read_text()
         assert len(text) < 60_000  # data only: the library is shared, never in-lined
-        data = json.loads(Html(text).scripts[0][1])
-        for n in data["nodes"]:
+        data = json.loads(Html(text).scripts[1][1])  # the text block: names, tooltips, URLs
+        for id, n in data["nodes"].items():
             target = (static / "graphs" / n["url"]).resolve()
-            assert target.is_file() and target.name == f"{n['id']}.html"
+            assert target.is_file() and target.name == f"{id}.html"
     entry = tiny_book.parsed("chapters/entries/dilemma/future-self.html")
     frames = [a for t, a in entry.tags if t == "iframe"]
-    assert frames == [{"class": "sa-graph-frame", "src": "../../../_static/socioaffective/graphs/entry-future-self.html", "title": "Graph: the neighbourhood of Present versus future self", "style": "height:460px"}]
+    assert frames == [{"class": "sa-graph-frame", "src": "../../../_static/socioaffective/graphs/entry-future-self.html", "title": "Graph: the neighbourhood of Present versus future self", "style": "height:460px", "allowfullscreen": ""}]
     # the accessible alternative: the same entries, linked, under the graph
     table = tiny_book.page("chapters/entries/dilemma/future-self.html").split('class="sa-graph-alt"', 1)[1].split("</details>", 1)[0]
-    data = json.loads(Html((static / "graphs" / "entry-future-self.html").read_text()).scripts[0][1])
-    for n in data["nodes"]:
+    data = json.loads(Html((static / "graphs" / "entry-future-self.html").read_text()).scripts[1][1])
+    for n in data["nodes"].values():
         assert n["name"] in table
 
 
@@ -167,10 +167,10 @@ def test_payloads_travel_as_data_in_graph_pages(payload_book):
     folder = payload_book.html / "_static" / "socioaffective" / "graphs"
     for f in folder.iterdir():
         raw = f.read_text()
-        assert raw.count("<script") == 3 and raw.count("</script>") == 3  # vis, data, graph.js
-        data = json.loads(Html(raw).scripts[0][1])
-        for n in data["nodes"]:
-            e = kb.get(n["id"])
+        assert raw.count("<script") == 4 and raw.count("</script>") == 4  # vis, data, text, graph.js
+        data = json.loads(Html(raw).scripts[1][1])
+        for id, n in data["nodes"].items():
+            e = kb.get(id)
             assert n["name"] == e.title and e.summary in n["title"]
 
 

@@ -82,7 +82,11 @@ def _cached_layout(app, ids, center=None, unit=60, aspect=1.8):
 
 
 def graph_spec_data(app, spec: dict, url_for):
-    """The vis-network data of a graph spec (positions cached)."""
+    """The vis-network data of a graph spec (positions cached).
+
+    Entry neighbourhoods and parts of the framework carry every node's label;
+    the whole framework (the explorer) carries none, and graph.js labels the
+    nodes in view once the reader zooms in (level of detail)."""
     kb = state(app).kb
     if spec["mode"] == "entry":
         ids, _depth = neighbourhood_ids(kb, spec["entry"], spec["max_nodes"])
@@ -93,9 +97,9 @@ def graph_spec_data(app, spec: dict, url_for):
     ids = [e.id for e in kb.entries() if not spec["kinds"] or e.kind in spec["kinds"]]
     if spec["kinds"]:  # a part of the framework: a smaller picture with a legend, no filters
         pos = _cached_layout(app, ids, unit=80, aspect=2.2)
-    else:
-        pos = _cached_layout(app, ids, unit=105, aspect=1.9)
-    return graph_data(kb, ids, pos, url_for)
+        return graph_data(kb, ids, pos, url_for)
+    pos = _cached_layout(app, ids, unit=105, aspect=1.9)
+    return graph_data(kb, ids, pos, url_for, labels=False)  # the whole framework: labels by level of detail
 
 
 def _graph_title(kb, spec: dict) -> str:
@@ -126,9 +130,9 @@ def render_placeholder(app, docname: str, spec: tuple) -> str:
     wide = " sa-wide" if g.get("wide") else ""
     return (
         f'<div class="sa-graph-wrap{wide}"><figure class="sa-graph-figure sa-graph-{g["mode"]}">'
-        f'<iframe class="sa-graph-frame" src="{esc(src)}" title="{esc(title)}" style="height:{int(g["height"])}px"></iframe>{caption}'
+        f'<iframe class="sa-graph-frame" src="{esc(src)}" title="{esc(title)}" style="height:{int(g["height"])}px" allowfullscreen></iframe>{caption}'
         f'<details class="sa-graph-alt"{open_attr}><summary>The same graph as a table ({n} entr{"y" if n == 1 else "ies"})</summary>'
-        f"{graph_table(data, url_for)}</details></figure></div>"
+        f'<div class="sa-table-scroll">{graph_table(data, url_for)}</div></details></figure></div>'
     )
 
 

@@ -8,9 +8,11 @@ plain data or an HTML string out. The Sphinx extension writes the files.
   graph is drawn at once with physics off.
 - :func:`graph_data` builds the nodes, edges and legend that vis-network draws.
 - :func:`graph_page` wraps them in a small HTML page that loads the shared
-  vis-network files; the data travels as JSON in a
-  ``<script type="application/json">`` block (:func:`script_json`), and every
-  label and tooltip is a plain string that vis-network renders as text.
+  vis-network files; the data travels as JSON in two
+  ``<script type="application/json">`` blocks (:func:`script_json`): what
+  vis-network draws, in the shape it takes, and the text read on demand
+  (:func:`page_data`). Every label and tooltip is a plain string that
+  vis-network renders as text.
 - :func:`graph_table` is the same information as an accessible HTML table.
 
 >>> import socioaffective
@@ -35,6 +37,7 @@ __all__ = [
     "SHAPES",
     "graph_data",
     "graph_page",
+    "page_data",
     "graph_table",
     "layout",
     "layout_key",
@@ -51,19 +54,6 @@ SHAPES = frozenset(
 INSIDE_SHAPES = frozenset({"ellipse", "box", "circle", "database", "text"})
 _COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")  # fullmatch
 _FALLBACK_COLOR = "#888888"
-
-
-def short_label(title: str, limit: int) -> str:
-    """``title`` cut at a word boundary to about ``limit`` characters, with an ellipsis.
-
-    >>> short_label("Which self should an AI serve, and who decides?", 30)
-    'Which self should an AI…'
-    """
-    title = " ".join(str(title).split())
-    if len(title) <= limit:
-        return title
-    cut = title[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:")
-    return cut + "…"
 
 
 def kind_color(kind) -> str:
@@ -295,9 +285,14 @@ def _tooltip(kb, e) -> str:
     return "\n".join(lines)
 
 
-def graph_data(kb, ids, positions, url_for=None, center: str | None = None, edge_labels: bool = False) -> dict:
-    """Nodes, edges and legend for vis-network (plain JSON-able data).
+def graph_data(kb, ids, positions, url_for=None, center: str | None = None, edge_labels: bool = False, labels: bool = True) -> dict:
+    """Nodes, edges and legend in the shape vis-network takes (plain JSON-able data).
 
+    Nodes and edges go straight into ``vis.DataSet``: each node's ``group`` is
+    its kind, and ``kinds`` gives every group's colour and shape once. A node's
+    ``label`` is the entry's whole title (vis-network wraps it); with
+    ``labels=False`` (the explorer) nodes carry only ``name`` and the page
+    labels the nodes in view as the reader zooms in.
     ``url_for(id)`` gives the URL a click on the node opens (or ``None``); it is
     computed by the caller from the id, never taken from YAML text.
     """
@@ -307,31 +302,29 @@ def graph_data(kb, ids, positions, url_for=None, center: str | None = None, edge
     nodes = []
     for i in sorted(ids, key=lambda x: (list(schema.kinds).index(kb.get(x).kind) if kb.get(x).kind in schema.kinds else 99, x)):
         e = kb.get(i)
-        kind = schema.kinds.get(e.kind)
-        color = kind_color(kind)
         g = _grade(kb, e.provenance)
         x, y = positions.get(i, (0, 0))
         aliases = " ".join(str(a) for a in (e.fields.get("aliases") or []))
+        title = " ".join(str(e.title).split())
         node = {
             "id": i,
-            "label": short_label(e.title, 30 if kind_shape(kind) in INSIDE_SHAPES else 60),
             "title": _tooltip(kb, e),
-            "name": e.title,
-            "kind": e.kind,
+            "name": title,
+            "group": e.kind,
             "grade": e.provenance.grade if e.provenance else "",
             "claim": bool(g and g.paper_claim),
-            "shape": kind_shape(kind),
-            "color": {"background": color, "border": "#2e3440", "highlight": {"background": color, "border": "#000000"}},
             "x": x,
             "y": y,
             "search": " ".join([i, aliases]).lower(),  # graph.js adds the tooltip's text
         }
+        if labels:
+            node["label"] = title
         if url_for is not None:
             url = url_for(i)
             if url:
                 node["url"] = url
         if i == center:
-            node.update(size=30, borderWidth=4, font={"size": 16})
+            node.update(size=16, borderWidth=3, font={"size": 16})
         nodes.append(node)
     edges = []
     seen = set()
@@ -357,9 +350,9 @@ def graph_data(kb, ids, positions, url_for=None, center: str | None = None, edge
             edge["label"] = rt.label
         edges.append(edge)
     edges.sort(key=lambda d: d["id"])
-    present = {n["kind"] for n in nodes}
+    present = {n["group"] for n in nodes}
     kinds = [
-        {"name": k.name, "label": k.label, "plural": k.plural, "color": kind_color(k), "shape": kind_shape(k), "count": sum(1 for n in nodes if n["kind"] == k.name)}
+        {"name": k.name, "label": k.label, "plural": k.plural, "color": kind_color(k), "shape": kind_shape(k), "count": sum(1 for n in nodes if n["group"] == k.name)}
         for k in schema.kinds.values()
         if k.name in present
     ]
@@ -386,18 +379,64 @@ def _template() -> Template:
     return Template(resources.files("socioaffective").joinpath("templates/graph.html").read_text(encoding="utf-8"))
 
 
+#: Node fields vis-network draws from; the rest of a node travels in the page's text block.
+_DRAWN = ("id", "x", "y", "group", "label", "size", "borderWidth", "font")
+
+
+def page_data(data: dict) -> tuple[dict, dict]:
+    """``data`` split into what vis-network draws and the text graph.js reads on demand.
+
+    The first part goes into ``vis.DataSet`` as it is (node ids, positions,
+    groups, labels; edges numbered, dashed or not), so the first draw parses
+    and builds no more than the library needs. The second holds each node's
+    name, tooltip, search text, grade and URL and each edge's tooltip: graph.js
+    parses it on the first hover, click, search or zoom. For a graph without
+    labels (the explorer, drawn by level of detail) the dashed edges are listed
+    there too: graph.js dashes the links of the nodes it labels.
+
+    >>> draw, text = page_data({"nodes": [{"id": "a", "x": 1, "y": 2, "group": "need", "name": "A", "title": "A", "search": "a", "grade": "", "url": "a.html"}],
+    ...     "edges": [], "kinds": [], "grades": {}, "center": ""})
+    >>> draw["nodes"], text["nodes"]["a"]["url"]
+    ([{'id': 'a', 'x': 1, 'y': 2, 'group': 'need'}], 'a.html')
+    """
+    nodes = [{k: n[k] for k in _DRAWN if k in n} for n in data["nodes"]]
+    lod = bool(nodes) and "label" not in nodes[0]  # the explorer: details as the reader zooms in
+    edges, dashed = [], []
+    for i, e in enumerate(data["edges"]):
+        d = {"id": i, "from": e["from"], "to": e["to"]}
+        if e["dashes"] and lod:  # dashes cost more to draw than the rest: only for the links in view
+            dashed.append(i)
+        elif e["dashes"]:
+            d["dashes"] = True
+        if e["arrows"] != "to":
+            d["arrows"] = {"to": {"enabled": False}}
+        if "label" in e:
+            d["label"] = e["label"]
+        edges.append(d)
+    draw = {"nodes": nodes, "edges": edges, "kinds": data["kinds"], "grades": data["grades"], "center": data["center"]}
+    text = {
+        "nodes": {n["id"]: {k: n[k] for k in ("name", "title", "search", "grade", "url") if k in n} for n in data["nodes"]},
+        "edges": [e["title"] for e in data["edges"]],
+        "dashed": dashed,
+    }
+    return draw, text
+
+
 def graph_page(data: dict, *, title: str, static: str, explorer: bool = False) -> str:
     """A standalone HTML page drawing ``data`` with the book's own vis-network copy.
 
     ``static`` is the relative URL of the book's ``_static/socioaffective/``
-    folder as seen from the page (e.g. ``"../"``). No CDN, no inline script.
+    folder as seen from the page (e.g. ``"../"``). No CDN, no inline script:
+    the data travels in two ``application/json`` blocks (:func:`page_data`).
     """
     esc = lambda s: html.escape(str(s), quote=True)  # noqa: E731
+    draw, text = page_data(data)
     return _template().substitute(
         title=esc(title),
         static=esc(static.rstrip("/") + "/"),
         mode="explorer" if explorer else "local",
-        data=script_json(data),
+        data=script_json(draw),
+        text=script_json(text),
     )
 
 
@@ -432,7 +471,7 @@ def graph_table(data: dict, url_for=None, caption: str = "") -> str:
         items = "".join(f"<li>{esc(e['label_text'])} → {link(e['to'])}</li>" for e in out_links.get(n["id"], ()))
         links = f"<ul>{items}</ul>" if items else "—"
         rows.append(
-            f'<tr><th scope="row">{link(n["id"])}</th><td>{esc(kinds.get(n["kind"], n["kind"]))}</td>'
+            f'<tr><th scope="row">{link(n["id"])}</th><td>{esc(kinds.get(n["group"], n["group"]))}</td>'
             f"<td>{badge(n['grade'])}</td><td>{links}</td></tr>"
         )
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
@@ -451,8 +490,10 @@ def to_pyvis(data: dict, **kwargs):
     from pyvis.network import Network
 
     net = Network(directed=True, **kwargs)
+    shapes = {k["name"]: (k["shape"], k["color"]) for k in data["kinds"]}
     for n in data["nodes"]:
-        net.add_node(n["id"], label=n["label"], title=n["title"], shape=n["shape"], color=n["color"]["background"], x=n["x"], y=n["y"])
+        shape, color = shapes.get(n["group"], ("dot", _FALLBACK_COLOR))
+        net.add_node(n["id"], label=n.get("label", n["name"]), title=n["title"], shape=shape, color=color, x=n["x"], y=n["y"])
     for e in data["edges"]:
         net.add_edge(e["from"], e["to"], title=e["title"], label=e.get("label", ""), dashes=e["dashes"])
     net.toggle_physics(False)

@@ -280,8 +280,8 @@ def entry_page(kb, entry, graph: bool = True) -> str:
     if graph and myst.is_safe_name(entry.id):
         out.append(
             "## Neighbourhood\n\n"
-            "Entries within one or two links of this one. Click a node to open its page; "
-            "the table below the graph holds the same information.\n\n"
+            "Entries within one or two links of this one. Click a node to focus it and its links, "
+            "click it again (or its card's link) to open its page; the table below the graph holds the same information.\n\n"
             f"```{{socioaffective-graph}}\n:entry: {entry.id}\n```"
         )
     if cites:
