@@ -186,7 +186,8 @@ def _also_filed_as(kb, entry, entries: set) -> str:
         x, tax = m.external, m.taxonomy
         notation, url = str(x.fields.get("notation", x.id)), str(x.fields.get("url", ""))
         code = f"`{notation}`" if "`" not in notation else myst.text(notation)
-        head = f"[{code}]({url})" if _URL.match(url) else code
+        safe = links.safe_url(url)  # only http(s), percent-encoded: a URL cannot close the link
+        head = f"[{code}]({safe})" if safe else code
         page = myst.ref(entry_label(x.id), x.title) if x.id in entries else myst.text(x.title)
         where = f" ({myst.text(tax.title)})" if tax else ""
         note = m.provenance.note or m.relation.note
