@@ -15,7 +15,8 @@ True
 from __future__ import annotations
 
 from . import myst
-from .pages import _URL, BADGE_ROLE, KIND_ROLE, entry_label
+from .. import links
+from .pages import BADGE_ROLE, KIND_ROLE, entry_label
 
 __all__ = ["VIEWS", "render", "source_keys", "source_uses"]
 
@@ -73,7 +74,8 @@ def sources_view(kb) -> str:
         f = ref.fields
         what = f.get("sourcetype") or f.get("entry_type", "")
         url = f.get("url", "")
-        link = f" <{url}>" if url and _URL.match(url) else ""
+        safe = links.safe_url(url)  # only http(s), percent-encoded (no `|` or `>` to break the table)
+        link = f" <{safe}>" if safe else ""
         named = ", ".join(_entry_ref(kb, i) for i in uses.get(k, [])) or "no provenance yet"
         rows.append(
             f"| {myst.cite(k, style='t')}: {_cell(ref.title)}{link} | {_cell(what)} | {_cell(f.get('urldate', 'not recorded'))} "
