@@ -19,6 +19,7 @@ badge), ``{socioaffective-badge}`` (grade letter) and the
 from __future__ import annotations
 
 import json
+import re
 
 from .. import links
 from . import myst
