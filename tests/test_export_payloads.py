@@ -19,7 +19,7 @@ from socioaffective.export.tables import read_tables
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
 
 TITLE = '<script>alert("t")</script> & \'q\' javascript:alert(1)'
-SUMMARY = "</script><img src=x onerror=alert(1)> \u2028 line \u2029 para =cmd|' /C calc'!A0"
+SUMMARY = "</script><img src=x onerror=alert(1)> line para =cmd|' /C calc'!A0"  # no U+2028: a line break (issue 10)
 DESCRIPTION = 'Para "one" with </script>, ]]> and <![CDATA[ x ]]>,\n\nthen \\ backslashes \\n, a tab\there, @prefix x: <y> . and "}"\u2028end\n'
 ALIAS = "{\"@context\": \"javascript:alert(1)\"} </ScRiPt> ${x} {{ y }}"
 

@@ -126,7 +126,11 @@ def test_graph_page_loads_local_files_and_carries_payloads_as_data(payload_kb, e
     assert {i: t["title"] for i, t in text["nodes"].items()} == {n["id"]: n["title"] for n in data["nodes"]}
     titles = " ".join(t["title"] for t in text["nodes"].values())
     assert '<script>alert("xss-script")</script>' in titles and "<img src=x onerror=alert('xss-img')>" in titles
-    assert "</script><script>alert('xss-json')</script><!--" in titles and "\u2028" in titles
+    assert "</script><script>alert('xss-json')</script><!--" in titles
+    # U+2028 no longer fits a one-line field of the fixture (issue 10): put one in the data
+    data["nodes"][0]["title"] += " line\u2028separator"
+    page2 = network.graph_page(data, title="t", static="../", explorer=explorer)
+    assert "\u2028" not in page2 and "\\u2028" in page2
     assert not any(t in ("img", "svg", "iframe") for t, _ in p.tags)
     assert "<title>Graph &lt;script&gt;" in page
     assert not re.search(r"https?://", page)
