@@ -80,6 +80,7 @@ class _Part:
     width: int  # its length when not variable
     last: frozenset = frozenset()  # the characters it may end with
     ambiguous: bool = False  # two of its alternatives may match the same text
+    determined: bool = False  # its first character decides how much it takes (`(a|%[0-9])`)
 
 
 def _set(code: int, fold: bool) -> frozenset:
@@ -119,10 +120,14 @@ def _seq(items, fold: bool) -> _Part:
     first: frozenset = frozenset()
     last: frozenset = frozenset()
     nullable, variable, width, ambiguous = True, False, 0, False
+    parts = 0
+    determined = False
     for op, av in items:
         part = _item(op, av, fold)
         if part is None:  # zero width
             continue
+        parts += 1
+        determined = part.determined
         if part.variable:
             if part.first & pending:
                 raise _Unsafe("two quantifiers can consume the same characters one after the other")
@@ -139,7 +144,7 @@ def _seq(items, fold: bool) -> _Part:
         variable = variable or part.variable
         ambiguous = ambiguous or part.ambiguous
         width += part.width
-    return _Part(chars, first, nullable, variable, 0 if variable else width, last, ambiguous)
+    return _Part(chars, first, nullable, variable, 0 if variable else width, last, ambiguous, parts == 1 and determined)
 
 
 def _barrier(items, fold: bool, inner: frozenset) -> bool:
@@ -204,13 +209,14 @@ def _item(op, av, fold: bool) -> _Part | None:
         variable = overlap or any(b.variable for b in branches) or len(widths) > 1
         chars = frozenset().union(*(b.chars for b in branches))
         last = frozenset().union(*(b.last for b in branches))
-        return _Part(chars, seen, any(b.nullable for b in branches), variable, 0 if variable else widths.pop(), last, overlap)
+        determined = not overlap and not any(b.variable or b.nullable for b in branches)
+        return _Part(chars, seen, any(b.nullable for b in branches), variable, 0 if variable else widths.pop(), last, overlap, determined)
     if op in _REPEATS:
         lo, hi, sub = av
         body = _seq(sub, fold)
         if hi != 1 and body.ambiguous:
             raise _Unsafe("a quantifier repeats an alternation whose branches can start alike or differ in length")
-        if hi != 1 and body.variable and (body.nullable or not _barrier(sub, fold, _variable_chars(sub, fold))):
+        if hi != 1 and body.variable and not body.determined and (body.nullable or not _barrier(sub, fold, _variable_chars(sub, fold))):
             if any(o is C.BRANCH for o, _ in _flat(sub)):
                 raise _Unsafe("a quantifier repeats an alternation whose branches can start alike or differ in length")
             raise _Unsafe("a quantifier repeats a part that can match texts of different lengths (nested quantifiers)")

@@ -143,10 +143,10 @@ class _Checker:
             hint = f"for example `id: {slugify(title)}`" if isinstance(title, str) else "add `id: some-kebab-case-id`"
             self.add(f, d.line, "missing-field", "", "the entry has no `id`", hint)
         elif not schema.valid_id(eid):
-            shown = str(eid)
+            shown = str(eid) if not isinstance(eid, str) or eid.isprintable() else ascii(eid)[1:-1]  # a line break shows as \n
             title = d.get("title")
-            better = slugify(shown) if isinstance(eid, str) else slugify(title if isinstance(title, str) else f"entry {shown}")
-            self.add(f, d.line_of("id"), "bad-id", shown, f"the id `{shown}` is not valid: {_describe_bad_id(shown) if isinstance(eid, str) else 'it must be text'}", f"use `{better}`")
+            better = slugify(eid) if isinstance(eid, str) else slugify(title if isinstance(title, str) else f"entry {shown}")
+            self.add(f, d.line_of("id"), "bad-id", shown, f"the id `{shown}` is not valid: {_describe_bad_id(eid) if isinstance(eid, str) else 'it must be text'}", f"use `{better}`")
         for name in ("id", "title"):
             value = d.get(name)
             found = invisible_characters(value) if isinstance(value, str) else []

@@ -271,3 +271,8 @@ def test_an_accepted_pattern_matches_a_long_bad_id_quickly(pattern):
     for probe in ("a" * 127 + "!", "ab" * 63 + "!", "-" * 127 + "!", "a-" * 63 + "!", "a" * 64 + "b" * 63 + "!"):
         compiled.fullmatch(probe)
     assert time.process_time() - start < 1.0, pattern
+
+
+@pytest.mark.parametrize("ftype", links.LINK_TYPES)
+def test_the_link_patterns_pass_the_same_backtracking_analysis(ftype):
+    assert pattern_problem(links.PATTERNS[ftype]) == ""

@@ -350,7 +350,7 @@ def test_ids_that_cannot_be_file_names_get_no_page_and_break_nothing(tmp_path):
     from socioaffective.sphinxext import PAGE_NAME, State, entry_docname, write_stubs
 
     for bad in ["a/b", "../x", "x<y", ".hidden", "a b", ""]:
-        assert not PAGE_NAME.match(bad)
+        assert not PAGE_NAME.fullmatch(bad)
     root = tmp_path / "fw"
     shutil.copytree(FIXTURES / "tiny", root)
     schema = root / "framework" / "schema.yaml"
