@@ -20,6 +20,13 @@ full and incremental builds, each against its floor.
 - *page weight*: an entry page's HTML plus every file it pulls in (iframes,
   scripts, styles, recursively) that no other page uses; shared assets (the
   theme, vis-network, the book's CSS/JS) are left out.
+- *transfer*: what a reader's browser downloads for the landing page, an
+  entry page and the explorer (the page and everything it loads, graph frame
+  included) over a local ``http.server`` on 127.0.0.1, first visit, in
+  Debian's Chromium: bytes and requests (target: an entry page <= 1 MB); and,
+  when the npm package ``lighthouse`` can be installed (npm registry) and run
+  against Debian's Chromium, its mobile performance score (goal >= 90; skipped
+  with the reason otherwise).
 - *full build*: ``jupyter-book build --all`` of a fresh copy of the book, on
   the real framework and on a 300-entry synthetic one. Floor: Jupyter Book
   building the same table of contents with plain Markdown pages (same titles,
@@ -229,6 +236,118 @@ def page_weights(book: Path, subdir: str = "chapters/entries") -> dict:
     sizes = [w["bytes"] / 1024 for w in weights.values()]
     worst = max(weights, key=lambda k: weights[k]["bytes"])
     return {"kib": stat(sizes), "worst": worst, "worst_detail": weights[worst], "pages": len(weights)}
+
+
+# ---------------------------------------------------------------------------
+# what a browser downloads, and Lighthouse
+
+TRANSFER_PAGES = {"landing": "chapters/index.html", "entry": "chapters/entries/risk/sycophancy.html", "explorer": "chapters/explorer.html"}
+
+
+class _serve:
+    """``python -m http.server`` for ``folder`` on 127.0.0.1, in a thread."""
+
+    def __init__(self, folder: Path):
+        import functools
+        import http.server
+        import threading
+
+        class Quiet(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}/"
+
+    def __enter__(self):
+        return self.base
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def transfer(html_root: Path, pages: dict[str, str] = TRANSFER_PAGES) -> dict:
+    """Bytes and requests each page costs a first-time reader over HTTP."""
+    from playwright.sync_api import sync_playwright
+
+    out = {}
+    with _serve(html_root) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            for name, path in pages.items():
+                ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+                page = ctx.new_page()
+                sizes: dict[str, int] = {}
+                page.on("response", lambda r, sizes=sizes: sizes.__setitem__(r.url, len(r.body())))
+                page.goto(base + path, wait_until="networkidle")
+                page.wait_for_timeout(300)
+                biggest = sorted(sizes.items(), key=lambda kv: -kv[1])[:3]
+                out[name] = {"path": path, "bytes": sum(sizes.values()), "requests": len(sizes),
+                             "largest": [(u[len(base):].split("?")[0], n) for u, n in biggest]}
+                ctx.close()
+        finally:
+            browser.close()
+    return out
+
+
+LIGHTHOUSE_VERSION = "12"
+
+
+def lighthouse_scores(html_root: Path, cache: Path, pages: dict[str, str] = TRANSFER_PAGES, timeout: float = 300) -> dict:
+    """Lighthouse's mobile performance score per page (raises with the reason when it cannot run)."""
+    exe = cache / "node_modules" / ".bin" / "lighthouse"
+    if not exe.exists():
+        if not shutil.which("npm"):
+            raise RuntimeError("npm is missing: Lighthouse comes from the npm registry")
+        cache.mkdir(parents=True, exist_ok=True)
+        proc = subprocess.run(["npm", "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(cache), f"lighthouse@{LIGHTHOUSE_VERSION}"],
+                              capture_output=True, text=True, timeout=timeout)
+        if proc.returncode != 0 or not exe.exists():
+            raise RuntimeError("npm could not install lighthouse: " + (proc.stderr.strip().splitlines() or ["?"])[-1][:160])
+    scores = {}
+    with _serve(html_root) as base:
+        for name, path in pages.items():
+            report = cache / f"lighthouse-{name}.json"
+            proc = subprocess.run(
+                [str(exe), base + path, "--only-categories=performance", "--output=json", f"--output-path={report}", "--quiet",
+                 "--chrome-flags=--headless=new " + " ".join(CHROMIUM_ARGS)],
+                capture_output=True, text=True, timeout=timeout, env={**os.environ, "CHROME_PATH": CHROMIUM},
+            )
+            if proc.returncode != 0 or not report.exists():
+                raise RuntimeError("lighthouse failed: " + (proc.stderr.strip().splitlines() or ["?"])[-1][:160])
+            data = json.loads(report.read_text())
+            scores[name] = round(100 * (data["categories"]["performance"]["score"] or 0))
+    return scores
+
+
+def transfer_figures(html_root: Path, cache: Path, log=print) -> tuple[list[dict], dict]:
+    from . import report
+
+    F, NM = report.figure, report.not_measured
+    figs, raw = [], {}
+    try:
+        log("weighing pages over HTTP in Chromium ...")
+        t = transfer(html_root)
+        raw["transfer"] = t
+        for name, w in t.items():
+            limit = 1_000_000 if name == "entry" else None
+            figs.append(F(f"transfer-{name}", f"{name} page, everything it loads over HTTP (first visit)", w["bytes"] / 1e6, "MB",
+                          target="<= 1 MB" if limit else "", limit=1.0 if limit else None, against="value",
+                          note=f"{w['requests']} requests; {w['path']}; largest: " + ", ".join(f"{u} {n / 1024:.0f} KiB" for u, n in w["largest"])))
+    except Exception as exc:  # noqa: BLE001
+        figs.append(NM("transfer-entry", "entry page, everything it loads over HTTP", _reason(exc), target="<= 1 MB"))
+    try:
+        log("Lighthouse (mobile performance) ...")
+        scores = lighthouse_scores(html_root, cache)
+        raw["lighthouse"] = scores
+        for name, score in scores.items():
+            figs.append(F(f"lighthouse-{name}", f"Lighthouse mobile performance, {name} page", score, "points", target=">= 90",
+                          met=score >= 90, note=f"Lighthouse {LIGHTHOUSE_VERSION}.x, simulated mobile throttling, Debian's Chromium"))
+    except Exception as exc:  # noqa: BLE001 - optional: skipped with its reason
+        figs.append(NM("lighthouse", "Lighthouse mobile performance (landing, entry, explorer)", _reason(exc), target=">= 90"))
+    return figs, raw
 
 
 # ---------------------------------------------------------------------------
@@ -509,6 +628,10 @@ def run_all(tmp: Path, repeat: int = 3, quick: bool = False, log=print, *, graph
             pages = len(html_pages(book))
             floor_pages = len(html_pages(floor_dir))
             weight = page_weights(book)
+            if n is None:
+                tfigs, traw = transfer_figures(book / "_build" / "html", tmp / "lighthouse", log=log)
+                figs.extend(tfigs)
+                raw["transfer"] = traw
             log(f"rebuilding after one edit ({label}) ...")
             rb = rebuild_after_edit(book)
             full = stat([r["seconds"] for r in runs])
