@@ -12,7 +12,7 @@ from sphinx.util.osutil import relative_uri
 from .. import links
 from ..errors import SocioaffectiveError
 from ..render.matrix import matrix_table
-from ..render.network import graph_data, graph_table, layout, layout_key, neighbourhood_ids
+from ..render.network import LOD_NODES, graph_data, graph_table, layout, layout_key, neighbourhood_ids
 from .state import GRAPH_DIR, SAFE_SCHEMES, STATIC_DIR, _warn, entry_docname, state
 
 class placeholder(nodes.General, nodes.Element):
@@ -85,8 +85,9 @@ def graph_spec_data(app, spec: dict, url_for):
     """The vis-network data of a graph spec (positions cached).
 
     Entry neighbourhoods and parts of the framework carry every node's label;
-    the whole framework (the explorer) carries none, and graph.js labels the
-    nodes in view once the reader zooms in (level of detail)."""
+    the whole framework (the explorer) too up to ``LOD_NODES`` entries. A
+    bigger one carries none, and graph.js labels the nodes in view once the
+    reader zooms in (level of detail)."""
     kb = state(app).kb
     if spec["mode"] == "entry":
         ids, _depth = neighbourhood_ids(kb, spec["entry"], spec["max_nodes"])
@@ -99,7 +100,8 @@ def graph_spec_data(app, spec: dict, url_for):
         pos = _cached_layout(app, ids, unit=80, aspect=2.2)
         return graph_data(kb, ids, pos, url_for)
     pos = _cached_layout(app, ids, unit=105, aspect=1.9)
-    return graph_data(kb, ids, pos, url_for, labels=False)  # the whole framework: labels by level of detail
+    # the whole framework: a big one by level of detail (labels as the reader zooms in)
+    return graph_data(kb, ids, pos, url_for, labels=len(ids) <= LOD_NODES)
 
 
 def _graph_title(kb, spec: dict) -> str:

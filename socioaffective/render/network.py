@@ -98,6 +98,9 @@ def _edges(kb, ids: set[str]) -> list:
     return [r for r in kb.relations() if r.source in ids and r.target in ids]
 
 
+#: Graphs with more entries than this are drawn by level of detail (no labels until zoomed in).
+LOD_NODES = 150
+
 #: Bumped whenever :func:`layout` changes, so cached layouts are recomputed.
 LAYOUT_VERSION = 3
 

@@ -253,13 +253,14 @@
     ids.forEach(function (id) { network.moveNode(id, P[id].x, P[id].y); });
   }
 
-  // fit the graph to its frame; small graphs never below MIN_PX labels where the frame is wide
+  // fit the graph to its frame; small graphs (not the explorer: it opens on the whole picture)
+  // never below MIN_PX labels where the frame is wide
   function fit(ids) {
     network.fit(ids ? {nodes: ids, animation: false} : {animation: false});
     var scale = network.getScale();
     if (scale > MAX_ZOOM) {
       network.moveTo({scale: MAX_ZOOM, position: network.getViewPosition(), animation: false});
-    } else if (!lod && scale * FONT < MIN_PX && container.clientWidth >= 560) {
+    } else if (!explorer && scale * FONT < MIN_PX && container.clientWidth >= 560) {
       network.moveTo({scale: MIN_PX / FONT + 0.001, position: network.getViewPosition(), animation: false});
     }
     labelView();
@@ -300,7 +301,7 @@
     network.on("dragEnd", labelSoon);
   }
 
-  var SPREAD_MAX = 200;  // the label push is quadratic: bigger labelled graphs keep their layout
+  var SPREAD_MAX = 150;  // the label push is quadratic: bigger labelled graphs keep their layout
   if (!lod && data.nodes.length <= SPREAD_MAX) { spread(); }
   fit();
   var resizeTimer = null;
