@@ -30,7 +30,7 @@ NAME_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
 #: also a file name; the bound keeps every id pattern's matching time small).
 MAX_ID_LENGTH = 128
 _FIELD_OPTIONS = {"type", "required", "description", "values", "items", "min_items", "max_items", "max_length", "pattern"}
-_KIND_OPTIONS = {"label", "plural", "color", "shape", "file", "description", "fields", "required_relations", "requires_one_of", "review_hint", "glossary"}
+_KIND_OPTIONS = {"label", "plural", "color", "shape", "file", "description", "fields", "required_relations", "requires_one_of", "review_hint", "glossary", "neighbourhood"}
 _RELATION_OPTIONS = {"label", "inverse", "from", "to", "description", "symmetric", "acyclic", "allow_self", "locator", "effects", "section"}
 _GRADE_OPTIONS = {"label", "badge", "paper_claim", "description", "min_sources"}
 
@@ -63,6 +63,7 @@ class Kind:
     requires_one_of: tuple[str, ...] = ()  # at least one of these fields must be given
     review_hint: str = ""  # where in the paper to look when checking an entry of this kind
     glossary: bool = False  # its entries go into the book's glossary
+    neighbourhood: bool = True  # its entries appear in other entries' neighbourhood graphs
 
 
 @dataclass(frozen=True)
@@ -375,6 +376,7 @@ class _SchemaBuilder:
                 requires_one_of=self.names(spec, "requires_one_of", f"kind `{name}`"),
                 review_hint=str(spec.get("review_hint") or ""),
                 glossary=self.flag(spec, "glossary", f"kind `{name}`"),
+                neighbourhood="neighbourhood" not in spec or self.flag(spec, "neighbourhood", f"kind `{name}`"),
             )
         return out
 

@@ -139,7 +139,9 @@ def make_fixture_book(fixture: Path, dest: Path, *, kinds: list[str] | None = No
         if kinds is not None and kind.name not in kinds:
             continue
         (dest / f"kind-{kind.name}.md").write_text(KIND_PAGE.format(plural=kind.plural, kind=kind.name), encoding="utf-8")
-        toc += [f"  - file: kind-{kind.name}", "    sections:", f"      - glob: chapters/entries/{kind.name}/*"]
+        toc.append(f"  - file: kind-{kind.name}")
+        if kb.entries(kind.name):  # a glob that matches nothing is a warning
+            toc += ["    sections:", f"      - glob: chapters/entries/{kind.name}/*"]
     for name, text in EXTRAS.items():
         (dest / f"{name}.md").write_text(text, encoding="utf-8")
         toc.append(f"  - file: {name}")

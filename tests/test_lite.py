@@ -22,7 +22,7 @@ import pytest
 
 import socioaffective
 from bookbuild import BIN, ROOT, Html, _run
-from test_browser import ARGS, CHROMIUM, serve
+from test_browser import serve
 
 def _load_build_script():
     """lite/build.py as a module (by path: the name `build` is also PyPA's build tool)."""
@@ -54,15 +54,12 @@ def lite_site() -> Path:
     return out
 
 
-def _run_in_console(site_root: Path, code: str, timeout_ms: int = 240_000) -> tuple[dict, list[str]]:
+def _run_in_console(browser, site_root: Path, code: str, timeout_ms: int = 240_000) -> tuple[dict, list[str]]:
     """Run ``code`` in the lite REPL; returns the JSON it printed after MARK, and every request that left 127.0.0.1."""
-    from playwright.sync_api import sync_playwright
-
     outside: list[str] = []
-    with serve(site_root) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+    with serve(site_root) as base:
+        context = browser.new_context()
         try:
-            context = browser.new_context()
 
             def route(r):
                 url = r.request.url
@@ -83,7 +80,7 @@ def _run_in_console(site_root: Path, code: str, timeout_ms: int = 240_000) -> tu
             text = "\n".join(e.text_content() for e in page.query_selector_all(".jp-OutputArea-output"))
             page.screenshot(path=str(ROOT / "_build" / "screenshots" / "lite-console.png"))
         finally:
-            browser.close()
+            context.close()
     line = next((ln for ln in text.splitlines() if ln.startswith(MARK)), None)
     assert line is not None, f"the console printed no result:\n{text}"
     return json.loads(line[len(MARK):]), outside
@@ -106,11 +103,9 @@ print("SA-RESULT " + json.dumps(out))
 
 
 @pytest.mark.browser
-def test_console_runs_the_api_offline_and_agrees_with_the_desktop(lite_site):
-    if not CHROMIUM.exists():
-        pytest.fail(f"the lite console test needs Debian's Chromium at {CHROMIUM} (apt-get install -y chromium)", pytrace=False)
+def test_console_runs_the_api_offline_and_agrees_with_the_desktop(browser, lite_site):
     (ROOT / "_build" / "screenshots").mkdir(parents=True, exist_ok=True)
-    got, outside = _run_in_console(lite_site.parent, QUERY)
+    got, outside = _run_in_console(browser, lite_site.parent, QUERY)
     kb = socioaffective.load(cache=False)
     assert got == {
         "title": kb.get("autonomy").title,
@@ -238,9 +233,7 @@ def test_a_named_but_missing_console_fails_the_book(tmp_path):
 
 
 @pytest.mark.browser
-def test_book_links_to_a_ready_console_that_answers(lite_book):
-    from playwright.sync_api import sync_playwright
-
+def test_book_links_to_a_ready_console_that_answers(browser, lite_book):
     assert (lite_book / "lite" / "jupyter-lite.json").is_file()
     page_html = Html((lite_book / "chapters" / "try.html").read_text(encoding="utf-8"))
     hrefs = [a["href"] for t, a in page_html.tags if t == "a" and a.get("href", "").startswith("../lite/")]
@@ -254,10 +247,9 @@ def test_book_links_to_a_ready_console_that_answers(lite_book):
     kb = socioaffective.load(cache=False)
     want = str([e.id for e in kb.related("autonomy", "frustrates", direction="in")]).replace(" ", "")
     outside: list[str] = []
-    with serve(lite_book) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+    with serve(lite_book) as base:
+        context = browser.new_context()
         try:
-            context = browser.new_context()
             context.route("**/*", lambda r: r.continue_() if r.request.url.startswith((base, "data:", "blob:", "file:")) else (outside.append(r.request.url), r.abort()))
             page = context.new_page()
             page.goto(base + "chapters/try.html")
@@ -273,5 +265,5 @@ def test_book_links_to_a_ready_console_that_answers(lite_book):
             assert "python -m http.server" in file_page.inner_text("#sa-lite-status")
             assert file_page.locator("#sa-lite-links").is_hidden()
         finally:
-            browser.close()
+            context.close()
     assert outside == [], outside

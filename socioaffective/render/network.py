@@ -75,7 +75,10 @@ def neighbourhood_ids(kb, id: str, max_nodes: int = 24) -> tuple[list[str], int]
     """The entries within 2 hops of ``id`` (1 hop if 2 would exceed ``max_nodes``).
 
     Bib references are left out: nearly every entry cites the paper, so they
-    would join everything to everything. Returns ``(ids, depth)``, ``id`` first.
+    would join everything to everything. So are entries of kinds the schema
+    marks ``neighbourhood: false`` (the kinds that apply the framework, such as
+    crosswalk items and scenarios, which their own page sections list), except
+    ``id`` itself. Returns ``(ids, depth)``, ``id`` first.
 
     >>> import socioaffective
     >>> ids, depth = neighbourhood_ids(socioaffective.load(), "social-reward-hacking")
@@ -84,7 +87,8 @@ def neighbourhood_ids(kb, id: str, max_nodes: int = 24) -> tuple[list[str], int]
     """
     from ..graph import neighbourhood
 
-    keep = _entry_ids(kb)
+    kinds = kb.schema.kinds
+    keep = {e.id for e in kb.entries() if e.id == id or getattr(kinds.get(e.kind), "neighbourhood", True)}
     g = kb.graph.subgraph(n for n in kb.graph if n in keep)
     depth = 2
     nodes = neighbourhood(g, [id], 2)
