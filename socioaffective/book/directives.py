@@ -144,8 +144,9 @@ class GraphDirective(SphinxDirective):
             if id not in kb or not PAGE_NAME.fullmatch(id):
                 _warn(f"socioaffective-graph: no entry `{id}`", "unknown-id", self.get_location())
                 return []
-            spec.update(mode="entry", entry=id, max_nodes=self.options.get("max-nodes", self.config.socioaffective_graph_max_nodes))
-            spec["height"] = self.options.get("height", 460)
+            max_nodes = self.options.get("max-nodes", self.config.socioaffective_graph_max_nodes)
+            spec.update(mode="entry", entry=id, max_nodes=max_nodes)
+            spec["height"] = self.options.get("height") or _entry_graph_height(kb, id, max_nodes)
         else:
             kinds = tuple(self.options.get("kinds", "").split())
             for k in kinds:
@@ -266,3 +267,11 @@ class CountRole(SphinxRole):
         return [nodes.inline(text=str(n))], []
 
 
+def _entry_graph_height(kb, id: str, max_nodes: int) -> int:
+    """A neighbourhood graph's default frame height: 460 px, taller for a crowded
+    neighbourhood, so that every label stays readable (12 px or more) and whole
+    inside the frame."""
+    from ..render.network import neighbourhood_ids
+
+    n = len(neighbourhood_ids(kb, id, max_nodes)[0])
+    return min(760, 460 + 28 * max(0, n - 16))
