@@ -303,6 +303,29 @@ def _context(ns: Namespaces) -> dict:
     }
 
 
+def _canonical_jsonld(text: str) -> str:
+    """rdflib writes ``@graph``, keys and value arrays in set order; sort them all.
+
+    JSON-LD arrays of property values are unordered (no ``@list`` is written),
+    so sorting changes the bytes, never the triples: the same framework gives
+    the same file whatever ``PYTHONHASHSEED`` is.
+    """
+    import json
+
+    def key(v) -> str:
+        return json.dumps(v, sort_keys=True, ensure_ascii=False)
+
+    def tidy(v):
+        if isinstance(v, dict):
+            return {k: tidy(x) if k != "@list" else [tidy(i) for i in x] for k, x in v.items()}
+        if isinstance(v, list):
+            return sorted((tidy(x) for x in v), key=key)
+        return v
+
+    doc = tidy(json.loads(text))
+    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False)
+
+
 def render(kb, fmt: str = "turtle", base: str = DEFAULT_BASE, **_options) -> str:
     try:
         import rdflib  # noqa: F401
@@ -315,5 +338,5 @@ def render(kb, fmt: str = "turtle", base: str = DEFAULT_BASE, **_options) -> str
         from ._util import harden_json
 
         text = g.serialize(format="json-ld", context=_context(Namespaces(base)), indent=2, auto_compact=True)
-        return harden_json(text).rstrip("\n") + "\n"
+        return harden_json(_canonical_jsonld(text)) + "\n"
     return g.serialize(format="turtle")
