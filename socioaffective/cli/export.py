@@ -22,7 +22,8 @@ _FORMAT_NAMES = ["json", "csv", "graphml", "jsonld", "turtle"]
 def export(ctx, fmt, output, base):
     """Export the framework for other tools.
 
-    json is networkx node-link data (read it with networkx.node_link_graph);
+    json is networkx node-link data (read it with
+    networkx.node_link_graph(data, edges="links"));
     csv is entries.csv and relations.csv; graphml opens in Gephi, yEd and
     networkx; jsonld and turtle are RDF (SKOS concepts, typed relations with
     their inverses, Dublin Core citations) for rdflib and triple stores.

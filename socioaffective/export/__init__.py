@@ -7,7 +7,7 @@ entry, every bib reference and every link with its provenance.
 ======== ========================================================= ============
 format   what                                                      read with
 ======== ========================================================= ============
-json     networkx node-link data plus a format version             ``networkx.node_link_graph``
+json     networkx node-link data plus a format version             ``networkx.node_link_graph(data, edges="links")``
 csv      ``entries.csv`` and ``relations.csv`` in a zip            any spreadsheet, ``csv``
 graphml  GraphML; lists and mappings as JSON text                  ``networkx.read_graphml``, Gephi
 jsonld   RDF (SKOS concepts, typed relations with inverses)        rdflib, any JSON-LD processor
