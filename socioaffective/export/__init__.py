@@ -12,12 +12,13 @@ csv      ``entries.csv`` and ``relations.csv`` in a zip            any spreadshe
 graphml  GraphML; lists and mappings as JSON text                  ``networkx.read_graphml``, Gephi
 jsonld   RDF (SKOS concepts, typed relations with inverses)        rdflib, any JSON-LD processor
 turtle   the same RDF as Turtle                                    rdflib, any triple store
+shacl    SHACL shapes from schema.yaml (Turtle) for the RDF exports pySHACL, any SHACL processor
 ======== ========================================================= ============
 
 >>> import socioaffective
 >>> from socioaffective.export import export, FORMATS
 >>> sorted(FORMATS)
-['csv', 'graphml', 'json', 'jsonld', 'turtle']
+['csv', 'graphml', 'json', 'jsonld', 'shacl', 'turtle']
 >>> export(socioaffective.load(), "json")[:1]
 '{'
 
@@ -58,6 +59,7 @@ FORMATS: dict[str, Format] = {
         Format("graphml", "graphml", ".graphml", "application/graphml+xml", False, "GraphML for Gephi, yEd, Cytoscape and networkx"),
         Format("jsonld", "rdf", ".jsonld", "application/ld+json", False, "RDF as JSON-LD (SKOS concepts, relations with inverses, Dublin Core citations)"),
         Format("turtle", "rdf", ".ttl", "text/turtle", False, "RDF as Turtle, for triple stores and SPARQL"),
+        Format("shacl", "shacl", ".shacl.ttl", "text/turtle", False, "SHACL shapes generated from schema.yaml, to check the RDF exports"),
     )
 }
 
@@ -65,7 +67,7 @@ FORMATS: dict[str, Format] = {
 def export(kb, fmt: str, **options) -> str | bytes:
     """The knowledge base ``kb`` in format ``fmt`` (see :data:`FORMATS`).
 
-    Options: ``base`` (RDF formats) sets the IRI all entry and vocabulary IRIs
+    Options: ``base`` (RDF formats and their SHACL shapes) sets the IRI all entry and vocabulary IRIs
     start with (default ``urn:socioaffective:``).
     """
     spec = FORMATS.get(fmt)

@@ -26,6 +26,7 @@ READ_WITH = {
     "graphml": "Gephi, yEd, Cytoscape; networkx.read_graphml",
     "jsonld": "rdflib; any JSON-LD processor",
     "turtle": "rdflib; any triple store (SPARQL)",
+    "shacl": "pySHACL or any SHACL processor, against the Turtle or JSON-LD file",
 }
 
 

@@ -88,6 +88,7 @@ class Namespaces:
         self.entry = Namespace(root + "entry" + slash)
         self.reference = Namespace(root + "reference" + slash)
         self.meta = Namespace(root + "meta" + slash)
+        self.shape = Namespace(root + "shape" + slash)
         self.scheme = self.meta["scheme"]
         self.ontology = URIRef(root + "vocab")
 
