@@ -2,7 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
+
+
+def _pickled_by_fields(cls):
+    """Give ``cls`` compact, fast pickles built from its dataclass fields.
+
+    The pickle is ``(cls, (value of each init field, in order))``, derived from
+    :func:`dataclasses.fields`, so a field added later is pickled too (the load
+    cache holds many of these; a hand-written list would silently drop it).
+    """
+    names = [f.name for f in fields(cls) if f.init]
+    get = attrgetter(*names)
+
+    def __reduce__(self):
+        return (cls, get(self))
+
+    cls.__reduce__ = __reduce__
+    return cls
 
 
 def _with_locator_and_note(d: dict, locator: str, note: str) -> dict:
@@ -13,6 +31,7 @@ def _with_locator_and_note(d: dict, locator: str, note: str) -> dict:
     return d
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Provenance:
     """Where a statement comes from and how sure we are.
@@ -31,8 +50,6 @@ class Provenance:
     #: secondary summaries, derivative works or index pages a grade rests on.
     sources: tuple = ()
 
-    def __reduce__(self):  # compact, fast pickles (the load cache holds many)
-        return (Provenance, (self.source, self.grade, self.locator, self.note, self.inherited, self.sources))
 
     def to_dict(self) -> dict:
         d = _with_locator_and_note({"source": self.source, "grade": self.grade}, self.locator, self.note)
@@ -41,6 +58,7 @@ class Provenance:
         return d
 
 
+@_pickled_by_fields
 @dataclass(slots=True)
 class Relation:
     """A typed link from one entry to another (or to a bib reference)."""
@@ -56,8 +74,6 @@ class Relation:
     #: The direction of an effect, for relations that declare `effects` in schema.yaml.
     effect: str = ""
 
-    def __reduce__(self):
-        return (Relation, (self.name, self.source, self.target, self.provenance, self.locator, self.note, self.file, self.line, self.effect))
 
     def to_dict(self) -> dict:
         d = {"relation": self.name, "source": self.source, "target": self.target, "provenance": self.provenance.to_dict() if self.provenance else None}
@@ -66,6 +82,7 @@ class Relation:
         return _with_locator_and_note(d, self.locator, self.note)
 
 
+@_pickled_by_fields
 @dataclass(slots=True)
 class Entry:
     """One entry of the framework (or, with kind ``reference``, of references.bib).
@@ -85,11 +102,6 @@ class Entry:
     line: int = 0
     field_lines: dict = field(default_factory=dict)
 
-    def __reduce__(self):
-        return (
-            Entry,
-            (self.id, self.kind, self.title, self.summary, self.description, self.provenance, self.fields, self.relations, self.file, self.line, self.field_lines),
-        )
 
     @property
     def is_reference(self) -> bool:

@@ -309,3 +309,57 @@ def test_cache_files_and_key_others_may_write_are_not_trusted(cache_dir, tiny_co
     assert cache.get(kb.content_key) is not None
     key.chmod(0o644)  # a key others may read can be used to forge files
     assert cache.get(kb.content_key) is None
+
+
+def _fields_of(obj) -> dict:
+    """Every dataclass field of ``obj``, nested model objects included."""
+    import dataclasses
+
+    def conv(v):
+        if dataclasses.is_dataclass(v) and not isinstance(v, type):
+            return (type(v).__name__, {f.name: conv(getattr(v, f.name)) for f in dataclasses.fields(v)})
+        if isinstance(v, list):
+            return [conv(x) for x in v]
+        if isinstance(v, dict):
+            return {k: conv(x) for k, x in v.items()}
+        return v
+
+    return conv(obj)
+
+
+def test_cold_and_warm_loads_agree_field_by_field(cache_dir, no_cold_load):
+    cold = socioaffective.load(cache=True)
+    no_cold_load()
+    warm = socioaffective.load(cache=True)
+    assert [e.id for e in warm] == [e.id for e in cold]
+    for c, w in zip(list(cold) + list(cold.references.values()), list(warm) + list(warm.references.values())):
+        assert type(w) is type(c)
+        assert _fields_of(w) == _fields_of(c), c.id
+    assert [_fields_of(r) for r in warm.relations()] == [_fields_of(r) for r in cold.relations()]
+
+
+from dataclasses import dataclass as _dataclass  # noqa: E402
+
+from socioaffective import model as _model  # noqa: E402
+
+
+@_model._pickled_by_fields
+@_dataclass(slots=True)
+class _EntryWithANewField(_model.Entry):
+    rating: int = 0
+
+
+@_model._pickled_by_fields
+@_dataclass(frozen=True, slots=True)
+class _ProvenanceWithANewField(_model.Provenance):
+    confidence: str = ""
+
+
+def test_a_field_added_later_survives_the_pickle():
+    prov = _ProvenanceWithANewField("kirk2025why", "paper-explicit", locator="p. 2", confidence="high")
+    e = _EntryWithANewField("x", "need", "X", provenance=prov, fields={"a": 1}, file="f.yaml", line=3, rating=5)
+    back = pickle.loads(pickle.dumps(e))
+    assert _fields_of(back) == _fields_of(e)
+    assert back.rating == 5 and back.provenance.confidence == "high"
+    for obj in (prov, e, _model.Relation("r", "a", "b", prov, note="n", line=2)):
+        assert pickle.loads(pickle.dumps(obj)) == obj

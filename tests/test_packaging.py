@@ -37,3 +37,60 @@ def test_wheel_ships_the_framework_and_loads_it(tmp_path, project_root):
     import socioaffective
 
     assert int(count) == len(socioaffective.load())
+
+
+import shutil  # noqa: E402
+import tarfile  # noqa: E402
+
+_NOT_SOURCE = shutil.ignore_patterns(".venv", ".git", "_build", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache", ".hypothesis", "chapters", "benchmarks", "tests")
+
+
+def _build(src, out, *args):
+    return subprocess.run([sys.executable, "-m", "build", *args, "--outdir", str(out), str(src)], capture_output=True, text=True)
+
+
+def test_python_m_build_gives_an_sdist_and_a_wheel_that_work_alone(tmp_path, project_root):
+    """The standard route: sdist first, the wheel built from the sdist, installed alone in a fresh venv."""
+    src = tmp_path / "src"
+    shutil.copytree(project_root, src, ignore=_NOT_SOURCE)
+    res = _build(src, tmp_path / "dist")
+    assert res.returncode == 0, res.stdout + res.stderr
+    (sdist,) = (tmp_path / "dist").glob("socioaffective-*.tar.gz")
+    (wheel,) = (tmp_path / "dist").glob("socioaffective-*.whl")
+    members = {m.split("/", 1)[1] for m in tarfile.open(sdist).getnames() if "/" in m}
+    assert "framework/schema.yaml" in members and "references.bib" in members
+    names = zipfile.ZipFile(wheel).namelist()
+    for f in (project_root / "framework").glob("*.yaml"):
+        assert f"socioaffective/data/framework/{f.name}" in names
+    assert "socioaffective/data/references.bib" in names
+
+    venv = tmp_path / "fresh"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
+    py, exe = venv / "bin" / "python", venv / "bin" / "socioaffective"
+    res = subprocess.run([str(py), "-m", "pip", "install", "-q", str(wheel)], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    away = tmp_path / "elsewhere"
+    away.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SOCIOAFFECTIVE_", "PYTHONPATH", "VIRTUAL_ENV"))}
+    env["SOCIOAFFECTIVE_CACHE"] = "0"
+    code = "import socioaffective as sa; kb = sa.load(); print(kb.root); print(len(kb.entries())); assert kb.report.ok, kb.report"
+    res = subprocess.run([str(py), "-c", code], cwd=away, env=env, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    root, count = res.stdout.split()
+    assert root.startswith(str(venv)) and root.endswith("socioaffective/data")
+    import socioaffective
+
+    assert int(count) == len(socioaffective.load().entries())
+    res = subprocess.run([str(exe), "validate"], cwd=away, env=env, capture_output=True, text=True)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "0 error(s)" in res.stdout + res.stderr
+
+
+def test_a_build_without_the_framework_is_an_error(tmp_path, project_root):
+    src = tmp_path / "src"
+    shutil.copytree(project_root, src, ignore=_NOT_SOURCE)
+    shutil.rmtree(src / "framework")
+    res = _build(src, tmp_path / "dist", "--wheel")
+    assert res.returncode != 0
+    assert "framework/schema.yaml" in res.stdout + res.stderr and "missing" in res.stdout + res.stderr
+    assert not list((tmp_path / "dist").glob("*.whl"))

@@ -33,9 +33,16 @@ def cli(ctx: click.Context, root: str | None) -> None:
       socioaffective list --kind dilemma
       socioaffective show present-vs-future-self
       socioaffective related autonomy --direction in
+
+    Colour is off when NO_COLOR is set or the output is not a terminal. Shell
+    completion (commands, options, entry ids, kinds, relations): add
+    eval "$(_SOCIOAFFECTIVE_COMPLETE=bash_source socioaffective)" to ~/.bashrc
+    (zsh: zsh_source in ~/.zshrc; fish: fish_source).
     """
     ctx.ensure_object(dict)
     ctx.obj["root"] = root
+    if os.environ.get("NO_COLOR"):  # https://no-color.org: any non-empty value
+        ctx.color = False
 
 
 from . import query  # noqa: E402,F401  (registers the commands)

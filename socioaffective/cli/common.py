@@ -46,3 +46,35 @@ def load_kb(ctx: click.Context, root: str | None = None, quiet: bool = False):
 
 def fail(exc: SocioaffectiveError) -> click.ClickException:
     return click.ClickException(for_terminal(str(exc), one_line=False))
+
+
+# Shell completion (click): ids, kinds and relations come from the framework
+# that --root (or the usual default) names; any failure completes nothing.
+def _completion_kb(ctx: click.Context):
+    from ..loader import load, resolve_root
+
+    try:
+        return load(resolve_root(ctx.find_root().params.get("root")), strict=False)
+    except Exception:
+        return None
+
+
+def _complete(names, incomplete: str) -> list:
+    from click.shell_completion import CompletionItem
+
+    return [CompletionItem(n) for n in names if n.startswith(incomplete)]
+
+
+def complete_id(ctx, param, incomplete: str) -> list:
+    kb = _completion_kb(ctx)
+    return _complete([e.id for e in kb] + list(kb.references), incomplete) if kb else []
+
+
+def complete_kind(ctx, param, incomplete: str) -> list:
+    kb = _completion_kb(ctx)
+    return _complete(list(kb.schema.kinds) + (["reference"] if ctx.info_name == "list" else []), incomplete) if kb else []
+
+
+def complete_relation(ctx, param, incomplete: str) -> list:
+    kb = _completion_kb(ctx)
+    return _complete(list(kb.schema.relations), incomplete) if kb else []

@@ -10,7 +10,7 @@ import click
 from ..errors import EditError, SocioaffectiveError
 from . import cli
 from ..terminal import for_terminal
-from .common import echo, emit_json, fail, json_option
+from .common import complete_kind, echo, emit_json, fail, json_option
 
 
 def _root(ctx) -> Path:
@@ -96,7 +96,7 @@ def _report(result, as_json: bool) -> None:
 
 
 @cli.command()
-@click.argument("kind")
+@click.argument("kind", shell_complete=complete_kind)
 @click.option("--id", "id_", required=True, help="The new id: lowercase kebab-case, unique (e.g. `honesty-vs-comfort`).")
 @click.option("--title", required=True, help="A short name.")
 @click.option("--summary", help="One plain sentence for a lay reader (required by the schema).")

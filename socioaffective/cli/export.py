@@ -9,25 +9,30 @@ import click
 
 from ..errors import SocioaffectiveError
 from . import cli
+from ..export import FORMATS
 from .common import fail, load_kb
 
-_FORMAT_NAMES = ["json", "csv", "graphml", "jsonld", "turtle", "sssom", "weval", "inspect"]
-_BASE_FORMATS = ("jsonld", "turtle", "sssom")  # formats that take --base
+# one list: the formats registered in socioaffective.export.FORMATS
+_FORMAT_NAMES = list(FORMATS)
+_BASE_FORMATS = ("jsonld", "turtle", "shacl", "sssom")  # formats that take --base
 
 
 @cli.command()
-@click.option("--format", "-f", "fmt", type=click.Choice(_FORMAT_NAMES), required=True, help="json (node-link), csv (two tables), graphml, jsonld, turtle, sssom (the crosswalk mappings), weval (a blueprint) or inspect (a task).")
+@click.option("--format", "-f", "fmt", type=click.Choice(_FORMAT_NAMES), required=True, help="json (node-link), csv (two tables), graphml, jsonld, turtle, shacl (shapes for the RDF), sssom (the crosswalk mappings), weval (a blueprint) or inspect (a task).")
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="The file to write (default: standard output). For csv and inspect: a .zip file, or a folder that receives the files (entries.csv and relations.csv; scenarios.jsonl and socioaffective_task.py).")
-@click.option("--base", default=None, metavar="IRI", help="RDF formats and sssom: the IRI every entry and vocabulary IRI starts with (default urn:socioaffective:).")
+@click.option("--base", default=None, metavar="IRI", help="RDF formats, shacl and sssom: the IRI every entry and vocabulary IRI starts with (default urn:socioaffective:).")
 @click.pass_context
 def export(ctx, fmt, output, base):
     """Export the framework for other tools.
 
-    json is networkx node-link data (read it with networkx.node_link_graph);
+    json is networkx node-link data (read it with
+    networkx.node_link_graph(data, edges="links"));
     csv is entries.csv and relations.csv; graphml opens in Gephi, yEd and
     networkx; jsonld and turtle are RDF (SKOS concepts, typed relations with
     their inverses, Dublin Core citations, SKOS mappings to the upstream IRIs
-    of the crosswalk) for rdflib and triple stores; sssom is the crosswalk
+    of the crosswalk) for rdflib and triple stores; shacl is SHACL shapes generated
+    from schema.yaml that check the RDF (pyshacl -s socioaffective.shacl.ttl
+    socioaffective.ttl); sssom is the crosswalk
     mappings as an SSSOM mapping set (TSV) for sssom-py. weval and inspect
     turn the evaluation scenarios into a weval blueprint (YAML) and an Inspect
     task (scenarios.jsonl and socioaffective_task.py; run it with
@@ -49,7 +54,7 @@ def export(ctx, fmt, output, base):
     kb = load_kb(ctx)
     options = {"base": base} if base and fmt in _BASE_FORMATS else {}
     if base and fmt not in _BASE_FORMATS:
-        raise click.UsageError("--base applies to the RDF formats (jsonld, turtle) and sssom only")
+        raise click.UsageError("--base applies to " + ", ".join(_BASE_FORMATS) + " only")
     try:
         data = render(kb, fmt, **options)
     except ValueError as exc:

@@ -9,7 +9,7 @@ import click
 from ..errors import SocioaffectiveError
 from . import cli
 from ..terminal import for_terminal
-from .common import echo, emit_json, fail, json_option, load_kb
+from .common import complete_id, complete_kind, complete_relation, echo, emit_json, fail, json_option, load_kb
 
 
 def _brief(e) -> dict:
@@ -59,7 +59,7 @@ def validate(ctx, root, strict, as_json):
 
 
 @cli.command("list")
-@click.option("--kind", "-k", default=None, help="Only entries of this kind (or `reference`).")
+@click.option("--kind", "-k", default=None, shell_complete=complete_kind, help="Only entries of this kind (or `reference`).")
 @json_option
 @click.pass_context
 def list_(ctx, kind, as_json):
@@ -83,7 +83,7 @@ def list_(ctx, kind, as_json):
 
 
 @cli.command()
-@click.argument("id")
+@click.argument("id", shell_complete=complete_id)
 @json_option
 @click.pass_context
 def show(ctx, id, as_json):
@@ -110,7 +110,7 @@ def show(ctx, id, as_json):
 
 @cli.command()
 @click.argument("text")
-@click.option("--kind", "-k", default=None, help="Only entries of this kind.")
+@click.option("--kind", "-k", default=None, shell_complete=complete_kind, help="Only entries of this kind.")
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=None, help="At most this many results.")
 @json_option
 @click.pass_context
@@ -138,8 +138,8 @@ def search(ctx, text, kind, limit, as_json):
 
 
 @cli.command()
-@click.argument("id")
-@click.option("--relation", "-r", default=None, help="Only links of this relation.")
+@click.argument("id", shell_complete=complete_id)
+@click.option("--relation", "-r", default=None, shell_complete=complete_relation, help="Only links of this relation.")
 @click.option("--direction", "-d", type=click.Choice(["out", "in", "both"]), default="out", show_default=True, help="Outgoing links, incoming links (backlinks) or both.")
 @json_option
 @click.pass_context
@@ -172,9 +172,9 @@ def related(ctx, id, relation, direction, as_json):
 
 
 @cli.command()
-@click.argument("a")
-@click.argument("b")
-@click.option("--relation", "-r", "relations", multiple=True, help="Only through these relations (repeatable).")
+@click.argument("a", shell_complete=complete_id)
+@click.argument("b", shell_complete=complete_id)
+@click.option("--relation", "-r", "relations", multiple=True, shell_complete=complete_relation, help="Only through these relations (repeatable).")
 @json_option
 @click.pass_context
 def path(ctx, a, b, relations, as_json):

@@ -8,7 +8,7 @@ entry, every bib reference and every link with its provenance.
 ======== ========================================================= ============
 format   what                                                      read with
 ======== ========================================================= ============
-json     networkx node-link data plus a format version             ``networkx.node_link_graph``
+json     networkx node-link data plus a format version             ``networkx.node_link_graph(data, edges="links")``
 csv      ``entries.csv`` and ``relations.csv`` in a zip            any spreadsheet, ``csv``
 graphml  GraphML; lists and mappings as JSON text                  ``networkx.read_graphml``, Gephi
 jsonld   RDF (SKOS concepts, typed relations with inverses)        rdflib, any JSON-LD processor
@@ -16,12 +16,13 @@ turtle   the same RDF as Turtle                                    rdflib, any t
 weval    the evaluation scenarios as a weval blueprint (YAML)      weval (weval-org/app)
 inspect  the scenarios as an Inspect task (JSONL + task), a zip    ``inspect eval`` (inspect-ai)
 sssom    the crosswalk mappings as an SSSOM mapping set (TSV)      sssom-py, any SSSOM tool
+shacl    SHACL shapes from schema.yaml (Turtle) for the RDF exports pySHACL, any SHACL processor
 ======== ========================================================= ============
 
 >>> import socioaffective
 >>> from socioaffective.export import export, FORMATS
 >>> sorted(FORMATS)
-['csv', 'graphml', 'inspect', 'json', 'jsonld', 'sssom', 'turtle', 'weval']
+['csv', 'graphml', 'inspect', 'json', 'jsonld', 'shacl', 'sssom', 'turtle', 'weval']
 >>> export(socioaffective.load(), "json")[:1]
 '{'
 
@@ -67,6 +68,7 @@ FORMATS: dict[str, Format] = {
         Format("weval", "weval", "-weval.yml", "application/yaml", False, "the evaluation scenarios as a weval blueprint (YAML: header, prompts with should / should_not rubrics)"),
         Format("inspect", "inspect_task", "-inspect.zip", "application/zip", True, "the evaluation scenarios as an Inspect task: scenarios.jsonl and socioaffective_task.py in a zip", bundle=True),
         Format("sssom", "sssom", ".sssom.tsv", "text/tab-separated-values", False, "the crosswalk mappings (SKOS) as an SSSOM mapping set, for sssom-py"),
+        Format("shacl", "shacl", ".shacl.ttl", "text/turtle", False, "SHACL shapes generated from schema.yaml, to check the RDF exports"),
     )
 }
 
@@ -97,7 +99,7 @@ def export_files(kb, fmt: str) -> dict[str, str]:
 def export(kb, fmt: str, **options) -> str | bytes:
     """The knowledge base ``kb`` in format ``fmt`` (see :data:`FORMATS`).
 
-    Options: ``base`` (RDF formats and sssom) sets the IRI all entry and vocabulary IRIs
+    Options: ``base`` (RDF formats, their SHACL shapes and sssom) sets the IRI all entry and vocabulary IRIs
     start with (default ``urn:socioaffective:``).
     """
     spec = _spec(fmt)

@@ -29,6 +29,7 @@ READ_WITH = {
     "weval": "weval (weval-org/app); any YAML reader",
     "inspect": "inspect eval (inspect-ai, the eval extra); any JSONL reader",
     "sssom": "sssom-py (parse_sssom_table); any SSSOM tool or spreadsheet",
+    "shacl": "pySHACL or any SHACL processor, against the Turtle or JSON-LD file",
 }
 
 

@@ -20,6 +20,27 @@
   ``sa:editorial``, ``sa:locator``, ``skos:note``). A link with a provenance
   of its own, a locator or a note is also described by an ``rdf:Statement``.
 
+Standard vocabularies, so SKOS, OWL and PROV tools see the structure without
+a reasoner:
+
+* ``<base>vocab`` is an ``owl:Ontology`` with ``owl:versionInfo`` (the
+  package version) and ``dcterms:license``.
+* The scheme ``meta:scheme`` has one sub-scheme per kind
+  (``meta:scheme-need`` ...); every entry is a ``skos:topConceptOf`` its
+  kind's scheme, and the entries without a broader entry are the
+  ``skos:hasTopConcept`` of the whole scheme. The scheme's
+  ``prov:hadPrimarySource`` is the work most entries rest on.
+* A hierarchical (``acyclic``) relation such as ``instance_of`` or
+  ``part_of`` is an ``rdfs:subPropertyOf skos:broader`` (its inverse of
+  ``skos:narrower``) and each such link is also written as ``skos:broader``;
+  every other relation between entries is an ``rdfs:subPropertyOf
+  skos:related``. Every property has a label of its own.
+* Each entry, and each link (an ``rdf:Statement``), is a ``prov:Entity``
+  ``prov:wasDerivedFrom`` its source (``prov:wasAttributedTo`` ``sa:editorial``
+  for our own extensions), with a ``prov:qualifiedDerivation`` (or
+  ``prov:qualifiedAttribution``): the ``sa:Provenance`` node with its grade and
+  locator. A link that takes its entry's provenance shares its entry's node.
+
 IRIs start with ``base`` (default ``urn:socioaffective:``, since the project
 has no permanent web address): ``<base>entry:<id>``, ``<base>vocab:<name>``,
 ``<base>reference:<key>``; an ``http(s)`` base ending in ``/`` gives
@@ -40,6 +61,8 @@ from .. import links
 
 DEFAULT_BASE = "urn:socioaffective:"
 BIBO = "http://purl.org/ontology/bibo/"
+#: The licence of the package and its framework (LICENSE, CITATION.cff).
+LICENSE = "https://spdx.org/licenses/MIT.html"
 _COMMON = {"id", "kind", "title", "summary", "description", "provenance", "aliases", "examples"}
 
 
@@ -55,7 +78,7 @@ class Namespaces:
     """The IRIs of one export."""
 
     def __init__(self, base: str = DEFAULT_BASE):
-        from rdflib import Namespace
+        from rdflib import Namespace, URIRef
 
         if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", base or ""):
             raise ValueError(f"the base `{base}` is not an absolute IRI (e.g. `urn:socioaffective:` or `https://example.org/socioaffective/`)")
@@ -67,7 +90,13 @@ class Namespaces:
         self.entry = Namespace(root + "entry" + slash)
         self.reference = Namespace(root + "reference" + slash)
         self.meta = Namespace(root + "meta" + slash)
+        self.shape = Namespace(root + "shape" + slash)
         self.scheme = self.meta["scheme"]
+        self.ontology = URIRef(root + "vocab")
+
+    def kind_scheme(self, kind: str):
+        """The concept scheme of one kind's entries."""
+        return self.meta["scheme-" + quote(kind, safe="")]
 
     def ref(self, key: str):
         return self.reference[quote(key, safe="")]
@@ -98,10 +127,57 @@ def inverse_names(schema) -> dict[str, str]:
     return out
 
 
+def primary_source(kb) -> str | None:
+    """The bib key most entries' provenance rests on (the paper, for this project).
+
+    >>> from socioaffective.loader import default_root, load
+    >>> primary_source(load(default_root()))
+    'kirk2025why'
+    """
+    from collections import Counter
+
+    from ..schema import EDITORIAL
+
+    counts = Counter(e.provenance.source for e in kb.entries() if e.provenance and e.provenance.source != EDITORIAL and e.provenance.source in kb.references)
+    if not counts:
+        return None
+    return min(counts, key=lambda key: (-counts[key], key))
+
+
+def property_labels(schema) -> dict[str, str]:
+    """The ``rdfs:label`` of every vocabulary property, all distinct.
+
+    Relations and their inverses keep their schema labels; a field whose label
+    would repeat one of them says it is a field (``raised by (field)``).
+
+    >>> from socioaffective.loader import default_root, load
+    >>> labels = property_labels(load(default_root()).schema)
+    >>> labels["raised_by"], labels["raised_by_inverse"]
+    ('raised by (field)', 'raised by')
+    """
+    inverses = inverse_names(schema)
+    out: dict[str, str] = {}
+    for r in schema.relations.values():
+        out[r.name] = r.label
+        if not r.symmetric:
+            out[inverses[r.name]] = r.inverse
+    used = set(out.values())
+    for kind in schema.kinds.values():
+        for name in kind.fields:
+            if name in _COMMON or name in out:
+                continue
+            label = name.replace("_", " ")
+            while label in used:
+                label += " (field)"
+            used.add(label)
+            out[name] = label
+    return out
+
+
 def build_graph(kb, base: str = DEFAULT_BASE):
     """The rdflib ``Graph`` for ``kb``."""
     from rdflib import Graph, Literal, URIRef
-    from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD, Namespace
+    from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, Namespace
 
     from .. import __version__
     from ..bib import latex_to_text
@@ -113,7 +189,7 @@ def build_graph(kb, base: str = DEFAULT_BASE):
     bibo = Namespace(BIBO)
     schema = kb.schema
     g = Graph()  # no blank nodes: every node has a stable IRI, so exports diff cleanly
-    for prefix, n in (("sa", SA), ("entry", E), ("ref", ns.reference), ("meta", ns.meta), ("skos", SKOS), ("dcterms", DCTERMS), ("owl", OWL), ("bibo", bibo)):
+    for prefix, n in (("sa", SA), ("entry", E), ("ref", ns.reference), ("meta", ns.meta), ("skos", SKOS), ("dcterms", DCTERMS), ("owl", OWL), ("bibo", bibo), ("prov", PROV)):
         g.bind(prefix, n, override=True)
 
     def en(text) -> Literal:
@@ -126,8 +202,28 @@ def build_graph(kb, base: str = DEFAULT_BASE):
     g.add((ns.scheme, SA.formatVersion, Literal(FORMAT_VERSION)))
     if schema.framework_version:  # the version of the content (schema.yaml `framework_version`)
         g.add((ns.scheme, OWL.versionInfo, Literal(schema.framework_version)))
-    if "kirk2025why" in kb.references:
-        g.add((ns.scheme, DCTERMS.source, ns.ref("kirk2025why")))
+    g.add((ns.scheme, DCTERMS.title, en("The socioaffective-alignment framework")))
+    g.add((ns.scheme, DCTERMS.license, URIRef(LICENSE)))
+    primary = primary_source(kb)
+    if primary:
+        g.add((ns.scheme, DCTERMS.source, ns.ref(primary)))
+        g.add((ns.scheme, PROV.hadPrimarySource, ns.ref(primary)))
+    for k in schema.kinds.values():
+        ks = ns.kind_scheme(k.name)
+        g.add((ks, RDF.type, SKOS.ConceptScheme))
+        g.add((ks, SKOS.prefLabel, en(k.plural or k.label)))
+        g.add((ks, DCTERMS.isPartOf, ns.scheme))
+        g.add((ns.scheme, DCTERMS.hasPart, ks))
+
+    # the ontology header
+    g.add((ns.ontology, RDF.type, OWL.Ontology))
+    g.add((ns.ontology, OWL.versionInfo, Literal(__version__)))
+    g.add((ns.ontology, RDFS.label, en("Vocabulary of the socioaffective-alignment framework")))
+    g.add((ns.ontology, DCTERMS.title, en("Vocabulary of the socioaffective-alignment framework")))
+    g.add((ns.ontology, DCTERMS.license, URIRef(LICENSE)))
+    g.add((ns.ontology, RDFS.seeAlso, ns.scheme))
+    g.add((SA.formatVersion, RDF.type, OWL.DatatypeProperty))
+    g.add((SA.formatVersion, RDFS.label, en("format version of the export")))
 
     # vocabulary: kinds, fields, relations, grades
     for k in schema.kinds.values():
@@ -139,6 +235,7 @@ def build_graph(kb, base: str = DEFAULT_BASE):
             g.add((c, SKOS.definition, en(k.description)))
     g.add((SA.Provenance, RDF.type, OWL.Class))
     g.add((SA.Provenance, RDFS.label, en("Provenance")))
+    g.add((SA.Provenance, RDFS.subClassOf, PROV.Influence))
     g.add((SA.Grade, RDF.type, OWL.Class))
     g.add((SA.Grade, RDFS.label, en("Grade of provenance")))
     for p, label in ((SA.provenance, "provenance"), (SA.grade, "grade"), (SA.locator, "locator"), (SA.paperClaim, "may be presented as the paper's claim")):
@@ -155,6 +252,8 @@ def build_graph(kb, base: str = DEFAULT_BASE):
         if gr.description:
             g.add((gi, SKOS.definition, en(gr.description)))
     g.add((SA[EDITORIAL], RDFS.label, en("editorial: our own extension of the framework")))
+    g.add((SA[EDITORIAL], RDF.type, PROV.Agent))
+    labels = property_labels(schema)
     field_specs = {}
     for k in schema.kinds.values():
         for name, spec in k.fields.items():
@@ -163,7 +262,7 @@ def build_graph(kb, base: str = DEFAULT_BASE):
     for name, spec in field_specs.items():
         p = SA[name]
         g.add((p, RDF.type, OWL.DatatypeProperty))
-        g.add((p, RDFS.label, en(name.replace("_", " "))))
+        g.add((p, RDFS.label, en(labels[name])))
         if spec.description:
             g.add((p, SKOS.definition, en(spec.description)))
     inverses = inverse_names(schema)
@@ -182,6 +281,13 @@ def build_graph(kb, base: str = DEFAULT_BASE):
             g.add((inv, OWL.inverseOf, p))
         if r.cites_references:
             g.add((p, RDFS.subPropertyOf, DCTERMS.references))
+        elif r.acyclic and not r.symmetric:  # a hierarchy: the target is broader
+            g.add((p, RDFS.subPropertyOf, SKOS.broader))
+            g.add((inv, RDFS.subPropertyOf, SKOS.narrower))
+        elif "reference" not in r.targets:
+            g.add((p, RDFS.subPropertyOf, SKOS.related))
+            if not r.symmetric:
+                g.add((inv, RDFS.subPropertyOf, SKOS.related))
 
     def source_node(source: str):
         return SA[EDITORIAL] if source == EDITORIAL else ns.ref(source)
@@ -190,10 +296,26 @@ def build_graph(kb, base: str = DEFAULT_BASE):
         g.add((node, RDF.type, SA.Provenance))
         g.add((node, SA.grade, grade_iri.get(prov.grade, SA["grade-" + _local(prov.grade)])))
         g.add((node, DCTERMS.source, source_node(prov.source)))
+        if prov.source == EDITORIAL:
+            g.add((node, RDF.type, PROV.Attribution))
+            g.add((node, PROV.agent, SA[EDITORIAL]))
+        else:
+            g.add((node, RDF.type, PROV.Derivation))
+            g.add((node, PROV.entity, source_node(prov.source)))
         if prov.locator:
             g.add((node, SA.locator, Literal(str(prov.locator))))
         if prov.note:
             g.add((node, SKOS.note, en(prov.note)))
+
+    def derived(thing, node, prov) -> None:
+        """``thing`` comes from ``prov`` (described by ``node``), in PROV-O terms."""
+        g.add((thing, RDF.type, PROV.Entity))
+        if prov.source == EDITORIAL:
+            g.add((thing, PROV.wasAttributedTo, SA[EDITORIAL]))
+            g.add((thing, PROV.qualifiedAttribution, node))
+        else:
+            g.add((thing, PROV.wasDerivedFrom, source_node(prov.source)))
+            g.add((thing, PROV.qualifiedDerivation, node))
 
     def value_literal(value, ftype: str):
         if ftype == "integer" and isinstance(value, int) and not isinstance(value, bool):
@@ -207,13 +329,21 @@ def build_graph(kb, base: str = DEFAULT_BASE):
         return Literal(value if isinstance(value, str) else str(value))
 
     # entries
+    hierarchical = {r.name for r in schema.relations.values() if r.acyclic and not r.symmetric and not r.cites_references}
+    has_broader = {r.source for r in kb.relations() if r.name in hierarchical and r.target in kb and not kb.get(r.target).is_reference}
+    entry_prov = {}
     for e in kb.entries():
         s = ns.node(e.id)
         kind = schema.kinds.get(e.kind)
         g.add((s, RDF.type, SKOS.Concept))
+        g.add((s, RDF.type, OWL.NamedIndividual))
         if kind:
             g.add((s, RDF.type, SA[_camel(kind.name)]))
+            g.add((s, SKOS.topConceptOf, ns.kind_scheme(kind.name)))
+            g.add((ns.kind_scheme(kind.name), SKOS.hasTopConcept, s))
         g.add((s, SKOS.inScheme, ns.scheme))
+        if e.id not in has_broader:
+            g.add((ns.scheme, SKOS.hasTopConcept, s))
         g.add((s, SKOS.prefLabel, en(e.title)))
         if e.summary:
             g.add((s, RDFS.comment, en(e.summary)))
@@ -224,6 +354,8 @@ def build_graph(kb, base: str = DEFAULT_BASE):
             pnode = ns.meta[f"provenance-{quote(e.id, safe='')}"]
             provenance(pnode, e.provenance)
             g.add((s, SA.provenance, pnode))
+            derived(s, pnode, e.provenance)
+            entry_prov[e.id] = (e.provenance, pnode)
         specs = schema.fields_of(e.kind)
         for name, value in e.fields.items():
             spec = specs.get(name)
@@ -243,18 +375,26 @@ def build_graph(kb, base: str = DEFAULT_BASE):
         g.add((s, SA[r.name], o))
         if rt.cites_references:
             g.add((s, DCTERMS.references, o))
+        elif r.name in hierarchical:
+            g.add((s, SKOS.broader, o))
         p = r.provenance
-        if (p and not p.inherited) or r.locator or r.note:
-            link = f"link-{quote(r.source, safe='')}-{r.name}-{quote(r.target, safe='')}"
-            st = ns.meta[link]
-            g.add((st, RDF.type, RDF.Statement))
-            g.add((st, RDF.subject, s))
-            g.add((st, RDF.predicate, SA[r.name]))
-            g.add((st, RDF.object, o))
-            if p:
+        link = f"link-{quote(r.source, safe='')}-{r.name}-{quote(r.target, safe='')}"
+        st = ns.meta[link]
+        g.add((st, RDF.type, RDF.Statement))
+        g.add((st, RDF.subject, s))
+        g.add((st, RDF.predicate, SA[r.name]))
+        g.add((st, RDF.object, o))
+        if p:
+            mine = entry_prov.get(r.source)
+            same = mine is not None and (p.source, p.grade, p.locator, p.note) == (mine[0].source, mine[0].grade, mine[0].locator, mine[0].note)
+            own = not (p.inherited and same) or r.locator or r.note
+            if own:
                 pn = ns.meta[f"provenance-{link}"]
                 provenance(pn, p)
-                g.add((st, SA.provenance, pn))
+            else:  # the entry's own provenance: share its node
+                pn = entry_prov[r.source][1]
+            g.add((st, SA.provenance, pn))
+            derived(st, pn, p)
             if r.locator:
                 g.add((st, SA.locator, Literal(str(r.locator))))
             if r.note:
@@ -310,6 +450,29 @@ def _context(ns: Namespaces) -> dict:
     }
 
 
+def _canonical_jsonld(text: str) -> str:
+    """rdflib writes ``@graph``, keys and value arrays in set order; sort them all.
+
+    JSON-LD arrays of property values are unordered (no ``@list`` is written),
+    so sorting changes the bytes, never the triples: the same framework gives
+    the same file whatever ``PYTHONHASHSEED`` is.
+    """
+    import json
+
+    def key(v) -> str:
+        return json.dumps(v, sort_keys=True, ensure_ascii=False)
+
+    def tidy(v):
+        if isinstance(v, dict):
+            return {k: tidy(x) if k != "@list" else [tidy(i) for i in x] for k, x in v.items()}
+        if isinstance(v, list):
+            return sorted((tidy(x) for x in v), key=key)
+        return v
+
+    doc = tidy(json.loads(text))
+    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False)
+
+
 def render(kb, fmt: str = "turtle", base: str = DEFAULT_BASE, **_options) -> str:
     try:
         import rdflib  # noqa: F401
@@ -322,5 +485,5 @@ def render(kb, fmt: str = "turtle", base: str = DEFAULT_BASE, **_options) -> str
         from ._util import harden_json
 
         text = g.serialize(format="json-ld", context=_context(Namespaces(base)), indent=2, auto_compact=True)
-        return harden_json(text).rstrip("\n") + "\n"
+        return harden_json(_canonical_jsonld(text)) + "\n"
     return g.serialize(format="turtle")
