@@ -143,7 +143,7 @@ class _Checker:
             hint = f"for example `id: {slugify(title)}`" if isinstance(title, str) else "add `id: some-kebab-case-id`"
             self.add(f, d.line, "missing-field", "", "the entry has no `id`", hint)
         elif not schema.valid_id(eid):
-            shown = str(eid) if not isinstance(eid, str) or eid.isprintable() else ascii(eid)[1:-1]  # a line break shows as \n
+            shown = str(eid)  # printed through terminal.for_terminal, which shows a line break as \n
             title = d.get("title")
             better = slugify(eid) if isinstance(eid, str) else slugify(title if isinstance(title, str) else f"entry {shown}")
             self.add(f, d.line_of("id"), "bad-id", shown, f"the id `{shown}` is not valid: {_describe_bad_id(eid) if isinstance(eid, str) else 'it must be text'}", f"use `{better}`")

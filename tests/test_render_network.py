@@ -73,7 +73,9 @@ def test_neighbourhood_falls_back_to_one_hop_when_two_are_too_many(real_kb):
     hub = "social-reward-hacking"
     ids, depth = network.neighbourhood_ids(real_kb, hub, max_nodes=24)
     assert depth == 1
-    assert set(ids) == {hub} | {e.id for e in real_kb.related(hub, direction="both") if e.id not in real_kb.references}
+    shown = {k for k, spec in real_kb.schema.kinds.items() if spec.neighbourhood}  # `neighbourhood: false` kinds are left out
+    assert set(ids) == {hub} | {e.id for e in real_kb.related(hub, direction="both") if e.id not in real_kb.references and e.kind in shown}
+    assert any(not spec.neighbourhood for spec in real_kb.schema.kinds.values())
     ids2, depth2 = network.neighbourhood_ids(real_kb, hub, max_nodes=1000)
     assert depth2 == 2 and len(ids2) > len(ids)
 
