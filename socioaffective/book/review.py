@@ -58,15 +58,9 @@ class ReviewDirective(SphinxDirective):
 def write_review_data(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    path = Path(app.outdir) / "_static" / STATIC_DIR / DATA_FILE
-    text = review_data_js(state(app).kb)
-    try:
-        if path.read_text(encoding="utf-8") == text:
-            return
-    except OSError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    from .output import _write_if_changed
+
+    _write_if_changed(Path(app.outdir) / "_static" / STATIC_DIR / DATA_FILE, review_data_js(state(app).kb))
 
 
 def setup(app) -> None:
