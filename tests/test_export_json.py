@@ -33,4 +33,4 @@ def test_node_link_round_trip(real_kb):
 def test_unknown_format_is_a_clear_error(tiny_kb):
     with pytest.raises(socioaffective.UnknownKindError, match="did you mean `turtle`"):
         export(tiny_kb, "turtel")
-    assert set(FORMATS) == {"json", "csv", "graphml", "jsonld", "turtle", "shacl"}
+    assert set(FORMATS) == {"json", "csv", "graphml", "gexf", "jsonld", "turtle", "shacl"}

@@ -11,12 +11,12 @@ from ..errors import SocioaffectiveError
 from . import cli
 from .common import fail, load_kb
 
-_FORMAT_NAMES = ["json", "csv", "graphml", "jsonld", "turtle", "shacl"]
+_FORMAT_NAMES = ["json", "csv", "graphml", "gexf", "jsonld", "turtle", "shacl"]
 _RDF = ("jsonld", "turtle", "shacl")  # the formats --base applies to
 
 
 @cli.command()
-@click.option("--format", "-f", "fmt", type=click.Choice(_FORMAT_NAMES), required=True, help="json (node-link), csv (two tables), graphml, jsonld, turtle or shacl (shapes for the RDF).")
+@click.option("--format", "-f", "fmt", type=click.Choice(_FORMAT_NAMES), required=True, help="json (node-link), csv (two tables), graphml, gexf, jsonld, turtle or shacl (shapes for the RDF).")
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="The file to write (default: standard output). For csv: a .zip file, or a folder that receives entries.csv and relations.csv.")
 @click.option("--base", default=None, metavar="IRI", help="RDF formats: the IRI every entry and vocabulary IRI starts with (default urn:socioaffective:).")
 @click.pass_context
@@ -26,7 +26,7 @@ def export(ctx, fmt, output, base):
     json is networkx node-link data (read it with
     networkx.node_link_graph(data, edges="links"));
     csv is entries.csv and relations.csv; graphml opens in Gephi, yEd and
-    networkx; jsonld and turtle are RDF (SKOS concepts, typed relations with
+    networkx; gexf opens in Gephi with the book's layout and colours; jsonld and turtle are RDF (SKOS concepts, typed relations with
     their inverses, Dublin Core citations) for rdflib and triple stores;
     shacl is SHACL shapes generated from schema.yaml that check the RDF
     (pyshacl -s socioaffective.shacl.ttl socioaffective.ttl).
