@@ -33,7 +33,7 @@ def test_node_link_round_trip(real_kb):
 def test_unknown_format_is_a_clear_error(tiny_kb):
     with pytest.raises(socioaffective.UnknownKindError, match="did you mean `turtle`"):
         export(tiny_kb, "turtel")
-    assert set(FORMATS) >= {"json", "csv", "graphml", "jsonld", "turtle", "sssom", "weval", "inspect", "shacl"}
+    assert set(FORMATS) >= {"json", "csv", "graphml", "jsonld", "turtle", "sssom", "weval", "inspect", "shacl", "gexf"}
 
 
 def test_an_invalid_framework_with_nan_exports_valid_json(tiny_copy):

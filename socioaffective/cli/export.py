@@ -18,7 +18,7 @@ _BASE_FORMATS = ("jsonld", "turtle", "shacl", "sssom")  # formats that take --ba
 
 
 @cli.command()
-@click.option("--format", "-f", "fmt", type=click.Choice(_FORMAT_NAMES), required=True, help="json (node-link), csv (two tables), graphml, jsonld, turtle, shacl (shapes for the RDF), sssom (the crosswalk mappings), weval (a blueprint) or inspect (a task).")
+@click.option("--format", "-f", "fmt", type=click.Choice(_FORMAT_NAMES), required=True, help="json (node-link), csv (two tables), graphml, gexf, jsonld, turtle, shacl (shapes for the RDF), sssom (the crosswalk mappings), weval (a blueprint) or inspect (a task).")
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="The file to write (default: standard output). For csv and inspect: a .zip file, or a folder that receives the files (entries.csv and relations.csv; scenarios.jsonl and socioaffective_task.py).")
 @click.option("--base", default=None, metavar="IRI", help="RDF formats, shacl and sssom: the IRI every entry and vocabulary IRI starts with (default urn:socioaffective:).")
 @click.pass_context
@@ -28,7 +28,7 @@ def export(ctx, fmt, output, base):
     json is networkx node-link data (read it with
     networkx.node_link_graph(data, edges="links"));
     csv is entries.csv and relations.csv; graphml opens in Gephi, yEd and
-    networkx; jsonld and turtle are RDF (SKOS concepts, typed relations with
+    networkx; gexf opens in Gephi with the book's layout and colours; jsonld and turtle are RDF (SKOS concepts, typed relations with
     their inverses, Dublin Core citations, SKOS mappings to the upstream IRIs
     of the crosswalk) for rdflib and triple stores; shacl is SHACL shapes generated
     from schema.yaml that check the RDF (pyshacl -s socioaffective.shacl.ttl

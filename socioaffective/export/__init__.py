@@ -10,7 +10,8 @@ format   what                                                      read with
 ======== ========================================================= ============
 json     networkx node-link data plus a format version             ``networkx.node_link_graph(data, edges="links")``
 csv      ``entries.csv`` and ``relations.csv`` in a zip            any spreadsheet, ``csv``
-graphml  GraphML; lists and mappings as JSON text                  ``networkx.read_graphml``, Gephi
+graphml  GraphML with labels, positions, colours; lists as JSON  ``networkx.read_graphml``, Gephi, yEd
+gexf     GEXF with ``viz`` positions and colours (the book layout) Gephi, ``networkx.read_gexf``
 jsonld   RDF (SKOS concepts, typed relations with inverses)        rdflib, any JSON-LD processor
 turtle   the same RDF as Turtle                                    rdflib, any triple store
 weval    the evaluation scenarios as a weval blueprint (YAML)      weval (weval-org/app)
@@ -22,7 +23,7 @@ shacl    SHACL shapes from schema.yaml (Turtle) for the RDF exports pySHACL, any
 >>> import socioaffective
 >>> from socioaffective.export import export, FORMATS
 >>> sorted(FORMATS)
-['csv', 'graphml', 'inspect', 'json', 'jsonld', 'shacl', 'sssom', 'turtle', 'weval']
+['csv', 'gexf', 'graphml', 'inspect', 'json', 'jsonld', 'shacl', 'sssom', 'turtle', 'weval']
 >>> export(socioaffective.load(), "json")[:1]
 '{'
 
@@ -63,6 +64,7 @@ FORMATS: dict[str, Format] = {
         Format("json", "nodelink", ".json", "application/json", False, "networkx node-link JSON (nodes, links, a format version)"),
         Format("csv", "tables", ".csv.zip", "application/zip", True, "two CSV tables, entries.csv and relations.csv, in a zip", bundle=True),
         Format("graphml", "graphml", ".graphml", "application/graphml+xml", False, "GraphML for Gephi, yEd, Cytoscape and networkx"),
+        Format("gexf", "gexf", ".gexf", "application/gexf+xml", False, "GEXF for Gephi, with the book's layout and kind colours"),
         Format("jsonld", "rdf", ".jsonld", "application/ld+json", False, "RDF as JSON-LD (SKOS concepts, relations with inverses, Dublin Core citations)"),
         Format("turtle", "rdf", ".ttl", "text/turtle", False, "RDF as Turtle, for triple stores and SPARQL"),
         Format("weval", "weval", "-weval.yml", "application/yaml", False, "the evaluation scenarios as a weval blueprint (YAML: header, prompts with should / should_not rubrics)"),

@@ -38,6 +38,32 @@ def _finite(value):
     return value
 
 
+def bib_people(value: str) -> list[str]:
+    """The names of a bib ``author`` or ``editor`` field, as plain text (``others`` dropped).
+
+    >>> bib_people(r"R{\\"o}ttger, Paul and Kirk, Hannah Rose and others")
+    ['Röttger, Paul', 'Kirk, Hannah Rose']
+    """
+    from ..bib import latex_to_text
+
+    names = (n.strip() for n in re.split(r"\s+and\s+", latex_to_text(value or "")))
+    return [n for n in names if n and n.lower() != "others"]
+
+
+def bib_venue(fields: dict) -> str:
+    """Where a bib entry appeared: its journal, book title or publisher (plain text)."""
+    from ..bib import latex_to_text
+
+    venue = fields.get("journal") or fields.get("booktitle") or fields.get("publisher") or ""
+    return latex_to_text(str(venue)) if venue else ""
+
+
+def bib_year(fields: dict):
+    """The bib ``year`` as a number when it is one (``2025``), else as written."""
+    year = str(fields.get("year") or "").strip()
+    return int(year) if year.isdigit() else year
+
+
 def xml_safe(text: str) -> str:
     """``text`` without the control characters XML 1.0 forbids (each becomes U+FFFD).
 

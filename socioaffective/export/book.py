@@ -24,6 +24,7 @@ READ_WITH = {
     "json": "networkx (node_link_graph); any JSON reader",
     "csv": "any spreadsheet; Python's csv module",
     "graphml": "Gephi, yEd, Cytoscape; networkx.read_graphml",
+    "gexf": "Gephi; networkx.read_gexf",
     "jsonld": "rdflib; any JSON-LD processor",
     "turtle": "rdflib; any triple store (SPARQL)",
     "weval": "weval (weval-org/app); any YAML reader",

@@ -5,6 +5,14 @@ mappings (``poles``, ``aliases`` ...) are written as JSON text, and an
 attribute whose values mix types across nodes (``year`` is a number on a paper
 card but text in references.bib) is written as text throughout. Control
 characters that XML 1.0 cannot hold become U+FFFD; nothing else changes.
+
+For Gephi and yEd every node also has ``label`` (its title), ``x`` and ``y``
+(the web book's explorer layout, y pointing down as on screen; bib references
+in a row below), ``size``, ``color`` (``#rrggbb``, its kind's colour) and
+``r``/``g``/``b``, and every edge a ``label`` (the relation's label). Gephi
+reads these directly; in yEd map them with *Edit > Properties Mapper*.
+Positions need the ``graph`` extra (numpy, scipy); without it they are left
+out.
 """
 
 from __future__ import annotations
@@ -38,17 +46,61 @@ def _clean(attrs: dict, types: dict[str, type]) -> dict:
     return out
 
 
-def scalar_graph(kb) -> nx.MultiDiGraph:
-    """A copy of ``kb.graph`` whose attributes GraphML can hold."""
+def _rgb(colour: str) -> tuple[int, int, int]:
+    c = colour.lstrip("#")
+    if len(c) == 3:
+        c = "".join(ch * 2 for ch in c)
+    return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)
+
+
+def display(kb) -> dict[str, dict]:
+    """What a graph tool draws for each node: label, position, size and colour.
+
+    Positions are the book explorer's (:func:`~socioaffective.render.network.layout`
+    of all entries, y down); bib references stand in rows below the entries.
+    """
+    from ..render.network import _FALLBACK_COLOR, kind_color, layout
+
+    ids = [e.id for e in kb.entries()]
+    try:
+        pos = layout(kb, ids, unit=105, aspect=1.9)
+    except ImportError:  # pragma: no cover - the `graph` extra is missing
+        pos = {}
+    if pos:
+        left = min(x for x, _ in pos.values())
+        right = max(x for x, _ in pos.values())
+        bottom = max(y for _, y in pos.values())
+        refs = sorted(kb.references)
+        per_row = max(1, int((right - left) // 90) + 1)
+        for i, key in enumerate(refs):
+            pos[key] = (left + (i % per_row) * 90, bottom + 120 + (i // per_row) * 60)
+    degree = dict(kb.graph.degree())
+    out = {}
+    for e in list(kb.entries()) + list(kb.references.values()):
+        colour = kind_color(kb.schema.kinds.get(e.kind)) if not e.is_reference else _FALLBACK_COLOR
+        attrs = {"label": e.title, "color": colour.lower() if len(colour) == 7 else "#" + "".join(ch * 2 for ch in colour[1:]).lower(), "size": float(10 + 2 * min(degree.get(e.id, 0), 20))}
+        attrs["r"], attrs["g"], attrs["b"] = _rgb(colour)
+        if e.id in pos:
+            attrs["x"], attrs["y"] = float(pos[e.id][0]), float(pos[e.id][1])
+        out[e.id] = attrs
+    return out
+
+
+def scalar_graph(kb, with_display: bool = True) -> nx.MultiDiGraph:
+    """A copy of ``kb.graph`` whose attributes GraphML can hold (plus :func:`display`'s)."""
     g = kb.graph
     node_types = _column_types(attrs for _, attrs in g.nodes(data=True))
     edge_types = _column_types(attrs for *_, attrs in g.edges(keys=True, data=True))
     out = nx.MultiDiGraph()
     out.graph.update({"name": "socioaffective", "format_version": FORMAT_VERSION, "framework_version": kb.schema.framework_version})
+    shown = display(kb) if with_display else {}
     for n, attrs in g.nodes(data=True):
-        out.add_node(xml_safe(n), **_clean(attrs, node_types))
+        extra = {k: (xml_safe(v) if isinstance(v, str) else v) for k, v in shown.get(n, {}).items() if k not in attrs}
+        out.add_node(xml_safe(n), **_clean(attrs, node_types), **extra)
+    labels = {r.name: r.label for r in kb.schema.relations.values()}
     for s, t, k, attrs in g.edges(keys=True, data=True):
-        out.add_edge(xml_safe(s), xml_safe(t), key=xml_safe(k), **_clean(attrs, edge_types))
+        extra = {"label": xml_safe(labels.get(attrs.get("relation"), str(attrs.get("relation", ""))))} if with_display and "label" not in attrs else {}
+        out.add_edge(xml_safe(s), xml_safe(t), key=xml_safe(k), **_clean(attrs, edge_types), **extra)
     return out
 
 

@@ -183,6 +183,7 @@ def build_graph(kb, base: str = DEFAULT_BASE):
     from ..bib import latex_to_text
     from ..schema import EDITORIAL
     from . import FORMAT_VERSION
+    from ._util import bib_people
 
     ns = Namespaces(base)
     SA, E = ns.vocab, ns.entry
@@ -409,10 +410,8 @@ def build_graph(kb, base: str = DEFAULT_BASE):
         g.add((s, DCTERMS.title, Literal(ref.title)))
         g.add((s, DCTERMS.bibliographicCitation, Literal(ref.summary)))
         for name in ("author", "editor"):
-            if f.get(name):
-                for person in re.split(r"\s+and\s+", latex_to_text(f[name])):
-                    if person.strip() and person.strip().lower() != "others":
-                        g.add((s, DCTERMS.creator if name == "author" else DCTERMS.contributor, Literal(person.strip())))
+            for person in bib_people(f.get(name) or ""):
+                g.add((s, DCTERMS.creator if name == "author" else DCTERMS.contributor, Literal(person)))
         if f.get("year"):
             g.add((s, DCTERMS.issued, Literal(str(f["year"]))))
         venue = f.get("journal") or f.get("booktitle") or f.get("publisher")

@@ -3,7 +3,9 @@
 ``entries.csv`` has one row per entry and per bib reference (kind
 ``reference``); its columns are the common fields, the provenance, where the
 entry stands (file, line) and one column per kind-specific field of the
-schema. ``relations.csv`` has one row per link, with its provenance (and
+schema. A bib reference's row fills ``bib_key``, ``authors`` (a JSON list of
+names), ``venue``, ``year``, ``doi`` and ``url`` (the columns are added when
+the schema has no such field). ``relations.csv`` has one row per link, with its provenance (and
 whether it was inherited from the entry), locator and note.
 
 A cell holds text as it is; a list, number or boolean is written as JSON
@@ -19,7 +21,7 @@ import io
 import json
 import zipfile
 
-from ._util import as_text, zip_texts
+from ._util import as_text, bib_people, bib_venue, bib_year, zip_texts
 
 ENTRY_COLUMNS = ["id", "kind", "title", "summary", "description", "provenance_source", "provenance_grade", "provenance_locator", "provenance_note", "file", "line"]
 RELATION_COLUMNS = ["relation", "label", "source", "target", "provenance_source", "provenance_grade", "provenance_inherited", "locator", "note", "file", "line"]
@@ -39,6 +41,19 @@ def field_columns(schema) -> list[str]:
     return cols
 
 
+#: Columns a bib reference's row fills (added when the schema has no such field).
+REFERENCE_COLUMNS = ["bib_key", "authors", "venue", "year", "doi", "url"]
+
+
+def _reference_cells(ref) -> dict:
+    f = ref.fields
+    out = {"bib_key": ref.id, "authors": bib_people(f.get("author") or f.get("editor") or ""), "venue": bib_venue(f), "year": bib_year(f)}
+    for key in ("doi", "url"):
+        if f.get(key):
+            out[key] = f[key]
+    return {k: v for k, v in out.items() if v not in ("", [], None)}
+
+
 def _csv(header: list[str], rows: list[list[str]]) -> str:
     buf = io.StringIO(newline="")
     w = csv.writer(buf, lineterminator="\r\n")
@@ -50,6 +65,7 @@ def _csv(header: list[str], rows: list[list[str]]) -> str:
 def tables(kb) -> dict[str, str]:
     """``{"entries.csv": text, "relations.csv": text}``."""
     fcols = field_columns(kb.schema)
+    fcols += [c for c in REFERENCE_COLUMNS if c not in fcols]
     rows = []
     for e in kb.entries():
         p = e.provenance
@@ -58,7 +74,8 @@ def tables(kb) -> dict[str, str]:
         rows.append(row)
     for r in kb.references.values():
         row = [r.id, r.kind, r.title, r.summary, "", "", "", "", "", r.file, str(r.line)]
-        row += [as_text(r.fields[c]) if c in r.fields and c in ("doi", "url") else "" for c in fcols]
+        cells = _reference_cells(r)
+        row += [as_text(cells[c]) if c in cells else "" for c in fcols]
         rows.append(row)
     rel_rows = []
     for r in kb.relations():
