@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import xml.etree.ElementTree as ET
@@ -12,9 +13,11 @@ import rdflib
 from rdflib.namespace import SKOS
 
 import socioaffective
+
 from socioaffective.export import export
 from socioaffective.export.rdf import Namespaces
 from socioaffective.export.tables import read_tables
+from socioaffective.export.tables import tables as csv_tables
 
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
 
@@ -124,3 +127,23 @@ def test_property_any_text_survives_every_export(tiny_kb, title, description):
     assert (row["title"], row["description"]) == (title, description)
     n = nx.read_graphml(io.BytesIO(export(kb, "graphml").encode("utf-8"))).nodes["competence"]
     assert (n["title"], n["description"]) == (xml_safe(title), xml_safe(description))
+
+
+FORMULAS = ["=HYPERLINK(\"http://evil.example/\",\"click\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "'=already quoted"]
+
+
+@pytest.mark.parametrize("formula", FORMULAS)
+def test_csv_cells_never_start_a_formula(tiny_copy, formula):
+    # CSV injection: a spreadsheet runs a cell that starts with = + - @ (or a tab) as a formula
+    p = tiny_copy / "framework" / "formula.yaml"
+    p.write_text(
+        "entries:\n  - id: formula\n    kind: concept\n    title: " + json.dumps(formula) + "\n    summary: " + json.dumps(formula)
+        + "\n    description: d\n    provenance: {source: editorial, grade: editorial, note: " + json.dumps(formula) + "}\n"
+    )
+    kb = socioaffective.load(tiny_copy)
+    files = csv_tables(kb)
+    for name, text in files.items():
+        for row in csv.reader(io.StringIO(text, newline="")):
+            assert not any(cell and cell[0] in "=+-@\t\r" for cell in row), (name, row)
+    row = next(r for r in read_tables(files)["entries.csv"] if r["id"] == "formula")
+    assert (row["title"], row["summary"], row["provenance_note"]) == (formula, formula, formula)

@@ -10,8 +10,14 @@ whether it was inherited from the entry), locator and note.
 
 A cell holds text as it is; a list, number or boolean is written as JSON
 (``["Now", "Later"]``, ``2025``, ``true``), so :func:`read_tables` gives back
-exactly what was written. Cells are never altered: a spreadsheet may treat a
-cell that starts with ``=`` as a formula, so open untrusted files as text.
+exactly what was written.
+
+A spreadsheet runs a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or
+a carriage return as a formula (CSV injection: ``=HYPERLINK(...)`` in a
+summary would become a live link or worse). :func:`csv_cell` is the one
+escaping function for this target: such a cell, and a cell that starts with
+``'``, is written with one leading ``'`` (what spreadsheets show as text), and
+:func:`read_tables` removes it, so the round trip stays exact.
 """
 
 from __future__ import annotations
@@ -54,11 +60,29 @@ def _reference_cells(ref) -> dict:
     return {k: v for k, v in out.items() if v not in ("", [], None)}
 
 
+#: First characters a spreadsheet takes as the start of a formula, plus the quote itself.
+FORMULA_STARTS = frozenset("=+-@\t\r'")
+
+
+def csv_cell(text: str) -> str:
+    """A cell as written to a CSV file: formula starts are neutralised with ``'``.
+
+    >>> csv_cell("=SUM(A1)"), csv_cell("'quoted"), csv_cell("plain"), csv_cell("")
+    ("'=SUM(A1)", "''quoted", 'plain', '')
+    """
+    return "'" + text if text[:1] in FORMULA_STARTS else text
+
+
+def uncsv_cell(text: str) -> str:
+    """The inverse of :func:`csv_cell`."""
+    return text[1:] if text[:1] == "'" else text
+
+
 def _csv(header: list[str], rows: list[list[str]]) -> str:
     buf = io.StringIO(newline="")
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(header)
-    w.writerows(rows)
+    w.writerow([csv_cell(c) for c in header])
+    w.writerows([csv_cell(c) for c in row] for row in rows)
     return buf.getvalue()
 
 
@@ -99,14 +123,20 @@ def render(kb, fmt: str = "csv", **_options) -> bytes:
 def read_tables(data: bytes | dict[str, str]) -> dict[str, list[dict[str, str]]]:
     """Read an export back: ``{"entries.csv": [row dicts], "relations.csv": [...]}``.
 
-    Cells stay text; :func:`decode_cell` turns a field cell back into its value.
+    Cells stay text (the ``'`` that :func:`csv_cell` put before a formula
+    start is removed); :func:`decode_cell` turns a field cell back into its value.
     """
     if isinstance(data, (bytes, bytearray)):
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             texts = {n: z.read(n).decode("utf-8") for n in z.namelist()}
     else:
         texts = dict(data)
-    return {name: list(csv.DictReader(io.StringIO(text, newline=""))) for name, text in texts.items()}
+    out = {}
+    for name, text in texts.items():
+        rows = csv.reader(io.StringIO(text, newline=""))
+        header = [uncsv_cell(c) for c in next(rows, [])]
+        out[name] = [dict(zip(header, (uncsv_cell(c) for c in row))) for row in rows]
+    return out
 
 
 def decode_cell(text: str, field_type: str):
