@@ -72,7 +72,7 @@ class Relation:
     name: str
     source: str
     target: str
-    provenance: Provenance
+    provenance: Provenance | None  # None only in a framework with errors (load(strict=False))
     locator: str = ""
     note: str = ""
     file: str = ""
