@@ -34,6 +34,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -129,9 +130,9 @@ def entry_data(
     for name, value in (("fields", fields), ("relations", relations)):
         if value is not None and not isinstance(value, dict):
             raise ArgumentError(f"`{name}` must be a mapping ({{name: value}}), not {type(value).__name__}")
-    for name, value in (("kind", kind), ("id", id), ("title", title)):
-        if not isinstance(value, str):
-            raise ArgumentError(f"`{name}` must be text (a str), not {type(value).__name__} `{value!r:.60}`")
+    for name, text in (("kind", kind), ("id", id), ("title", title)):
+        if not isinstance(text, str):
+            raise ArgumentError(f"`{name}` must be text (a str), not {type(text).__name__} `{text!r:.60}`")
     fields = dict(fields or {})
     given = {"id": id, "kind": kind, "title": title, "summary": summary, "description": description}
     for name in given:
@@ -141,7 +142,7 @@ def entry_data(
         if provenance is not None:
             raise EditError("the provenance is given twice; give it once")
         provenance = fields.pop("provenance")
-    values = {k: v for k, v in given.items() if v is not None}
+    values: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
     values["provenance"] = _provenance(provenance)
     values.update(fields)
     links: dict[str, list] = {}
@@ -149,12 +150,12 @@ def entry_data(
         items = targets if isinstance(targets, list) else [targets]
         links.setdefault(name, []).extend(_relation_item(t) for t in items)
     if cites:
-        items = [cites] if isinstance(cites, (str, dict)) else list(cites)
-        links.setdefault(_cites_relation(schema), []).extend(_relation_item(c) for c in items)
-    for name, value in links.items():
+        cited = [cites] if isinstance(cites, (str, dict)) else list(cites)
+        links.setdefault(_cites_relation(schema), []).extend(_relation_item(c) for c in cited)
+    for name, linked in links.items():
         if name in values:
             raise EditError(f"`{name}` is given both as a field and as a relation; give it once")
-        values[name] = value
+        values[name] = linked
     # schema order: common fields, the kind's fields, relations; unknown names last
     order = list(schema.fields_of(kind)) + list(schema.relations)
     rank = {name: i for i, name in enumerate(order)}

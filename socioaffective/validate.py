@@ -16,6 +16,7 @@ from .problems import Problem, Report
 from . import links
 from .schema import EDITORIAL, MAX_ID_LENGTH, REFERENCE_KIND, FieldSpec, Schema
 from .terminal import LINE_BREAKS, describe, invisible_characters
+from .yamlio import LocDict
 
 _REL_ITEM_KEYS = {"target", "provenance", "locator", "note", "effect"}
 _PROV_KEYS = {"source", "grade", "locator", "note", "sources"}
@@ -229,7 +230,7 @@ class _Checker:
                     self.check_value(f, value.line_of(i) if hasattr(value, "line_of") else line, who, f"{name}[{i + 1}]", item, spec.items)
 
     def check_provenance(self, f: str, line: int, who: str, value, where: str) -> None:
-        if not isinstance(value, dict):
+        if not isinstance(value, LocDict):  # (every mapping the reader makes)
             self.add(f, line, "bad-provenance", who, f"`{where}` must be a mapping with `source` and `grade`, not a {_tn(value)}", "provenance: {source: editorial, grade: editorial}")
             return
         for key in value:
@@ -289,7 +290,7 @@ class _Checker:
         seen_targets: set[str] = set()
         for i, item in enumerate(items):
             iline = value.line_of(i) if isinstance(value, list) and hasattr(value, "line_of") else line
-            if isinstance(item, dict):
+            if isinstance(item, LocDict):
                 for key in item:
                     if key not in _REL_ITEM_KEYS:
                         self.add(f, item.line_of(key), "bad-relation", who, f"a `{name}` item has an unknown key `{key}`", suggest(key, _REL_ITEM_KEYS) or "keys: target, provenance, locator, note")
@@ -419,7 +420,7 @@ def build_entries(schema: Schema, records) -> list[Entry]:
     relations = schema.relations
     # Link targets share the string object of the id they name: less memory,
     # and look-ups by identity (the knowledge base indexes every link).
-    canon = {}
+    canon: dict[str, str] = {}
     for rec in records:
         i = rec.data.get("id")
         if isinstance(i, str):

@@ -263,7 +263,7 @@ class CountRole(SphinxRole):
         except SocioaffectiveError as exc:
             _warn(str(exc), "unknown-kind", self.get_location())
             return [nodes.inline(text="?")], []
-        self.env.socioaffective_specs.setdefault(self.env.docname, {})[("count", self.text.strip())] = signature(self.env.app, ("count", self.text.strip()))
+        self.env.socioaffective_specs.setdefault(self.env.docname, {})[("count", self.text.strip())] = signature(self.env.app, ("count", self.text.strip()))  # type: ignore[attr-defined]  # set up by incremental.py
         return [nodes.inline(text=str(n))], []
 
 

@@ -157,7 +157,7 @@ def add(ctx, kind, id_, title, summary, description, source, grade, locator, not
             exc = EditError(
                 f"{exc}\nOn the command line, give text fields with --summary and --description, other fields with "
                 "--field NAME=VALUE and links with --relation RELATION=TARGET; or run `socioaffective new` to be asked.",
-                exc.problems,
+                getattr(exc, "problems", []),
             )
         raise fail(exc)
     _report(result, as_json)

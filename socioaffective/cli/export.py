@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import IO, cast
 
 import click
 
@@ -75,7 +76,7 @@ def export(ctx, fmt, output, base):
         if output is None:
             if FORMATS[fmt].binary and sys.stdout.isatty():
                 raise click.UsageError(f"{fmt} is a zip file; write it with -o FILE.zip, or give -o a folder for the bare files")
-            stream = getattr(sys.stdout, "buffer", sys.stdout)
+            stream = cast(IO[bytes], getattr(sys.stdout, "buffer", sys.stdout))  # (a test runner's stdout may take bytes itself)
             stream.write(raw)
             stream.flush()
             return
