@@ -32,6 +32,7 @@ Example (on a copy of a framework)::
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,10 +109,10 @@ def entry_data(
     *,
     summary: str | None = None,
     description: str | None = None,
-    provenance=None,
+    provenance: Provenance | dict | None = None,
     fields: dict | None = None,
     relations: dict | None = None,
-    cites=None,
+    cites: str | dict | Iterable[object] | None = None,
 ) -> dict:
     """The new entry as plain data, keys in the order the schema declares them.
 
@@ -357,17 +358,17 @@ def _outline(p: Problem, rel: str, old_lines: int) -> str:
 
 
 def add_entry(
-    root,
+    root: str | os.PathLike,
     kind: str,
     id: str,
     title: str,
     *,
     summary: str | None = None,
     description: str | None = None,
-    provenance=None,
+    provenance: Provenance | dict | None = None,
     fields: dict | None = None,
     relations: dict | None = None,
-    cites=None,
+    cites: str | dict | Iterable[object] | None = None,
     file: str | os.PathLike | None = None,
     dry_run: bool = False,
     lock_timeout: float = LOCK_TIMEOUT,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from difflib import get_close_matches
+from typing import TYPE_CHECKING
 
 from .model import Entry, Provenance, Relation
 from .problems import Problem, Report
@@ -18,11 +19,16 @@ from .schema import EDITORIAL, MAX_ID_LENGTH, REFERENCE_KIND, FieldSpec, Schema
 from .terminal import LINE_BREAKS, describe, invisible_characters
 from .yamlio import LocDict
 
+if TYPE_CHECKING:
+    import os
+
+    from .kb import KnowledgeBase
+
 _REL_ITEM_KEYS = {"target", "provenance", "locator", "note", "effect"}
 _PROV_KEYS = {"source", "grade", "locator", "note", "sources"}
 
 
-def validate(kb_or_root=None) -> Report:
+def validate(kb_or_root: KnowledgeBase | str | os.PathLike | None = None) -> Report:
     """Validate a framework and return the :class:`Report` of every problem.
 
     Accepts a loaded :class:`KnowledgeBase` or a root folder (default: the
