@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .bib import load_bib
-from .fsutil import _TEMP_PREFIX as TEMP_PREFIX, _TEMP_SUFFIX as TEMP_SUFFIX
 from .errors import ValidationError
+from .fsutil import _TEMP_PREFIX as TEMP_PREFIX
+from .fsutil import _TEMP_SUFFIX as TEMP_SUFFIX
 from .problems import Problem, Report
 from .schema import Schema, load_schema
 from .yamlio import LocDict, parse_yaml_bytes, read_yaml

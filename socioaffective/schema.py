@@ -42,7 +42,7 @@ class FieldSpec:
     required: bool = False
     description: str = ""
     values: tuple = ()
-    items: "FieldSpec | None" = None
+    items: FieldSpec | None = None
     min_items: int | None = None
     max_items: int | None = None
     max_length: int | None = None

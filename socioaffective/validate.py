@@ -12,9 +12,9 @@ import unicodedata
 from difflib import get_close_matches
 from typing import TYPE_CHECKING
 
+from . import links
 from .model import Entry, Provenance, Relation
 from .problems import Problem, Report
-from . import links
 from .schema import EDITORIAL, MAX_ID_LENGTH, REFERENCE_KIND, FieldSpec, Schema
 from .terminal import LINE_BREAKS, describe, invisible_characters
 from .yamlio import LocDict
@@ -89,7 +89,7 @@ def _describe_bad_id(value: str) -> str:
         if ch in "\r\n\t\v\f\x85\u2028\u2029":
             return f"it contains a line break or tab ({ch!r})"
         if ord(ch) > 127:
-            return f"it contains the non-ASCII character {ch!r} ({unicodedata.name(ch, 'U+%04X' % ord(ch))}), which looks like an ASCII letter but is not"
+            return f"it contains the non-ASCII character {ch!r} ({unicodedata.name(ch, f'U+{ord(ch):04X}')}), which looks like an ASCII letter but is not"
     if " " in value:
         return "it contains spaces"
     if value != value.lower():

@@ -533,7 +533,7 @@ def _syntax_hint(text: str, line: int) -> str:
         src = lines[line - 1]
         for ch in src:
             if ch != "\t" and unicodedata.category(ch) == "Zs" and ch != " ":
-                return f"line {line} contains a non-ASCII space ({unicodedata.name(ch, 'U+%04X' % ord(ch))}); use ordinary spaces"
+                return f"line {line} contains a non-ASCII space ({unicodedata.name(ch, f'U+{ord(ch):04X}')}); use ordinary spaces"
         if ": " in src and src.count('"') % 2:
             return "an unbalanced double quote on this line"
     return "check indentation and quoting on this line and the one before"

@@ -14,7 +14,6 @@ from .incremental import note_spec, signature
 from .state import PAGE_NAME, _count, _glossary_entries, _warn, entry_docname, state
 
 
-
 class MystDirective(SphinxDirective):
     """Base: render generated MyST text in place (like MyST's own include)."""
 

@@ -9,8 +9,8 @@ from typing import IO, cast
 import click
 
 from ..errors import SocioaffectiveError
-from . import cli
 from ..export import FORMATS
+from . import cli
 from .common import fail, load_kb
 
 # one list: the formats registered in socioaffective.export.FORMATS
@@ -61,7 +61,7 @@ def export(ctx, fmt, output, base):
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--base") from None
     except SocioaffectiveError as exc:
-        raise fail(exc)
+        raise fail(exc) from None
     try:
         if FORMATS[fmt].bundle and output is not None and (output.is_dir() or output.suffix.lower() != ".zip"):
             from ..export import export_files
@@ -84,5 +84,5 @@ def export(ctx, fmt, output, base):
     except OSError as exc:
         raise click.ClickException(f"cannot write {output}: {exc.strerror}") from None
     except SocioaffectiveError as exc:
-        raise fail(exc)
+        raise fail(exc) from None
     click.echo(f"wrote {output} ({fmt}, {len(raw):,} bytes)", err=True)

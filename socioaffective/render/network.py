@@ -215,9 +215,9 @@ def _radial(kb, g, center: str) -> dict:
     for d in range(1, depth + 1):
         ring = [x for x in g if dist.get(x) == d]
 
-        def wanted(x):
+        def wanted(x):  # (used in this iteration only, so `d` is the ring's own)
             inner = [angle[y] for y in g.neighbors(x) if y in angle]
-            if d == 1 or not inner:
+            if d == 1 or not inner:  # noqa: B023
                 return (order.get(kb.get(x).kind, 99), kb.get(x).title.lower(), x)
             sx = sum(math.cos(a) for a in inner)
             sy = sum(math.sin(a) for a in inner)
