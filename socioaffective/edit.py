@@ -77,7 +77,7 @@ def _cites_relation(schema: Schema) -> str:
     return "cites" if "cites" in names else names[0]
 
 
-def _provenance(value) -> dict:
+def _provenance(value: object) -> dict:
     if value is None:
         return {"source": EDITORIAL, "grade": EDITORIAL}
     if isinstance(value, Provenance):
@@ -87,7 +87,7 @@ def _provenance(value) -> dict:
     raise EditError(f"a provenance must be a mapping with `source` and `grade`, not {type(value).__name__}")
 
 
-def _relation_item(value):
+def _relation_item(value: object) -> object:
     if isinstance(value, (tuple, list)) and len(value) == 2 and all(isinstance(v, str) for v in value):
         target, locator = value
         return {"target": target, "locator": locator} if locator else target
@@ -163,7 +163,7 @@ def entry_data(
     return dict(sorted(values.items(), key=lambda kv: rank.get(kv[0], len(rank))))
 
 
-def parse_field_values(schema: Schema, kind: str, pairs) -> dict:
+def parse_field_values(schema: Schema, kind: str, pairs: Iterable[str]) -> dict:
     """Turn ``NAME=VALUE`` texts (from the command line) into typed field values.
 
     A list field takes one item per occurrence; integers and booleans are
@@ -193,7 +193,7 @@ def parse_field_values(schema: Schema, kind: str, pairs) -> dict:
     return out
 
 
-def _convert(name: str, text: str, ftype: str):
+def _convert(name: str, text: str, ftype: str) -> str | int | bool:
     if ftype == "integer":
         try:
             return int(text.strip())
@@ -215,11 +215,11 @@ def _convert(name: str, text: str, ftype: str):
 class _Dumper(yaml.SafeDumper):
     """Safe dumper that indents lists under their key, as the framework files do."""
 
-    def increase_indent(self, flow=False, indentless=False):
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
         return super().increase_indent(flow, False)
 
 
-def _pretty_str(dumper, data: str):
+def _pretty_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
     if "\n" in data and not data.endswith("\n\n") and data.strip("\n"):
         # a literal block; text ending in blank lines would need keep-chomping
         # (`|+`), which swallows the blank lines before a later entry
