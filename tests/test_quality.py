@@ -111,3 +111,29 @@ def test_ruff_format_check_catches_unformatted_code(tmp_path):
     assert res.returncode == 1, res.stdout + res.stderr
     assert "would reformat" in res.stdout.lower() or "would be reformatted" in res.stdout.lower()
     assert "socioaffective/__init__.py" in res.stdout
+
+
+# -- where the checks run ----------------------------------------------------------------------
+
+
+def test_the_test_workflow_runs_make_test_on_pushes_and_pull_requests():
+    import yaml
+
+    wf = yaml.safe_load((ROOT / ".github" / "workflows" / "test.yml").read_text(encoding="utf-8"))
+    on = wf.get("on", wf.get(True))  # YAML 1.1 reads a bare `on` as true
+    assert "push" in on and "pull_request" in on
+    job = wf["jobs"]["test"]
+    assert job["runs-on"] == "ubuntu-latest"
+    assert "3.11" in str(job.get("container", "")) or any("3.11" in str(s.get("with", {}).get("python-version", "")) for s in job["steps"])
+    assert any(s.get("run", "").strip().startswith("make test") for s in job["steps"])
+    assert (ROOT / ".github" / "workflows" / "pages.yml").is_file()
+
+
+def test_contributing_shows_the_checks_as_this_file_runs_them():
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    section = text.split("## Checks", 1)[1]
+    for needle in ("python -m mypy", "python -m ruff check .", "python -m ruff format", "max-complexity"):
+        assert needle in section, needle
+    # the one-test example names a test that exists
+    path, name = section.split('pytest "', 1)[1].split('"', 1)[0].split("::")
+    assert f"def {name}(" in (ROOT / path).read_text(encoding="utf-8")
