@@ -162,7 +162,7 @@ def versions() -> dict:
 
 
 def now() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+    return _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
 
 
 def write(results: dict, path: Path = RESULTS) -> Path:

@@ -37,6 +37,7 @@ import pickle
 import stat
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from .yamlio import DEFAULT_MAX_BYTES
@@ -109,7 +110,7 @@ def _engine_fingerprint() -> bytes:
     return _engine_digest
 
 
-def content_key(root: Path, files: list[Path], schema_path: Path, bib_path: Path, extra: list[str] = ()) -> str | None:
+def content_key(root: Path, files: list[Path], schema_path: Path, bib_path: Path, extra: Sequence[str] = ()) -> str | None:
     """The cache key of a framework, or None if a file cannot be read.
 
     ``files`` are the entries files in load order; ``extra`` is any other text

@@ -19,6 +19,10 @@ exports. Pure functions of the knowledge base; no I/O.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .model import Entry, Provenance, Relation
 
 EXTERNAL_KIND = "external"
 TAXONOMY_KIND = "taxonomy"
@@ -46,14 +50,15 @@ class Mapping:
     external item); ``relation`` is the framework's link it was read from.
     """
 
-    subject: object
+    subject: Entry
     predicate: str
-    external: object
-    taxonomy: object | None
-    relation: object
+    external: Entry
+    taxonomy: Entry | None
+    relation: Relation
 
     @property
-    def provenance(self):
+    def provenance(self) -> Provenance:
+        assert self.relation.provenance is not None  # all_mappings keeps only links with provenance
         return self.relation.provenance
 
 
@@ -61,9 +66,14 @@ class Mapping:
 class Gap:
     """No identifier of ``taxonomy`` fits ``entry`` (a finding, with its note)."""
 
-    entry: object
-    taxonomy: object
-    relation: object
+    entry: Entry
+    taxonomy: Entry
+    relation: Relation
+
+    @property
+    def provenance(self) -> Provenance:
+        assert self.relation.provenance is not None  # gaps_of keeps only links with provenance
+        return self.relation.provenance
 
 
 def entries_of(kb, kind: str) -> list:
@@ -105,7 +115,7 @@ def all_mappings(kb) -> list[Mapping]:
     out = []
     for r in kb.relations():
         pred = SKOS_MAPPINGS.get(r.name)
-        if pred is None:
+        if pred is None or r.provenance is None:  # (no provenance: only in a framework with errors)
             continue
         src, tgt = kb.get(r.source), kb.get(r.target)
         if src.kind == EXTERNAL_KIND and tgt.kind != EXTERNAL_KIND:
@@ -129,7 +139,7 @@ def mappings_of(kb, id: str) -> list[Mapping]:
 
 def gaps_of(kb, id: str) -> list[Gap]:
     """The taxonomies recorded as having no identifier for entry ``id``."""
-    return [Gap(kb.get(id), kb.get(r.source), r) for r in kb.relations(id, direction="in") if r.name == NO_MATCH]
+    return [Gap(kb.get(id), kb.get(r.source), r) for r in kb.relations(id, direction="in") if r.name == NO_MATCH and r.provenance]
 
 
 __all__ = ["Gap", "Mapping", "entries_of", "SKOS_MAPPINGS", "SKOS_LABEL", "all_mappings", "curie_of", "gaps_of", "iri_of", "mappings_of", "taxonomy_of"]

@@ -32,8 +32,10 @@ Example (on a copy of a framework)::
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -75,7 +77,7 @@ def _cites_relation(schema: Schema) -> str:
     return "cites" if "cites" in names else names[0]
 
 
-def _provenance(value) -> dict:
+def _provenance(value: object) -> dict:
     if value is None:
         return {"source": EDITORIAL, "grade": EDITORIAL}
     if isinstance(value, Provenance):
@@ -85,7 +87,7 @@ def _provenance(value) -> dict:
     raise EditError(f"a provenance must be a mapping with `source` and `grade`, not {type(value).__name__}")
 
 
-def _relation_item(value):
+def _relation_item(value: object) -> object:
     if isinstance(value, (tuple, list)) and len(value) == 2 and all(isinstance(v, str) for v in value):
         target, locator = value
         return {"target": target, "locator": locator} if locator else target
@@ -107,10 +109,10 @@ def entry_data(
     *,
     summary: str | None = None,
     description: str | None = None,
-    provenance=None,
+    provenance: Provenance | dict | None = None,
     fields: dict | None = None,
     relations: dict | None = None,
-    cites=None,
+    cites: str | dict | Iterable[object] | None = None,
 ) -> dict:
     """The new entry as plain data, keys in the order the schema declares them.
 
@@ -129,9 +131,9 @@ def entry_data(
     for name, value in (("fields", fields), ("relations", relations)):
         if value is not None and not isinstance(value, dict):
             raise ArgumentError(f"`{name}` must be a mapping ({{name: value}}), not {type(value).__name__}")
-    for name, value in (("kind", kind), ("id", id), ("title", title)):
-        if not isinstance(value, str):
-            raise ArgumentError(f"`{name}` must be text (a str), not {type(value).__name__} `{value!r:.60}`")
+    for name, text in (("kind", kind), ("id", id), ("title", title)):
+        if not isinstance(text, str):
+            raise ArgumentError(f"`{name}` must be text (a str), not {type(text).__name__} `{text!r:.60}`")
     fields = dict(fields or {})
     given = {"id": id, "kind": kind, "title": title, "summary": summary, "description": description}
     for name in given:
@@ -141,7 +143,7 @@ def entry_data(
         if provenance is not None:
             raise EditError("the provenance is given twice; give it once")
         provenance = fields.pop("provenance")
-    values = {k: v for k, v in given.items() if v is not None}
+    values: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
     values["provenance"] = _provenance(provenance)
     values.update(fields)
     links: dict[str, list] = {}
@@ -149,19 +151,19 @@ def entry_data(
         items = targets if isinstance(targets, list) else [targets]
         links.setdefault(name, []).extend(_relation_item(t) for t in items)
     if cites:
-        items = [cites] if isinstance(cites, (str, dict)) else list(cites)
-        links.setdefault(_cites_relation(schema), []).extend(_relation_item(c) for c in items)
-    for name, value in links.items():
+        cited = [cites] if isinstance(cites, (str, dict)) else list(cites)
+        links.setdefault(_cites_relation(schema), []).extend(_relation_item(c) for c in cited)
+    for name, linked in links.items():
         if name in values:
             raise EditError(f"`{name}` is given both as a field and as a relation; give it once")
-        values[name] = value
+        values[name] = linked
     # schema order: common fields, the kind's fields, relations; unknown names last
     order = list(schema.fields_of(kind)) + list(schema.relations)
     rank = {name: i for i, name in enumerate(order)}
     return dict(sorted(values.items(), key=lambda kv: rank.get(kv[0], len(rank))))
 
 
-def parse_field_values(schema: Schema, kind: str, pairs) -> dict:
+def parse_field_values(schema: Schema, kind: str, pairs: Iterable[str]) -> dict:
     """Turn ``NAME=VALUE`` texts (from the command line) into typed field values.
 
     A list field takes one item per occurrence; integers and booleans are
@@ -191,7 +193,7 @@ def parse_field_values(schema: Schema, kind: str, pairs) -> dict:
     return out
 
 
-def _convert(name: str, text: str, ftype: str):
+def _convert(name: str, text: str, ftype: str) -> str | int | bool:
     if ftype == "integer":
         try:
             return int(text.strip())
@@ -213,11 +215,11 @@ def _convert(name: str, text: str, ftype: str):
 class _Dumper(yaml.SafeDumper):
     """Safe dumper that indents lists under their key, as the framework files do."""
 
-    def increase_indent(self, flow=False, indentless=False):
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
         return super().increase_indent(flow, False)
 
 
-def _pretty_str(dumper, data: str):
+def _pretty_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
     if "\n" in data and not data.endswith("\n\n") and data.strip("\n"):
         # a literal block; text ending in blank lines would need keep-chomping
         # (`|+`), which swallows the blank lines before a later entry
@@ -356,17 +358,17 @@ def _outline(p: Problem, rel: str, old_lines: int) -> str:
 
 
 def add_entry(
-    root,
+    root: str | os.PathLike,
     kind: str,
     id: str,
     title: str,
     *,
     summary: str | None = None,
     description: str | None = None,
-    provenance=None,
+    provenance: Provenance | dict | None = None,
     fields: dict | None = None,
     relations: dict | None = None,
-    cites=None,
+    cites: str | dict | Iterable[object] | None = None,
     file: str | os.PathLike | None = None,
     dry_run: bool = False,
     lock_timeout: float = LOCK_TIMEOUT,

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .problems import Problem, Report
+
 
 class SocioaffectiveError(Exception):
     """Base class: every error the library raises on purpose."""
@@ -34,7 +40,7 @@ class ArgumentError(SocioaffectiveError, TypeError, ValueError):
     """A public function was called with an argument of the wrong type or value."""
 
 
-def need_text(name: str, value, *, optional: bool = False) -> None:
+def need_text(name: str, value: object, *, optional: bool = False) -> None:
     """Raise :class:`ArgumentError` unless ``value`` is a str (or None, if ``optional``)."""
     if optional and value is None:
         return
@@ -49,7 +55,7 @@ class NoPathError(SocioaffectiveError):
 class ValidationError(SocioaffectiveError):
     """The framework has errors; ``.report`` lists every one."""
 
-    def __init__(self, report):
+    def __init__(self, report: Report) -> None:
         self.report = report
         n = len(report.errors)
         super().__init__(
@@ -62,6 +68,6 @@ class ValidationError(SocioaffectiveError):
 class EditError(SocioaffectiveError):
     """An edit (``add``) was refused; nothing was written."""
 
-    def __init__(self, message: str, problems=None):
+    def __init__(self, message: str, problems: Iterable[Problem] | None = None) -> None:
         self.problems = list(problems or [])
         super().__init__(message)

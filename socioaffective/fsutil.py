@@ -177,7 +177,7 @@ def _lockfile(folder: Path, timeout: float):  # pragma: no cover - Windows only
         deadline = time.monotonic() + timeout
         while True:
             try:
-                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]  # Windows-only API (mypy checks for Linux)
                 break
             except OSError:
                 if time.monotonic() >= deadline:
@@ -187,6 +187,6 @@ def _lockfile(folder: Path, timeout: float):  # pragma: no cover - Windows only
             yield
         finally:
             os.lseek(fd, 0, os.SEEK_SET)
-            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]  # as above
     finally:
         os.close(fd)

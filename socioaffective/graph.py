@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 import networkx as nx
+
+if TYPE_CHECKING:
+    from .kb import KnowledgeBase
 
 
 def _scalar_fields(fields: dict) -> dict:
     return {k: v for k, v in fields.items() if k not in ("kind", "title")}
 
 
-def build_graph(kb) -> nx.MultiDiGraph:
+def build_graph(kb: KnowledgeBase) -> nx.MultiDiGraph:
     """A ``MultiDiGraph``: one node per entry and bib reference, one edge per link.
 
     Node attributes: ``kind``, ``title``, ``summary``, ``description``,
@@ -25,11 +31,11 @@ def build_graph(kb) -> nx.MultiDiGraph:
     >>> g.has_edge("present-vs-future-self", "competence", key="engages")
     True
     """
-    g = nx.MultiDiGraph(name="socioaffective")
+    g: nx.MultiDiGraph[str] = nx.MultiDiGraph(name="socioaffective")
     # Filled through networkx's own storage (what add_node/add_edge do, minus
     # their per-call checks and keyword copies): 3-4x faster at 100k entries.
     # tests/test_benchmarks.py checks the result equals the add_edge one.
-    node, succ, pred = g._node, g._succ, g._pred
+    node, succ, pred = g._node, g._succ, g._pred  # type: ignore[attr-defined]  # networkx internals, on purpose (above)
     for e in list(kb.entries()) + list(kb.references.values()):
         attrs = _scalar_fields(e.fields)
         prov = e.provenance
@@ -94,7 +100,7 @@ def neighbourhood(graph: nx.MultiDiGraph, ids: list[str], depth: int = 1) -> nx.
         frontier.add(i)
     keep |= frontier
     for _ in range(max(depth, 0)):
-        nxt = set()
+        nxt: set[str] = set()
         for n in frontier:
             nxt.update(graph.successors(n))
             nxt.update(graph.predecessors(n))
@@ -105,7 +111,7 @@ def neighbourhood(graph: nx.MultiDiGraph, ids: list[str], depth: int = 1) -> nx.
     return graph.subgraph(keep).copy()
 
 
-def force_layout(nodes, edges, *, seed: int = 7, iterations: int = 60) -> dict:
+def force_layout(nodes: Iterable[Any], edges: Iterable[tuple[Any, Any]], *, seed: int = 7, iterations: int = 60) -> dict:
     """Positions in [-1, 1]² for a large graph, in about a second for 5,000 nodes.
 
     Fruchterman-Reingold where nodes repel exactly only within ``3k`` of each

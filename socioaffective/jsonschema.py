@@ -95,7 +95,7 @@ def _relation_schema(schema: Schema, name: str, required: bool) -> dict:
     desc = f"{r.label} ({targets}); shown as `{r.inverse}` on the target's page."
     if r.description:
         desc = r.description + " " + desc
-    many = {"type": "array", "items": item}
+    many: dict[str, object] = {"type": "array", "items": item}
     if required:
         many["minItems"] = 1
     return {"description": desc, "anyOf": [item, many]}

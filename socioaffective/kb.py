@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import ArgumentError, UnknownIdError, UnknownKindError, need_text
 from .model import Entry, Relation
 from .problems import Report
 from .schema import REFERENCE_KIND, Schema
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 DIRECTIONS = ("out", "in", "both")
 
@@ -90,7 +95,7 @@ class KnowledgeBase:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Entry]:
         return iter(self._entries.values())
 
     def get(self, id: str) -> Entry:
@@ -207,7 +212,7 @@ class KnowledgeBase:
 
     # -- graph and queries ---------------------------------------------------
     @cached_property
-    def graph(self):
+    def graph(self) -> nx.MultiDiGraph:
         """The framework as a ``networkx.MultiDiGraph`` (built on first use).
 
         >>> import socioaffective
@@ -239,7 +244,7 @@ class KnowledgeBase:
 
         return matrix(self, row_kind, col_kind, relation)
 
-    def subgraph(self, ids, depth: int = 1):
+    def subgraph(self, ids: str | Iterable[str], depth: int = 1) -> nx.MultiDiGraph:
         """The neighbourhood of ``ids`` up to ``depth`` hops (any direction)."""
         from .graph import neighbourhood
 

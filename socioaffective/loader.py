@@ -12,13 +12,18 @@ import errno
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .bib import load_bib
-from .fsutil import _TEMP_PREFIX as TEMP_PREFIX, _TEMP_SUFFIX as TEMP_SUFFIX
 from .errors import ValidationError
+from .fsutil import _TEMP_PREFIX as TEMP_PREFIX
+from .fsutil import _TEMP_SUFFIX as TEMP_SUFFIX
 from .problems import Problem, Report
 from .schema import Schema, load_schema
 from .yamlio import LocDict, parse_yaml_bytes, read_yaml
+
+if TYPE_CHECKING:
+    from .kb import KnowledgeBase
 
 FRAMEWORK_DIR = "framework"
 SCHEMA_FILE = "schema.yaml"
@@ -166,7 +171,7 @@ def read_records(root: Path, schema: Schema, overrides: dict | None = None) -> t
             if not file_problems:
                 problems.append(Problem(rel, 0, "empty-file", "", "the file holds no data", "add `entries:` with at least one entry, or delete the file"))
             continue
-        if not isinstance(data, dict):
+        if not isinstance(data, LocDict):  # what the reader makes of every mapping
             problems.append(Problem(rel, getattr(data, "line", 1) or 1, "not-a-mapping", "", f"the file holds a {_type_name(data)}, not a mapping", "start the file with `entries:` and list the entries below it"))
             continue
         for key in data:
@@ -184,7 +189,7 @@ def read_records(root: Path, schema: Schema, overrides: dict | None = None) -> t
             problems.append(Problem(rel, data.line_of("entries"), "not-a-list", "", f"`entries:` holds a {_type_name(entries)}, not a list", "write each entry as a list item starting with `- `"))
             continue
         for i, item in enumerate(entries):
-            if not isinstance(item, dict):
+            if not isinstance(item, LocDict):
                 line = entries.line_of(i) if hasattr(entries, "line_of") else 0
                 problems.append(Problem(rel, line, "entry-not-mapping", "", f"entry #{i + 1} is a {_type_name(item)} (`{_short(item)}`), not a mapping", "give the entry its fields: `- id: ...` then `kind:`, `title:` ..."))
                 continue
@@ -193,13 +198,13 @@ def read_records(root: Path, schema: Schema, overrides: dict | None = None) -> t
     return records, problems
 
 
-def _close_to(word, target: str) -> bool:
+def _close_to(word: object, target: str) -> bool:
     from difflib import SequenceMatcher
 
     return SequenceMatcher(None, str(word), target).ratio() >= 0.6
 
 
-def _type_name(value) -> str:
+def _type_name(value: object) -> str:
     if isinstance(value, dict):
         return "mapping"
     if isinstance(value, list):
@@ -217,12 +222,12 @@ def _type_name(value) -> str:
     return type(value).__name__
 
 
-def _short(value, n: int = 40) -> str:
+def _short(value: object, n: int = 40) -> str:
     s = str(value)
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
-def load(root: str | os.PathLike | None = None, *, strict: bool = True, overrides: dict | None = None, cache: bool | None = None):
+def load(root: str | os.PathLike | None = None, *, strict: bool = True, overrides: dict | None = None, cache: bool | None = None) -> KnowledgeBase:
     """Load a framework (schema, entries, references) and validate it.
 
     Parameters
@@ -274,7 +279,7 @@ def load(root: str | os.PathLike | None = None, *, strict: bool = True, override
     return kb
 
 
-def _from_payload(base: Path, payload: dict):
+def _from_payload(base: Path, payload: dict) -> KnowledgeBase | None:
     from .kb import KnowledgeBase
 
     kb = payload.get("kb")
@@ -284,7 +289,7 @@ def _from_payload(base: Path, payload: dict):
     return kb
 
 
-def _load(base: Path, overrides: dict | None = None):
+def _load(base: Path, overrides: dict | None = None) -> KnowledgeBase:
     """Read and check everything under ``base`` (no cache)."""
     from .kb import KnowledgeBase
     from .validate import build_entries, check_records

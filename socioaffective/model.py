@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+_T = TypeVar("_T", bound="DataclassInstance")
 
 
-def _pickled_by_fields(cls):
+def _pickled_by_fields(cls: type[_T]) -> type[_T]:
     """Give ``cls`` compact, fast pickles built from its dataclass fields.
 
     The pickle is ``(cls, (value of each init field, in order))``, derived from
@@ -16,10 +22,10 @@ def _pickled_by_fields(cls):
     names = [f.name for f in fields(cls) if f.init]
     get = attrgetter(*names)
 
-    def __reduce__(self):
+    def __reduce__(self: _T) -> tuple[type[_T], Any]:
         return (cls, get(self))
 
-    cls.__reduce__ = __reduce__
+    cls.__reduce__ = __reduce__  # type: ignore[assignment,method-assign]  # replaced on purpose, see the docstring
     return cls
 
 
@@ -66,7 +72,7 @@ class Relation:
     name: str
     source: str
     target: str
-    provenance: Provenance
+    provenance: Provenance | None  # None only in a framework with errors (load(strict=False))
     locator: str = ""
     note: str = ""
     file: str = ""
@@ -111,7 +117,7 @@ class Entry:
         return self.field_lines.get(key, self.line)
 
     def to_dict(self) -> dict:
-        d = {
+        d: dict[str, Any] = {
             "id": self.id,
             "kind": self.kind,
             "title": self.title,

@@ -37,11 +37,11 @@ import warnings
 from dataclasses import dataclass
 
 try:  # Python 3.11+
-    from re import _constants as C
-    from re import _parser as P
+    from re import _constants as C  # type: ignore[attr-defined]  # re's own parser: private, not in the stubs
+    from re import _parser as P  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - Python 3.10
-    import sre_constants as C  # type: ignore[no-redef]
-    import sre_parse as P  # type: ignore[no-redef]
+    import sre_constants as C
+    import sre_parse as P
 
 __all__ = ["MAX_PATTERN_LENGTH", "pattern_problem"]
 

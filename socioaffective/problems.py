@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
 from .codes import CODES
@@ -78,7 +79,7 @@ class Report:
     def __len__(self) -> int:
         return len(self.problems)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Problem]:
         return iter(self.problems)
 
     def to_dict(self) -> dict:

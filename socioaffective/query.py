@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from .errors import ArgumentError, NoPathError, UnknownKindError, need_text
 from .kb import Matrix
 
+if TYPE_CHECKING:
+    from .kb import KnowledgeBase
+    from .model import Entry
 
-def path(kb, a: str, b: str, relations: list[str] | None = None) -> list[str]:
+
+def path(kb: KnowledgeBase, a: str, b: str, relations: list[str] | None = None) -> list[str]:
     """Ids on a shortest path from ``a`` to ``b`` through links of any direction.
 
     Bib references are left out (every entry citing the paper would otherwise
@@ -32,7 +37,7 @@ def path(kb, a: str, b: str, relations: list[str] | None = None) -> list[str]:
     if relations:
         for r in relations:
             kb._check_relation_name(r)
-        keep = set(relations)
+        keep: set[object] = set(relations)  # (the stubs type edge keys as int; ours are relation names)
         g = nx.subgraph_view(g, filter_edge=lambda u, v, k: k in keep)
     elif not (a in kb.references or b in kb.references):
         refs = kb.references
@@ -47,7 +52,7 @@ def _words(text: str) -> list[str]:
     return [w for w in re.split(r"\W+", text.lower()) if w]
 
 
-def search(kb, text: str, kind: str | None = None, limit: int | None = None) -> list:
+def search(kb: KnowledgeBase, text: str, kind: str | None = None, limit: int | None = None) -> list[Entry]:
     """Entries containing every word of ``text``, best first.
 
     A match in the id or title counts most, then aliases, then summary, then
@@ -94,7 +99,7 @@ def search(kb, text: str, kind: str | None = None, limit: int | None = None) -> 
     return out[:limit] if limit is not None else out
 
 
-def matrix(kb, row_kind: str, col_kind: str, relation: str) -> Matrix:
+def matrix(kb: KnowledgeBase, row_kind: str, col_kind: str, relation: str) -> Matrix:
     """Rows of ``row_kind`` against columns of ``col_kind`` linked by ``relation``.
 
     The relation may point either way (e.g. needs x principles by ``supports``,

@@ -26,7 +26,13 @@ export, networkx node-link), by :func:`checklist_from_data`. The book's
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from ._review_text import BADGE_NOTE, escape_md
+
+if TYPE_CHECKING:
+    from .kb import KnowledgeBase
 
 FEATURE_KIND = "feature"
 FORMAT = "socioaffective-design-review"
@@ -44,7 +50,7 @@ def features(kb) -> list:
     return entries_of(kb, FEATURE_KIND)
 
 
-def checklist(kb, feature_ids) -> dict:
+def checklist(kb: KnowledgeBase, feature_ids: Iterable[str]) -> dict:
     """The design-review checklist for ``feature_ids`` (ids of ``feature`` entries).
 
     Unknown ids raise :class:`~socioaffective.errors.UnknownIdError` (with a

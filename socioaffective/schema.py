@@ -42,7 +42,7 @@ class FieldSpec:
     required: bool = False
     description: str = ""
     values: tuple = ()
-    items: "FieldSpec | None" = None
+    items: FieldSpec | None = None
     min_items: int | None = None
     max_items: int | None = None
     max_length: int | None = None
@@ -210,10 +210,10 @@ class _SchemaBuilder:
             if not self.problems:
                 self.err(0, "schema-invalid", "schema.yaml is empty")
             return Schema(problems=self.problems, file=self.rel)
-        if not isinstance(data, dict):
+        if not isinstance(data, LocDict):
             self.err(1, "schema-invalid", "schema.yaml must be a mapping with kinds, fields and relations")
             return Schema(problems=self.problems, file=self.rel)
-        d: LocDict = data
+        d = data
         known = {"version", "framework_version", "limits", "id_pattern", "grades", "fields", "kinds", "relations"}
         for key in d:
             if key not in known:
@@ -244,7 +244,7 @@ class _SchemaBuilder:
         return schema
 
     def limit(self, limits, key: str, default: int, line: int = 1) -> int:
-        if not isinstance(limits, dict):
+        if not isinstance(limits, LocDict):
             if key == "max_file_bytes":  # say it once
                 self.err(line, "schema-invalid", "`limits` must be a mapping", "write `limits:` with `max_file_bytes:` and `max_alias_expansion:`")
             return default
@@ -258,7 +258,7 @@ class _SchemaBuilder:
         if value is None:
             self.err(line, "schema-invalid", f"`{what}` is missing or empty", f"declare `{what}:` as in the project's schema.yaml")
             return {}
-        if not isinstance(value, dict):
+        if not isinstance(value, LocDict):
             self.err(line, "schema-invalid", f"`{what}` must be a mapping", f"write `{what}:` with one `name:` per item, not a list")
             return {}
         bad = [k for k in value if not isinstance(k, str)]
@@ -269,7 +269,7 @@ class _SchemaBuilder:
     def grades(self, value, line: int) -> dict[str, Grade]:
         out = {}
         for name, spec in self.mapping(value, line, "grades").items():
-            spec = spec if isinstance(spec, dict) else {}
+            spec = spec if isinstance(spec, LocDict) else LocDict()
             for key in spec:
                 if key not in _GRADE_OPTIONS:
                     self.err(spec.line_of(key), "schema-invalid", f"grade `{name}`: unknown option `{key}`", "options: " + ", ".join(sorted(_GRADE_OPTIONS)))
@@ -288,7 +288,7 @@ class _SchemaBuilder:
         return out
 
     def field_spec(self, name: str, spec, line: int, where: str) -> FieldSpec | None:
-        if not isinstance(spec, dict):
+        if not isinstance(spec, LocDict):
             self.err(line, "schema-bad-field", f"{where}: field `{name}` must be a mapping with a `type`", f"write `{name}: {{ type: string }}`")
             return None
         for key in spec:
@@ -333,7 +333,7 @@ class _SchemaBuilder:
         )
 
     def fields(self, value, line: int, where: str) -> dict[str, FieldSpec]:
-        out = {}
+        out: dict[str, FieldSpec] = {}
         if value is None:
             return out
         for name, spec in self.mapping(value, line, where).items():
@@ -353,7 +353,7 @@ class _SchemaBuilder:
             if name == REFERENCE_KIND:
                 self.err(kline, "schema-invalid", f"`{REFERENCE_KIND}` is reserved for entries of references.bib", "give the kind another name")
                 continue
-            if not isinstance(spec, dict):
+            if not isinstance(spec, LocDict):
                 self.err(kline, "schema-invalid", f"kind `{name}` must be a mapping", f"write `{name}:` followed by its `label:`, `description:` and `fields:`")
                 continue
             for key in spec:
@@ -387,7 +387,7 @@ class _SchemaBuilder:
             rline = value.line_of(name)
             if not self.valid_name(name, rline, "relation"):
                 continue
-            if not isinstance(spec, dict):
+            if not isinstance(spec, LocDict):
                 self.err(rline, "schema-invalid", f"relation `{name}` must be a mapping", f"write `{name}:` followed by its `label:`, `inverse:`, `from:` and `to:`")
                 continue
             for key in spec:
@@ -443,14 +443,14 @@ class _SchemaBuilder:
         return tuple(value)
 
     def check_consistency(self, schema: Schema, d: LocDict) -> None:
-        rel_map = d.get("relations") if isinstance(d.get("relations"), dict) else LocDict()
+        rel_map = found if isinstance(found := d.get("relations"), LocDict) else LocDict()
         seen: dict[str, str] = {}
         for r in schema.relations.values():
             spec = rel_map.get(r.name)
             spec = spec if isinstance(spec, LocDict) else LocDict()
 
-            def line_of(key: str) -> int:
-                return spec.line_of(key) if key in spec else rel_map.line_of(r.name)
+            def line_of(key: str) -> int:  # used within this iteration only
+                return spec.line_of(key) if key in spec else rel_map.line_of(r.name)  # noqa: B023
 
             labels = [r.label] if r.symmetric else [r.label, r.inverse]
             if not r.symmetric and r.label == r.inverse and r.name not in self.unsure_symmetric:
@@ -460,7 +460,7 @@ class _SchemaBuilder:
                     self.err(line_of(key), "schema-inverse-clash", f"relations `{seen[label]}` and `{r.name}` both show the label `{label}`", f"give `{r.name}` its own `{key}`")
                 seen.setdefault(label, r.name)
         field_names = set(schema.common_fields)
-        kind_map = d.get("kinds") if isinstance(d.get("kinds"), dict) else LocDict()
+        kind_map = found if isinstance(found := d.get("kinds"), LocDict) else LocDict()
         for k in schema.kinds.values():
             field_names |= set(k.fields)
             kspec = kind_map.get(k.name)

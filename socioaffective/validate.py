@@ -10,18 +10,25 @@ from __future__ import annotations
 import re
 import unicodedata
 from difflib import get_close_matches
+from typing import TYPE_CHECKING
 
+from . import links
 from .model import Entry, Provenance, Relation
 from .problems import Problem, Report
-from . import links
 from .schema import EDITORIAL, MAX_ID_LENGTH, REFERENCE_KIND, FieldSpec, Schema
 from .terminal import LINE_BREAKS, describe, invisible_characters
+from .yamlio import LocDict
+
+if TYPE_CHECKING:
+    import os
+
+    from .kb import KnowledgeBase
 
 _REL_ITEM_KEYS = {"target", "provenance", "locator", "note", "effect"}
 _PROV_KEYS = {"source", "grade", "locator", "note", "sources"}
 
 
-def validate(kb_or_root=None) -> Report:
+def validate(kb_or_root: KnowledgeBase | str | os.PathLike | None = None) -> Report:
     """Validate a framework and return the :class:`Report` of every problem.
 
     Accepts a loaded :class:`KnowledgeBase` or a root folder (default: the
@@ -82,7 +89,7 @@ def _describe_bad_id(value: str) -> str:
         if ch in "\r\n\t\v\f\x85\u2028\u2029":
             return f"it contains a line break or tab ({ch!r})"
         if ord(ch) > 127:
-            return f"it contains the non-ASCII character {ch!r} ({unicodedata.name(ch, 'U+%04X' % ord(ch))}), which looks like an ASCII letter but is not"
+            return f"it contains the non-ASCII character {ch!r} ({unicodedata.name(ch, f'U+{ord(ch):04X}')}), which looks like an ASCII letter but is not"
     if " " in value:
         return "it contains spaces"
     if value != value.lower():
@@ -229,7 +236,7 @@ class _Checker:
                     self.check_value(f, value.line_of(i) if hasattr(value, "line_of") else line, who, f"{name}[{i + 1}]", item, spec.items)
 
     def check_provenance(self, f: str, line: int, who: str, value, where: str) -> None:
-        if not isinstance(value, dict):
+        if not isinstance(value, LocDict):  # (every mapping the reader makes)
             self.add(f, line, "bad-provenance", who, f"`{where}` must be a mapping with `source` and `grade`, not a {_tn(value)}", "provenance: {source: editorial, grade: editorial}")
             return
         for key in value:
@@ -289,7 +296,7 @@ class _Checker:
         seen_targets: set[str] = set()
         for i, item in enumerate(items):
             iline = value.line_of(i) if isinstance(value, list) and hasattr(value, "line_of") else line
-            if isinstance(item, dict):
+            if isinstance(item, LocDict):
                 for key in item:
                     if key not in _REL_ITEM_KEYS:
                         self.add(f, item.line_of(key), "bad-relation", who, f"a `{name}` item has an unknown key `{key}`", suggest(key, _REL_ITEM_KEYS) or "keys: target, provenance, locator, note")
@@ -419,7 +426,7 @@ def build_entries(schema: Schema, records) -> list[Entry]:
     relations = schema.relations
     # Link targets share the string object of the id they name: less memory,
     # and look-ups by identity (the knowledge base indexes every link).
-    canon = {}
+    canon: dict[str, str] = {}
     for rec in records:
         i = rec.data.get("id")
         if isinstance(i, str):

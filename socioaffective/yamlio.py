@@ -15,12 +15,16 @@ import stat
 import unicodedata
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from .problems import Problem
 
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:  # (the stubs cannot type a base class chosen at run time)
+    _BaseLoader = yaml.SafeLoader
+else:
+    _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 #: True when PyYAML's C parser (libyaml) is in use.
 WITH_LIBYAML = _BaseLoader is not yaml.SafeLoader
@@ -193,6 +197,7 @@ def _construct_fast(loader: _Loader, node) -> tuple[object, bool]:
         if tag == _STR and type(node) is yaml.ScalarNode:
             return node.value
         key = id(node)
+        data: LocDict | LocList
         if key in done:
             shared[0] = True
             return done[key]
@@ -200,10 +205,10 @@ def _construct_fast(loader: _Loader, node) -> tuple[object, bool]:
             if key in busy:
                 raise yaml.constructor.ConstructorError(None, None, "found unconstructable recursive node", node.start_mark)
             busy.add(key)
-            data = LocDict()
+            data = mapping = LocDict()
             data.line = node.start_mark.line + 1
             _refuse_merge_keys(loader, node)
-            key_lines = data.key_lines
+            key_lines = mapping.key_lines
             for key_node, value_node in node.value:
                 k = key_node.value if key_node.tag == _STR and type(key_node) is yaml.ScalarNode else build(key_node)
                 line = key_node.start_mark.line + 1
@@ -229,11 +234,11 @@ def _construct_fast(loader: _Loader, node) -> tuple[object, bool]:
             if key in busy:
                 raise yaml.constructor.ConstructorError(None, None, "found unconstructable recursive node", node.start_mark)
             busy.add(key)
-            data = LocList()
+            data = items = LocList()
             data.line = node.start_mark.line + 1
             children = node.value
-            data.extend([c.value if c.tag == _STR and type(c) is yaml.ScalarNode else build(c) for c in children])
-            data.lines = [c.start_mark.line + 1 for c in children]
+            items.extend([c.value if c.tag == _STR and type(c) is yaml.ScalarNode else build(c) for c in children])
+            items.lines = [c.start_mark.line + 1 for c in children]
             busy.discard(key)
         else:
             if type(node) is not yaml.ScalarNode:
@@ -528,7 +533,7 @@ def _syntax_hint(text: str, line: int) -> str:
         src = lines[line - 1]
         for ch in src:
             if ch != "\t" and unicodedata.category(ch) == "Zs" and ch != " ":
-                return f"line {line} contains a non-ASCII space ({unicodedata.name(ch, 'U+%04X' % ord(ch))}); use ordinary spaces"
+                return f"line {line} contains a non-ASCII space ({unicodedata.name(ch, f'U+{ord(ch):04X}')}); use ordinary spaces"
         if ": " in src and src.count('"') % 2:
             return "an unbalanced double quote on this line"
     return "check indentation and quoting on this line and the one before"

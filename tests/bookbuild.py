@@ -47,7 +47,7 @@ class Build:
     def page(self, rel: str) -> str:
         return (self.html / rel).read_text(encoding="utf-8")
 
-    def parsed(self, rel: str) -> "Html":
+    def parsed(self, rel: str) -> Html:
         return Html(self.page(rel))
 
     def pages(self) -> list[Path]:

@@ -14,8 +14,8 @@ import pickle
 import pytest
 
 import socioaffective
-from benchmarks import engine, report
 from benchmarks import __main__ as runner
+from benchmarks import engine, report
 from benchmarks.generate import KIND_SHARES, generate, kind_counts
 
 STAT_KEYS = {"median", "min", "max", "n", "runs"}

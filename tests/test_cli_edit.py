@@ -22,7 +22,6 @@ import socioaffective
 from socioaffective.cli import cli
 
 
-
 def snapshot(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 

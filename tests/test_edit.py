@@ -13,8 +13,7 @@ import pytest
 import yaml
 
 import socioaffective
-from socioaffective import EditError, add_entry
-from socioaffective import fsutil
+from socioaffective import EditError, add_entry, fsutil
 from socioaffective.edit import appended_text, entry_data, entry_yaml
 
 NEED = dict(summary="Feeling safe with others.", description="The need to feel secure in a relationship.")

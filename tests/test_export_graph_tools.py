@@ -49,7 +49,7 @@ def test_graphml_has_labels_positions_and_colours(real_kb):
         assert n["label"] == e.title
         assert (n["x"], n["y"]) == (float(pos[e.id][0]), float(pos[e.id][1]))
         colour = kind_color(real_kb.schema.kinds[e.kind]).lower()
-        assert n["color"] == colour and "#%02x%02x%02x" % (n["r"], n["g"], n["b"]) == colour
+        assert n["color"] == colour and f"#{n['r']:02x}{n['g']:02x}{n['b']:02x}" == colour
         assert n["size"] > 0
     for key in real_kb.references:
         assert g.nodes[key]["label"] and isinstance(g.nodes[key]["x"], float)
@@ -76,7 +76,7 @@ def test_gexf_has_viz_positions_and_colours_and_reads_back(real_kb):
         viz = n["viz"]
         assert (viz["position"]["x"], viz["position"]["y"]) == (float(pos[e.id][0]), -float(pos[e.id][1]))
         c = viz["color"]
-        assert "#%02x%02x%02x" % (c["r"], c["g"], c["b"]) == kind_color(real_kb.schema.kinds[e.kind]).lower()
+        assert f"#{c['r']:02x}{c['g']:02x}{c['b']:02x}" == kind_color(real_kb.schema.kinds[e.kind]).lower()
     root = ET.fromstring(text.encode("utf-8"))
     assert root.tag == "{http://www.gexf.net/1.2draft}gexf"
     assert root.find("{http://www.gexf.net/1.2draft}meta").get("lastmodifieddate") == "2025-01-01"

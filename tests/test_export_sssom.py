@@ -55,13 +55,14 @@ def test_sssom_py_parses_and_validates(sssom_file, kb):
 
 def test_sssom_py_rejects_a_broken_copy(sssom_file, tmp_path):
     """The validation can fail: an unknown prefix is caught."""
+    from jsonschema import ValidationError
     from sssom.constants import SchemaValidationType
     from sssom.parsers import parse_sssom_table
     from sssom.validators import validate
 
     broken = tmp_path / "broken.sssom.tsv"
     broken.write_text(sssom_file.read_text(encoding="utf-8").replace("\tnexus:mit-ai-risk-subdomain-5.1\t", "\tnowhere:x\t", 1), encoding="utf-8")
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         validate(parse_sssom_table(broken), [SchemaValidationType.PrefixMapCompleteness], fail_on_error=True)
 
 

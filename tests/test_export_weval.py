@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import shutil
 
-import pytest
 import yaml
 
 import socioaffective

@@ -96,7 +96,8 @@ def test_to_dict_of_an_entry_without_provenance(tiny_copy):
 # -- API misuse raises the project's own errors (issue 10) ----------------------------
 
 import socioaffective as _sa
-from socioaffective.errors import ArgumentError as _ArgumentError, SocioaffectiveError as _SocioaffectiveError
+from socioaffective.errors import ArgumentError as _ArgumentError
+from socioaffective.errors import SocioaffectiveError as _SocioaffectiveError
 
 
 @pytest.mark.parametrize("call", [

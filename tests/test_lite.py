@@ -24,6 +24,7 @@ import socioaffective
 from bookbuild import BIN, ROOT, Html, _run
 from test_browser import serve
 
+
 def _load_build_script():
     """lite/build.py as a module (by path: the name `build` is also PyPA's build tool)."""
     import importlib.util

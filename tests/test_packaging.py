@@ -19,6 +19,7 @@ def test_wheel_ships_the_framework_and_loads_it(tmp_path, project_root):
     names = zipfile.ZipFile(wheel).namelist()
     assert "socioaffective/data/framework/schema.yaml" in names
     assert "socioaffective/data/references.bib" in names
+    assert "socioaffective/py.typed" in names  # PEP 561: type checkers read the package's own annotations
     framework_files = [n for n in (project_root / "framework").glob("*.yaml")]
     for f in framework_files:
         assert f"socioaffective/data/framework/{f.name}" in names
@@ -63,6 +64,7 @@ def test_python_m_build_gives_an_sdist_and_a_wheel_that_work_alone(tmp_path, pro
     for f in (project_root / "framework").glob("*.yaml"):
         assert f"socioaffective/data/framework/{f.name}" in names
     assert "socioaffective/data/references.bib" in names
+    assert "socioaffective/py.typed" in names
 
     venv = tmp_path / "fresh"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)

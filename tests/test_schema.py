@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 from socioaffective.schema import REFERENCE_KIND, load_schema
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from socioaffective.yamlio import LocDict, LocList, WITH_LIBYAML, parse_yaml_bytes, read_yaml
+from socioaffective.yamlio import WITH_LIBYAML, LocDict, LocList, parse_yaml_bytes, read_yaml
 
 
 def codes(problems):

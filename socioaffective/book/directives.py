@@ -14,7 +14,6 @@ from .incremental import note_spec, signature
 from .state import PAGE_NAME, _count, _glossary_entries, _warn, entry_docname, state
 
 
-
 class MystDirective(SphinxDirective):
     """Base: render generated MyST text in place (like MyST's own include)."""
 
@@ -263,7 +262,7 @@ class CountRole(SphinxRole):
         except SocioaffectiveError as exc:
             _warn(str(exc), "unknown-kind", self.get_location())
             return [nodes.inline(text="?")], []
-        self.env.socioaffective_specs.setdefault(self.env.docname, {})[("count", self.text.strip())] = signature(self.env.app, ("count", self.text.strip()))
+        self.env.socioaffective_specs.setdefault(self.env.docname, {})[("count", self.text.strip())] = signature(self.env.app, ("count", self.text.strip()))  # type: ignore[attr-defined]  # set up by incremental.py
         return [nodes.inline(text=str(n))], []
 
 

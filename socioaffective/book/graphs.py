@@ -15,6 +15,7 @@ from ..render.matrix import matrix_table
 from ..render.network import LOD_NODES, graph_data, graph_table, layout, layout_key, neighbourhood_ids
 from .state import GRAPH_DIR, SAFE_SCHEMES, STATIC_DIR, _warn, entry_docname, state
 
+
 class placeholder(nodes.General, nodes.Element):
     """Replaced by raw HTML at doctree-resolved, when page URLs are known."""
 

@@ -11,7 +11,6 @@ from ..render.matrix import matrix_table
 from .state import _count, _glossary_entries, state
 
 
-
 def spec_output(app, spec: tuple) -> str:
     """What a directive with this spec shows, as text (for signatures)."""
     st = state(app)

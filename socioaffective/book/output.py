@@ -166,7 +166,7 @@ def _memoize_pybtex_entry_points() -> None:
             memo[key] = lookup(*args, **kwargs)
         return memo[key]
 
-    entry_points.socioaffective_memo = True
+    entry_points.socioaffective_memo = True  # type: ignore[attr-defined]  # marks the patch as done (checked above)
     plugin.entry_points = entry_points
 
 

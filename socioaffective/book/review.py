@@ -27,7 +27,9 @@ def review_data_js(kb) -> str:
     """The json export as a script that sets ``window.SOCIOAFFECTIVE_FRAMEWORK``."""
     from ..export import export
 
-    return f"window.{DATA_GLOBAL} = " + export(kb, "json").rstrip("\n") + ";\n"
+    data = export(kb, "json")
+    assert isinstance(data, str)  # json is text
+    return f"window.{DATA_GLOBAL} = " + data.rstrip("\n") + ";\n"
 
 
 class ReviewDirective(SphinxDirective):

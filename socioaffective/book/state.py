@@ -6,11 +6,15 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sphinx.util import logging
 
 from ..errors import SocioaffectiveError
 from ..render import pages
+
+if TYPE_CHECKING:
+    from ..kb import KnowledgeBase
 
 logger = logging.getLogger("socioaffective.sphinxext")
 
@@ -28,7 +32,7 @@ SAFE_SCHEMES = {"", "http", "https", "mailto"}
 class State:
     """What the extension knows during one build (kept on the Sphinx app)."""
 
-    kb: object
+    kb: KnowledgeBase
     root: Path
     entries_dir: str  # docname prefix, e.g. "chapters/entries"
     layouts: dict = field(default_factory=dict)

@@ -45,10 +45,9 @@ def cli(ctx: click.Context, root: str | None) -> None:
         ctx.color = False
 
 
-from . import query  # noqa: E402,F401  (registers the commands)
-from . import edit, export  # noqa: E402,F401
-from . import content  # noqa: E402,F401  (review-queue, diff)
-from . import review  # noqa: E402,F401  (design reviews)
+# importing the command modules registers their commands: query, edit, export,
+# content (review-queue, diff) and review (design reviews)
+from . import content, edit, export, query, review  # noqa: E402,F401
 
 
 def main() -> None:

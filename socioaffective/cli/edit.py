@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from ..errors import EditError, SocioaffectiveError
-from . import cli
 from ..terminal import for_terminal
+from . import cli
 from .common import complete_kind, echo, emit_json, fail, json_option
 
 
@@ -157,9 +157,9 @@ def add(ctx, kind, id_, title, summary, description, source, grade, locator, not
             exc = EditError(
                 f"{exc}\nOn the command line, give text fields with --summary and --description, other fields with "
                 "--field NAME=VALUE and links with --relation RELATION=TARGET; or run `socioaffective new` to be asked.",
-                exc.problems,
+                getattr(exc, "problems", []),
             )
-        raise fail(exc)
+        raise fail(exc) from None
     _report(result, as_json)
 
 
@@ -338,7 +338,7 @@ def new(ctx, kind, file_, dry_run):
     try:
         result = add_entry(base, kind, id_, title, summary=summary, description=description, provenance={"source": source, "grade": grade}, fields=fields, relations=relations, cites=cites, file=file_, dry_run=dry_run)
     except SocioaffectiveError as exc:
-        raise fail(exc)
+        raise fail(exc) from None
     _report(result, False)
 
 
@@ -378,7 +378,7 @@ def schema_cmd(ctx, write, check, output):
         try:
             atomic_write(output or target, text.encode("utf-8"))
         except SocioaffectiveError as exc:
-            raise fail(exc)
+            raise fail(exc) from None
         echo(f"wrote {output or JSON_SCHEMA_PATH}")
         return
     click.echo(text, nl=False)  # JSON for a program, not terminal text

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import IO, cast
 
 import click
 
 from ..errors import SocioaffectiveError
-from . import cli
 from ..export import FORMATS
+from . import cli
 from .common import fail, load_kb
 
 # one list: the formats registered in socioaffective.export.FORMATS
@@ -60,7 +61,7 @@ def export(ctx, fmt, output, base):
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--base") from None
     except SocioaffectiveError as exc:
-        raise fail(exc)
+        raise fail(exc) from None
     try:
         if FORMATS[fmt].bundle and output is not None and (output.is_dir() or output.suffix.lower() != ".zip"):
             from ..export import export_files
@@ -75,7 +76,7 @@ def export(ctx, fmt, output, base):
         if output is None:
             if FORMATS[fmt].binary and sys.stdout.isatty():
                 raise click.UsageError(f"{fmt} is a zip file; write it with -o FILE.zip, or give -o a folder for the bare files")
-            stream = getattr(sys.stdout, "buffer", sys.stdout)
+            stream = cast(IO[bytes], getattr(sys.stdout, "buffer", sys.stdout))  # (a test runner's stdout may take bytes itself)
             stream.write(raw)
             stream.flush()
             return
@@ -83,5 +84,5 @@ def export(ctx, fmt, output, base):
     except OSError as exc:
         raise click.ClickException(f"cannot write {output}: {exc.strerror}") from None
     except SocioaffectiveError as exc:
-        raise fail(exc)
+        raise fail(exc) from None
     click.echo(f"wrote {output} ({fmt}, {len(raw):,} bytes)", err=True)

@@ -7,8 +7,8 @@ import sys
 import click
 
 from ..errors import SocioaffectiveError
-from . import cli
 from ..terminal import for_terminal
+from . import cli
 from .common import complete_id, complete_kind, complete_relation, echo, emit_json, fail, json_option, load_kb
 
 
@@ -75,7 +75,7 @@ def list_(ctx, kind, as_json):
     try:
         entries = kb.entries(kind)
     except SocioaffectiveError as exc:
-        raise fail(exc)
+        raise fail(exc) from None
     if as_json:
         emit_json([_brief(e) for e in entries])
     else:
@@ -99,7 +99,7 @@ def show(ctx, id, as_json):
     try:
         entry = kb.get(id)
     except SocioaffectiveError as exc:
-        raise fail(exc)
+        raise fail(exc) from None
     if as_json:
         data = entry.to_dict()
         data["incoming"] = [r.to_dict() for r in kb.relations(id, direction="in")]
@@ -127,7 +127,7 @@ def search(ctx, text, kind, limit, as_json):
     try:
         found = kb.search(text, kind=kind, limit=limit)
     except SocioaffectiveError as exc:
-        raise fail(exc)
+        raise fail(exc) from None
     if as_json:
         emit_json([_brief(e) for e in found])
     elif found:
@@ -154,7 +154,7 @@ def related(ctx, id, relation, direction, as_json):
     try:
         rels = kb.relations(id, relation, direction)
     except SocioaffectiveError as exc:
-        raise fail(exc)
+        raise fail(exc) from None
     rows = []
     for r in rels:
         outgoing = r.source == id
@@ -188,7 +188,7 @@ def path(ctx, a, b, relations, as_json):
     try:
         ids = kb.path(a, b, list(relations) or None)
     except SocioaffectiveError as exc:
-        raise fail(exc)
+        raise fail(exc) from None
     steps = []
     for x, y in zip(ids, ids[1:]):
         fwd = [r for r in kb.relations(x, direction="out") if r.target == y]

@@ -66,7 +66,8 @@ def review(ctx, features, interactive, fmt, as_json, list_):
       socioaffective review persona-or-character --format markdown > review.md
       socioaffective review voice-interaction --json
     """
-    from ..review import checklist, features as all_features, to_markdown, to_text
+    from ..review import checklist, to_markdown, to_text
+    from ..review import features as all_features
 
     kb = load_kb(ctx)
     if list_:
@@ -86,7 +87,7 @@ def review(ctx, features, interactive, fmt, as_json, list_):
     try:
         result = checklist(kb, list(dict.fromkeys(features)))
     except SocioaffectiveError as exc:
-        raise fail(exc)
+        raise fail(exc) from None
     if as_json or fmt == "json":
         emit_json(result)
     elif fmt == "markdown":

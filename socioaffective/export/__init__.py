@@ -35,8 +35,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 from ..errors import UnknownKindError
+
+if TYPE_CHECKING:
+    from ..kb import KnowledgeBase
 
 #: The version of the layout of every export; raised when a reader would need to change.
 FORMAT_VERSION = 1
@@ -85,7 +89,7 @@ def _spec(fmt: str) -> Format:
     return spec
 
 
-def export_files(kb, fmt: str) -> dict[str, str]:
+def export_files(kb: KnowledgeBase, fmt: str) -> dict[str, str]:
     """The files of a bundle format (``csv``, ``inspect``) by name, as text.
 
     >>> import socioaffective
@@ -98,7 +102,7 @@ def export_files(kb, fmt: str) -> dict[str, str]:
     return import_module(f".{spec.module}", __name__).files(kb)
 
 
-def export(kb, fmt: str, **options) -> str | bytes:
+def export(kb: KnowledgeBase, fmt: str, **options: Any) -> str | bytes:
     """The knowledge base ``kb`` in format ``fmt`` (see :data:`FORMATS`).
 
     Options: ``base`` (RDF formats, their SHACL shapes and sssom) sets the IRI all entry and vocabulary IRIs

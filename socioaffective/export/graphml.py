@@ -91,7 +91,7 @@ def scalar_graph(kb, with_display: bool = True) -> nx.MultiDiGraph:
     g = kb.graph
     node_types = _column_types(attrs for _, attrs in g.nodes(data=True))
     edge_types = _column_types(attrs for *_, attrs in g.edges(keys=True, data=True))
-    out = nx.MultiDiGraph()
+    out: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     out.graph.update({"name": "socioaffective", "format_version": FORMAT_VERSION, "framework_version": kb.schema.framework_version})
     shown = display(kb) if with_display else {}
     for n, attrs in g.nodes(data=True):

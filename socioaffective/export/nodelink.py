@@ -23,7 +23,7 @@ def node_link(kb) -> dict:
     try:
         data = nx.node_link_data(graph, edges="links")
     except TypeError:  # networkx < 3.4 names the argument `link`
-        data = nx.node_link_data(graph, link="links")
+        data = nx.node_link_data(graph, link="links")  # type: ignore[call-arg]  # (the stubs know networkx >= 3.4 only)
     schema = kb.schema
     meta = {
         "format": "socioaffective-node-link",

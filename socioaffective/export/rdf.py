@@ -55,9 +55,13 @@ Which needs does each dilemma engage::
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from .. import links
+
+if TYPE_CHECKING:
+    from ..schema import FieldSpec
 
 DEFAULT_BASE = "urn:socioaffective:"
 BIBO = "http://purl.org/ontology/bibo/"
@@ -255,7 +259,7 @@ def build_graph(kb, base: str = DEFAULT_BASE):
     g.add((SA[EDITORIAL], RDFS.label, en("editorial: our own extension of the framework")))
     g.add((SA[EDITORIAL], RDF.type, PROV.Agent))
     labels = property_labels(schema)
-    field_specs = {}
+    field_specs: dict[str, FieldSpec] = {}
     for k in schema.kinds.values():
         for name, spec in k.fields.items():
             if name not in _COMMON:

@@ -105,7 +105,7 @@ def rows(kb, base: str) -> tuple[list[dict], dict[str, str]]:
         )
     for e in kb.entries():
         for gap in gaps_of(kb, e.id):
-            note = gap.relation.note or gap.relation.provenance.note
+            note = gap.relation.note or gap.provenance.note
             out.append(
                 {
                     "subject_id": curie(e),
@@ -118,7 +118,7 @@ def rows(kb, base: str) -> tuple[list[dict], dict[str, str]]:
                     "author_label": "socioaffective editorial",
                     "object_source": f"socioaffective:{gap.taxonomy.id}",
                     "mapping_source": "",
-                    "comment": f"no identifier of {gap.taxonomy.title} fits; grade {gap.relation.provenance.grade}" + (f": {note}" if note else ""),
+                    "comment": f"no identifier of {gap.taxonomy.title} fits; grade {gap.provenance.grade}" + (f": {note}" if note else ""),
                 }
             )
     prefixes["sssom"] = "https://w3id.org/sssom/"

@@ -30,6 +30,7 @@ import json
 import re
 from importlib import resources
 from string import Template
+from typing import Any
 
 from .matrix import css_name
 
@@ -134,7 +135,7 @@ def layout(kb, ids, center: str | None = None, seed: int = 7, unit: float = 58.0
     ids = sorted(ids)
     if not ids:
         return {}
-    g = nx.Graph()
+    g: nx.Graph[str] = nx.Graph()
     g.add_nodes_from(ids)
     for r in _edges(kb, set(ids)):
         if r.source != r.target:
@@ -149,6 +150,7 @@ def layout(kb, ids, center: str | None = None, seed: int = 7, unit: float = 58.0
         parts = sorted((sorted(c) for c in nx.connected_components(g)), key=lambda c: (-len(c), c[0]))
         cursor = 0.0
         for part in parts:
+            p: dict[str, Any]
             if len(part) > 2:
                 p = nx.kamada_kawai_layout(g.subgraph(part))
             else:
@@ -213,9 +215,9 @@ def _radial(kb, g, center: str) -> dict:
     for d in range(1, depth + 1):
         ring = [x for x in g if dist.get(x) == d]
 
-        def wanted(x):
+        def wanted(x):  # (used in this iteration only, so `d` is the ring's own)
             inner = [angle[y] for y in g.neighbors(x) if y in angle]
-            if d == 1 or not inner:
+            if d == 1 or not inner:  # noqa: B023
                 return (order.get(kb.get(x).kind, 99), kb.get(x).title.lower(), x)
             sx = sum(math.cos(a) for a in inner)
             sy = sum(math.sin(a) for a in inner)

@@ -196,8 +196,8 @@ def _also_filed_as(kb, entry, entries: set) -> str:
     for gap in gaps_of(kb, entry.id):
         tax = gap.taxonomy
         name = myst.ref(entry_label(tax.id), tax.title) if tax.id in entries else myst.text(tax.title)
-        note = gap.relation.note or gap.relation.provenance.note
-        items.append(f"- **No identifier fits** in {name} {_role(BADGE_ROLE, gap.relation.provenance.grade)}: a gap in that taxonomy, which is a finding in itself" + (f" — {myst.text(note)}" if note else ""))
+        note = gap.relation.note or gap.provenance.note
+        items.append(f"- **No identifier fits** in {name} {_role(BADGE_ROLE, gap.provenance.grade)}: a gap in that taxonomy, which is a finding in itself" + (f" — {myst.text(note)}" if note else ""))
     if not items:
         return ""
     intro = (

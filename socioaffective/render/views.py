@@ -14,8 +14,8 @@ True
 
 from __future__ import annotations
 
-from . import myst
 from .. import links
+from . import myst
 from .pages import BADGE_ROLE, KIND_ROLE, entry_label
 
 __all__ = ["VIEWS", "render", "source_keys", "source_uses"]
