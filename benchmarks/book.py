@@ -3,7 +3,7 @@ full and incremental builds, each against its floor.
 
 - *layout*: :func:`socioaffective.render.network.layout` of every entry of a
   5,000-entry framework (the explorer's graph), then the same graph again
-  through the build's content-hash cache (:func:`socioaffective.sphinxext._cached_layout`).
+  through the build's content-hash cache (:func:`socioaffective.sphinxext.cached_layout`).
 - *explorer first draw*: the explorer page the book writes, with 5,000 nodes,
   opened over ``file://`` in Debian's Chromium through Playwright; the time
   from navigation start to vis-network's first ``afterDrawing`` event (a probe
@@ -414,10 +414,10 @@ def _layout_child(root: Path, tmp: Path) -> dict:
         return types.SimpleNamespace(doctreedir=str(tmp / "doctrees"), _socioaffective=st)
 
     t = time.perf_counter()
-    sphinxext._cached_layout(app(), ids, unit=105, aspect=1.9)
+    sphinxext.cached_layout(app(), ids, unit=105, aspect=1.9)
     fill = time.perf_counter() - t
     # count the layouts the build's cache still computes (there must be none)
-    where = sphinxext._cached_layout.__globals__  # the module that lays graphs out for the build
+    where = sphinxext.cached_layout.__globals__  # the module that lays graphs out for the build
     real_layout, calls = where["layout"], []
 
     def counting(*args, **kwargs):
@@ -429,7 +429,7 @@ def _layout_child(root: Path, tmp: Path) -> dict:
     try:
         for _ in range(3):
             t = time.perf_counter()
-            sphinxext._cached_layout(app(), ids, unit=105, aspect=1.9)
+            sphinxext.cached_layout(app(), ids, unit=105, aspect=1.9)
             cached.append(time.perf_counter() - t)
     finally:
         where["layout"] = real_layout

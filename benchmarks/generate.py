@@ -3,7 +3,8 @@
 ``generate(dest, n)`` writes ``dest/framework/schema.yaml`` (a copy of the
 project's real schema), ``dest/framework/<kind>-NNN.yaml`` files (at most
 ``per_file`` entries each) and a matching ``dest/references.bib``. Every kind
-of the schema is used; text lengths follow the real framework (titles about
+of the schema is used (the kinds, fields, relations and grades are read from
+it, so a kind added to schema.yaml is generated too); text lengths follow the real framework (titles about
 40 characters, summaries about 125, descriptions about 560); each entry has
 about four links to other entries and two citations. The framework validates
 with no problem at all. Output is deterministic for a given ``n`` and
@@ -19,6 +20,7 @@ with no problem at all. Output is deterministic for a given ``n`` and
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 from pathlib import Path
@@ -27,6 +29,8 @@ import socioaffective
 from socioaffective.loader import BIB_FILE, FRAMEWORK_DIR, SCHEMA_FILE
 
 #: Share of each kind among the entries (roughly the real framework's mix).
+#: Tuning only: the kinds come from the schema, and a kind not listed here
+#: (one added to schema.yaml) gets :data:`DEFAULT_SHARE`.
 KIND_SHARES = {
     "paper": 0.01,
     "concept": 0.275,
@@ -43,6 +47,11 @@ KIND_SHARES = {
     "external": 0.03,
     "feature": 0.02,
 }
+DEFAULT_SHARE = 0.03
+#: How many links to other entries each entry gets (its required relations first).
+LINKS_PER_ENTRY = 4
+#: How often an optional field is filled in.
+OPTIONAL_SHARE = 0.2
 
 _WORDS = (
     "people relationship system support need feeling autonomy growth trust care attention "
@@ -55,22 +64,35 @@ _WORDS = (
 _GRADES = ("abstract", "secondary", "single-source", "inferred", "literature")
 
 
-def kind_counts(n: int) -> dict[str, int]:
+def kind_counts(n: int, kinds=None) -> dict[str, int]:
     """How many entries of each kind a framework of ``n`` entries gets.
 
+    ``kinds`` are the schema's kinds, in order (default: the project's schema).
     Every kind gets at least one entry once ``n`` >= the number of kinds; the
-    rest goes to concepts.
+    rest goes to the kind with the largest share (concepts).
 
     >>> kind_counts(100)["concept"], sum(kind_counts(100).values())
-    (33, 100)
+    (27, 100)
+    >>> kind_counts(20, ["need", "newkind"])
+    {'need': 19, 'newkind': 1}
     """
-    kinds = list(KIND_SHARES)
-    counts = {k: int(n * KIND_SHARES[k]) for k in kinds}
+    kinds = list(kinds) if kinds is not None else list(_schema(None).kinds)
+    shares = {k: KIND_SHARES.get(k, DEFAULT_SHARE) for k in kinds}
+    counts = {k: int(n * shares[k]) for k in kinds}
     if n >= len(kinds):
         for k in kinds:
             counts[k] = max(counts[k], 1)
-    counts["concept"] += n - sum(counts.values())
+    biggest = max(kinds, key=lambda k: shares[k])
+    counts[biggest] += n - sum(counts.values())
     return counts
+
+
+def _schema(root):
+    """The schema of the framework at ``root`` (default: the project's own)."""
+    from socioaffective.schema import load_schema
+
+    base = Path(root) if root is not None else socioaffective.default_root()
+    return load_schema(base / FRAMEWORK_DIR / SCHEMA_FILE)
 
 
 class _Text:
@@ -117,25 +139,92 @@ def _fold(text: str, indent: str, width: int = 76) -> str:
     return "\n".join(lines)
 
 
-def generate(dest, n: int, *, seed: int = 1, per_file: int = 2000, refs: int | None = None) -> dict:
+def _scalar(value) -> str:
+    """A YAML scalar for ``value`` (JSON's quoting is valid YAML)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+class _Values:
+    """Values of every field type of schema.yaml (``spec.type``), in the real format."""
+
+    def __init__(self, rng: random.Random, text: _Text, keys: list[str]):
+        self.rng, self.text, self.keys = rng, text, keys
+
+    def value(self, spec, kind: str, i: int):
+        t = spec.type
+        if spec.shown_as == "citation":  # a key of references.bib
+            return self.keys[i % len(self.keys)]
+        if spec.pattern:
+            raise ValueError(f"the generator cannot invent a value of the pattern `{spec.pattern}` (field `{spec.name}`)")
+        if t == "string":
+            if spec.values:
+                return self.rng.choice(spec.values)
+            limit = spec.max_length or 60
+            return self.text.words(min(20, limit - 10)).strip()[: limit]
+        if t == "text":
+            return self.text.sentence(self.rng.randint(80, 200))
+        if t == "integer":
+            return 2000 + i % 25
+        if t == "boolean":
+            return True
+        if t == "enum":
+            return self.rng.choice(spec.values)
+        if t == "url":
+            return f"https://example.org/{kind}/{i + 1}"
+        if t == "doi":
+            return f"10.1000/synthetic.{kind}.{i + 1}"
+        if t == "arxiv":
+            return f"{2000 + i % 25 - 1990:02d}{1 + i % 12:02d}.{10000 + i % 90000:05d}"
+        if t == "list":
+            count = max(spec.min_items or 1, 1)
+            if spec.max_items is not None:
+                count = min(count, spec.max_items)
+            item = spec.items
+            return [self.value(item, kind, i * 7 + j) if item is not None else self.text.words(15) for j in range(count)]
+        raise ValueError(f"the generator cannot write a `{t}` field")
+
+    def lines(self, name: str, spec, kind: str, i: int) -> list[str]:
+        """The YAML lines of one field of an entry."""
+        value = self.value(spec, kind, i)
+        if spec.type == "text":
+            return [f"    {name}: >-", _fold(value, "      ")]
+        if isinstance(value, list):
+            return [f"    {name}:"] + [f"      - {_scalar(v)}" for v in value]
+        return [f"    {name}: {_scalar(value)}"]
+
+
+def generate(dest, n: int, *, seed: int = 1, per_file: int = 2000, refs: int | None = None, schema_from=None) -> dict:
     """Write a synthetic framework of ``n`` entries under ``dest``; return counts.
+
+    The schema is read, not assumed: ``schema_from`` is a framework root whose
+    ``framework/schema.yaml`` is copied and followed (default: the project's
+    own). Every kind gets entries, each with its required fields (and, now and
+    then, its optional ones), a value of the right type for each, its required
+    relations and other relations its kind may use, to kinds each relation
+    allows (acyclic relations only to earlier entries).
 
     ``refs`` is the number of bib entries (default: 40% of the entries, at
     least 10: 100,000 entries then cite 40,000 works, a 14 MB references.bib,
     within the schema's 16 MiB file limit). Returns a dict with ``entries``, ``relations`` (links between
     entries), ``citations``, ``references``, ``files`` and ``bytes``.
     """
+    from socioaffective.model import CORE_FIELDS
+
     dest = Path(dest)
     fw = dest / FRAMEWORK_DIR
     fw.mkdir(parents=True, exist_ok=True)
-    real_schema = socioaffective.default_root() / FRAMEWORK_DIR / SCHEMA_FILE
-    shutil.copyfile(real_schema, fw / SCHEMA_FILE)
+    source_root = Path(schema_from) if schema_from is not None else socioaffective.default_root()
+    shutil.copyfile(source_root / FRAMEWORK_DIR / SCHEMA_FILE, fw / SCHEMA_FILE)
+    schema = _schema(source_root)
+    if schema.problems:
+        raise ValueError(f"{source_root / FRAMEWORK_DIR / SCHEMA_FILE} has problems: {schema.problems[0]}")
     rng = random.Random(seed)
     text = _Text(rng)
     n_refs = refs if refs is not None else max(10, n * 2 // 5)
     keys = [f"author{i}{2000 + i % 25}{_WORDS[i % len(_WORDS)]}" for i in range(n_refs)]
+    values = _Values(rng, text, keys)
 
-    counts = kind_counts(n)
+    counts = kind_counts(n, schema.kinds)
     ids: dict[str, list[str]] = {}
     for kind, c in counts.items():
         ids[kind] = [f"{kind}-{i + 1}" for i in range(c)]
@@ -149,7 +238,7 @@ def generate(dest, n: int, *, seed: int = 1, per_file: int = 2000, refs: int | N
         """``k`` distinct ids of ``kinds`` (earlier than ``before`` if given: keeps acyclic links acyclic)."""
         pool = pools.get(kinds)
         if pool is None:
-            pool = pools[kinds] = [x for kd in kinds for x in ids.get(kd, ())] if kinds != ("*",) else all_ids
+            pool = pools[kinds] = [x for kd in kinds for x in ids.get(kd, ())] if "*" not in kinds else all_ids
         if before is not None and len(pool) < 64:
             pool = [x for x in pool if index[x] < before]
         out: list[str] = []
@@ -162,30 +251,17 @@ def generate(dest, n: int, *, seed: int = 1, per_file: int = 2000, refs: int | N
             out.append(x)
         return out
 
-    # Links: the required one(s) of each kind, then loose ones, about four in all.
-    link_plan = {
-        "paper": [("part_of", ("*",)), ("related_to", ("concept",))],
-        "concept": [("part_of", ("*",)), ("leads_to", ("concept", "risk", "need")), ("related_to", ("*",)), ("contrasts_with", ("concept",))],
-        "dilemma": [("engages", ("need",)), ("leads_to", ("risk", "concept")), ("raises", ("question",)), ("related_to", ("*",))],
-        "need": [("related_to", ("need", "concept")), ("part_of", ("*",)), ("contrasts_with", ("need",)), ("raises", ("question",))],
-        "principle": [("addresses", ("dilemma", "risk")), ("supports", ("need",)), ("related_to", ("principle",)), ("instance_of", ("*",))],
-        "risk": [("frustrates", ("need",)), ("leads_to", ("risk", "concept")), ("instance_of", ("*",)), ("raises", ("question",))],
-        "agenda": [("addresses", ("risk", "dilemma")), ("about", ("*",)), ("raises", ("question",)), ("part_of", ("*",))],
-        "question": [("about", ("*",)), ("part_of", ("*",)), ("related_to", ("question",)), ("raises", ("question",))],
-        "discussion": [("about", ("*",)), ("related_to", ("*",)), ("raises", ("question",)), ("instance_of", ("*",))],
-        "study": [("evidences", ("risk", "need")), ("challenges", ("principle",)), ("related_to", ("*",))],
-        "scenario": [("probes", ("dilemma", "risk")), ("at_stake", ("need",)), ("applies", ("principle",)), ("related_to", ("*",))],
-        "taxonomy": [("no_match", ("risk",)), ("related_to", ("*",)), ("raises", ("question",)), ("part_of", ("*",))],
-        "external": [("in_scheme", ("taxonomy",)), ("related_match", ("risk", "need")), ("close_match", ("risk",)), ("broad_match", ("external",))],
-        "feature": [("poses", ("risk",)), ("brings_up", ("dilemma",)), ("calls_for", ("principle",)), ("related_to", ("*",))],
-    }
-    acyclic = {"part_of", "instance_of"}
+    # Links: the kind's required relations, then others it may use, LINKS_PER_ENTRY in all.
+    links_between = [r for r in schema.relations.values() if not r.cites_references]
+    cite = next((r.name for r in schema.relations.values() if r.cites_references), None)
+    usable = {k: [r for r in links_between if r.allows_source(k) and any(r.allows_target(t) for t in schema.kinds)] for k in schema.kinds}
 
     n_links = 0
     n_cites = 0
     files: list[Path] = []
     by_kind_lines: dict[str, list[list[str]]] = {}
     for pos, (kind, i) in enumerate(order):
+        k = schema.kinds[kind]
         eid = f"{kind}-{i + 1}"
         L: list[str] = []
         L.append(f"  - id: {eid}")
@@ -198,66 +274,28 @@ def generate(dest, n: int, *, seed: int = 1, per_file: int = 2000, refs: int | N
         if rng.random() < 0.3:
             L.append("    provenance: { source: editorial, grade: editorial }")
         else:
-            grade = rng.choice(_GRADES)
-            # grades that rest on named records (schema `min_sources`) name two distinct ones
-            named = f", sources: [{keys[(i + 1) % n_refs]}, {keys[(i + 2) % n_refs]}]" if grade in ("secondary", "single-source") else ""
+            grade = rng.choice([g for g in _GRADES if g in schema.grades] or list(schema.grades))
+            need = schema.grades[grade].min_sources
+            # grades that rest on named records (schema `min_sources`) name that many distinct ones
+            named = (", sources: [" + ", ".join(keys[(i + 1 + j) % n_refs] for j in range(need)) + "]") if need else ""
             L.append(f"    provenance: {{ source: {keys[rng.randrange(n_refs)]}, grade: {grade}{named} }}")
-        if rng.random() < 0.2:
-            L.append("    aliases:")
-            L.append(f"      - {text.words(15)}")
-        if kind == "paper":
-            L.append(f"    bib_key: {keys[i % n_refs]}")
-            L.append("    authors: [Author One, Author Two]")
-            L.append("    venue: A synthetic journal")
-            L.append(f"    year: {2000 + i % 25}")
-            L.append("    study_type: Conceptual analysis")
-        elif kind == "dilemma":
-            L.append(f"    poles: [{text.words(8)}, {text.words(8)}]")
-            L.append("    tension: >-")
-            L.append(_fold(text.paragraph(150), "      "))
-        elif kind == "need":
-            L.append(f"    satisfaction: {text.sentence(100)}")
-            L.append(f"    frustration: {text.sentence(100)}")
-        elif kind == "principle":
-            L.append(f"    scope: {rng.choice(('overarching', 'risk', 'need-specific'))}")
-        elif kind == "question":
-            L.append(f"    status: {rng.choice(('open', 'partly-answered', 'answered'))}")
-        elif kind == "taxonomy":
-            L.append(f"    publisher: {text.words(20)}")
-            L.append('    version: "1"')
-            L.append("    licence: CC BY 4.0")
-            L.append(f"    url: https://example.org/taxonomy/{i + 1}")
-            L.append(f"    curie_prefix: tax{i + 1}")
-            L.append(f"    iri_prefix: https://example.org/taxonomy/{i + 1}/")
-        elif kind == "external":
-            L.append(f"    notation: ext-{i + 1}.{rng.randint(1, 9)}")
-            L.append(f"    url: https://example.org/item/{i + 1}")
-        elif kind == "feature":
-            L.append("    prompts:")
-            L.append(f"      - {text.sentence(60)[:-1]}?")
-        elif kind == "discussion":
-            L.append(f"    status: {rng.choice(('open', 'answered', 'does-not-apply'))}")
-            L.append(f"    raised_by: {text.words(20)}")
-            L.append("    response: >-")
-            L.append(_fold(text.paragraph(250), "      "))
-        elif kind == "study":
-            for f in ("design", "population", "measured", "found"):
-                L.append(f"    {f}: {text.sentence(90)}")
-            L.append(f"    sample: {rng.randint(20, 5000)} participants")
-            L.append(f"    year: {2000 + i % 25}")
-            L.append(f'    arxiv: "{2000 + i % 25 - 1990:02d}{1 + i % 12:02d}.{10000 + i % 90000:05d}"')
-        elif kind == "scenario":
-            L.append("    turns:")
-            L.append(f"      - {text.sentence(120)}")
-            L.append(f"    ideal: {text.sentence(200)}")
-            L.append(f"    should: [{text.words(40)}, {text.words(40)}]")
-            L.append(f"    should_not: [{text.words(40)}]")
-        plan = link_plan[kind]
-        for rel, targets in plan:
-            before = pos if rel in acyclic else None
+        fields = {name: spec for name, spec in schema.fields_of(kind).items() if name not in CORE_FIELDS}
+        chosen_fields = [name for name, spec in fields.items() if spec.required or (not spec.pattern and rng.random() < OPTIONAL_SHARE)]
+        if k.requires_one_of and not any(f in chosen_fields for f in k.requires_one_of):
+            chosen_fields.append(k.requires_one_of[0])
+        for name in fields:  # in schema order
+            if name in chosen_fields:
+                L.extend(values.lines(name, fields[name], kind, i))
+        required = [schema.relations[r] for r in k.required_relations if r in schema.relations]
+        others = [r for r in usable[kind] if r not in required]
+        rng.shuffle(others)
+        for rt in (required + others)[: max(LINKS_PER_ENTRY, len(required))]:
+            targets = tuple(t for t in schema.kinds if rt.allows_target(t))
+            before = pos if rt.acyclic else None
             chosen = pick(targets, 1, eid, before)
             if not chosen:
                 continue
+            rel = rt.name
             n_links += len(chosen)
             if rng.random() < 0.25:
                 L.append(f"    {rel}:")
@@ -267,13 +305,14 @@ def generate(dest, n: int, *, seed: int = 1, per_file: int = 2000, refs: int | N
                     L.append(f"        note: {text.sentence(60)}")
             else:
                 L.append(f"    {rel}: [{', '.join(chosen)}]")
-        cites = rng.sample(keys, min(2, n_refs))
-        n_cites += len(cites)
-        L.append("    cites:")
-        L.append(f"      - {cites[0]}")
-        for key in cites[1:]:
-            L.append(f"      - target: {key}")
-            L.append(f'        locator: "p. {rng.randint(1, 400)}"')
+        if cite is not None:
+            cites = rng.sample(keys, min(2, n_refs))
+            n_cites += len(cites)
+            L.append(f"    {cite}:")
+            L.append(f"      - {cites[0]}")
+            for key in cites[1:]:
+                L.append(f"      - target: {key}")
+                L.append(f'        locator: "p. {rng.randint(1, 400)}"')
         by_kind_lines.setdefault(kind, []).append(L)
 
     total_bytes = 0

@@ -44,7 +44,7 @@ from .fsutil import LOCK_TIMEOUT, atomic_write, folder_lock
 from .model import Entry, Provenance
 from .problems import Problem
 from .schema import EDITORIAL, REFERENCE_KIND, Schema
-from .validate import suggest
+from .hints import did_you_mean
 
 #: The first line of every framework file: editors (VS Code, JetBrains, vim
 #: with yaml-language-server) then complete and check fields.
@@ -185,15 +185,15 @@ def parse_field_values(schema: Schema, kind: str, pairs: Iterable[str]) -> dict:
             raise EditError(f"`{pair}` is not NAME=VALUE", [])
         spec = specs.get(name)
         if spec is not None and spec.type == "list":
-            out.setdefault(name, []).append(_convert(name, text, spec.items.type if spec.items else "string"))
+            out.setdefault(name, []).append(convert_value(name, text, spec.items.type if spec.items else "string"))
         elif name in out:
             raise EditError(f"the field `{name}` is given twice; it takes one value" + (" (only list fields repeat)" if spec else ""))
         else:
-            out[name] = _convert(name, text, spec.type if spec else "string")
+            out[name] = convert_value(name, text, spec.type if spec else "string")
     return out
 
 
-def _convert(name: str, text: str, ftype: str) -> str | int | bool:
+def convert_value(name: str, text: str, ftype: str) -> str | int | bool:
     if ftype == "integer":
         try:
             return int(text.strip())
@@ -400,7 +400,7 @@ def add_entry(
     if kind == REFERENCE_KIND:
         raise EditError("references are not entries: add the work to references.bib instead")
     if kind not in schema.kinds:
-        hint = suggest(kind, schema.kinds)
+        hint = did_you_mean(kind, schema.kinds)
         raise EditError(f"there is no kind `{kind}`" + (f"; {hint}" if hint else "") + " (kinds: " + ", ".join(schema.kinds) + ")")
     data = entry_data(schema, kind, id, title, summary=summary, description=description, provenance=provenance, fields=fields, relations=relations, cites=cites)
     path, rel_in = _target(base, schema, kind, file)

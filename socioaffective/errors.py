@@ -28,7 +28,9 @@ class UnknownIdError(SocioaffectiveError, KeyError):
     def __str__(self) -> str:
         msg = f"no entry with id `{self.id}`"
         if self.suggestions:
-            msg += "; did you mean " + " or ".join(f"`{s}`" for s in self.suggestions) + "?"
+            from .hints import phrase
+
+            msg += "; " + phrase(self.suggestions)
         return msg
 
 

@@ -28,6 +28,8 @@ LOCK_TIMEOUT = 30.0
 
 _TEMP_PREFIX = ".socioaffective-"
 _TEMP_SUFFIX = ".tmp"
+#: Names of the temporary files of an atomic write (the loader skips them).
+TEMP_PREFIX, TEMP_SUFFIX = _TEMP_PREFIX, _TEMP_SUFFIX
 
 
 def _explain(exc: OSError, folder: Path) -> str:

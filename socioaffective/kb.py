@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from difflib import get_close_matches
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import ArgumentError, UnknownIdError, UnknownKindError, need_text
-from .model import Entry, Relation
+from .hints import close_matches, did_you_mean, phrase
+from .model import Entry, Matrix, Relation
 from .problems import Report
 from .schema import REFERENCE_KIND, Schema
 
@@ -18,27 +17,6 @@ if TYPE_CHECKING:
     import networkx as nx
 
 DIRECTIONS = ("out", "in", "both")
-
-
-@dataclass
-class Matrix:
-    """Entries of one kind against entries of another, by one relation.
-
-    ``cells[(row_id, col_id)]`` holds the :class:`Relation` objects linking them.
-    """
-
-    rows: list[Entry]
-    cols: list[Entry]
-    relation: str
-    reversed: bool
-    cells: dict[tuple[str, str], list[Relation]] = field(default_factory=dict)
-
-    def get(self, row: str, col: str) -> list[Relation]:
-        return self.cells.get((row, col), [])
-
-    def to_lists(self) -> list[list[int]]:
-        """The matrix as 0/1 (or counts) rows, in row and column order."""
-        return [[len(self.get(r.id, c.id)) for c in self.cols] for r in self.rows]
 
 
 class KnowledgeBase:
@@ -122,10 +100,10 @@ class KnowledgeBase:
     def suggest(self, text: str, n: int = 3) -> list[str]:
         """Ids that look like ``text`` (by id, then by title)."""
         ids = list(self._entries) + list(self.references)
-        close = get_close_matches(str(text), ids, n=n, cutoff=0.6)
+        close = close_matches(text, ids, n=n)
         if not close:
             titles = {e.title.lower(): e.id for e in self._entries.values()}
-            close = [titles[t] for t in get_close_matches(str(text).lower(), list(titles), n=n, cutoff=0.6)]
+            close = [titles[t] for t in close_matches(str(text).lower(), titles, n=n)]
         return close
 
     def entries(self, kind: str | None = None) -> list[Entry]:
@@ -141,15 +119,24 @@ class KnowledgeBase:
         if kind == REFERENCE_KIND:
             return list(self.references.values())
         if kind not in self.schema.kinds:
-            raise UnknownKindError(f"no kind `{kind}`" + (f"; did you mean `{get_close_matches(kind, list(self.schema.kinds), n=1)[0]}`?" if get_close_matches(kind, list(self.schema.kinds), n=1) else "") + " (kinds: " + ", ".join(self.schema.kinds) + ")")
+            hint = did_you_mean(kind, self.schema.kinds, n=1)
+            raise UnknownKindError(f"no kind `{kind}`" + (f"; {hint}" if hint else "") + " (kinds: " + ", ".join(self.schema.kinds) + ")")
         return list(self._by_kind.get(kind, ()))
 
-    def _check_relation_name(self, relation: str | None) -> None:
+    def check_relation_name(self, relation: str | None) -> None:
+        """Raise :class:`UnknownKindError`, with a hint, unless ``relation`` is ``None`` or a relation of the schema.
+
+        >>> import socioaffective
+        >>> socioaffective.load().check_relation_name("frustrate")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        socioaffective.errors.UnknownKindError: no relation `frustrate`; did you mean `frustrates`? (relations: ...
+        """
         need_text("relation", relation, optional=True)
         if relation is not None and relation not in self.schema.relations:
             rel = self.schema.relation_by_label(relation)
-            close = [rel.name] if rel else get_close_matches(str(relation), list(self.schema.relations), n=1, cutoff=0.6)
-            hint = f"; did you mean `{close[0]}`?" if close else ""
+            hint = phrase([rel.name]) if rel else did_you_mean(relation, self.schema.relations, n=1)
+            hint = f"; {hint}" if hint else ""
             raise UnknownKindError(f"no relation `{relation}`{hint} (relations: " + ", ".join(self.schema.relations) + ")")
 
     def relations(self, id: str | None = None, relation: str | None = None, direction: str = "out") -> list[Relation]:
@@ -162,7 +149,7 @@ class KnowledgeBase:
         """
         if not isinstance(direction, str) or direction not in DIRECTIONS:
             raise ArgumentError(f"direction must be one of {', '.join(DIRECTIONS)}, not `{direction}`")
-        self._check_relation_name(relation)
+        self.check_relation_name(relation)
         need_text("id", id, optional=True)
         if id is None:
             out = [r for rels in self._out.values() for r in rels]

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 from .bib import load_bib
 from .errors import ValidationError
-from .fsutil import _TEMP_PREFIX as TEMP_PREFIX
-from .fsutil import _TEMP_SUFFIX as TEMP_SUFFIX
+from .fsutil import TEMP_PREFIX, TEMP_SUFFIX
+from .hints import did_you_mean, short, type_name
 from .problems import Problem, Report
 from .schema import Schema, load_schema
 from .yamlio import LocDict, parse_yaml_bytes, read_yaml
@@ -172,11 +172,12 @@ def read_records(root: Path, schema: Schema, overrides: dict | None = None) -> t
                 problems.append(Problem(rel, 0, "empty-file", "", "the file holds no data", "add `entries:` with at least one entry, or delete the file"))
             continue
         if not isinstance(data, LocDict):  # what the reader makes of every mapping
-            problems.append(Problem(rel, getattr(data, "line", 1) or 1, "not-a-mapping", "", f"the file holds a {_type_name(data)}, not a mapping", "start the file with `entries:` and list the entries below it"))
+            problems.append(Problem(rel, getattr(data, "line", 1) or 1, "not-a-mapping", "", f"the file holds a {type_name(data)}, not a mapping", "start the file with `entries:` and list the entries below it"))
             continue
         for key in data:
             if key != "entries":
-                close = "did you mean `entries`? " if _close_to(key, "entries") else ""
+                close = did_you_mean(key, ["entries"], n=1)
+                close = close + " " if close else ""
                 problems.append(Problem(rel, data.line_of(key), "unknown-field", "", f"unknown top-level key `{key}`", close + "a framework file has one top-level key, `entries:`"))
         if "entries" not in data:
             problems.append(Problem(rel, data.line or 1, "missing-entries", "", "the file has no `entries:` key", "put the entries under `entries:`"))
@@ -186,45 +187,16 @@ def read_records(root: Path, schema: Schema, overrides: dict | None = None) -> t
             problems.append(Problem(rel, data.line_of("entries"), "empty-file", "", "`entries:` is empty", "add at least one entry, or delete the file"))
             continue
         if not isinstance(entries, list):
-            problems.append(Problem(rel, data.line_of("entries"), "not-a-list", "", f"`entries:` holds a {_type_name(entries)}, not a list", "write each entry as a list item starting with `- `"))
+            problems.append(Problem(rel, data.line_of("entries"), "not-a-list", "", f"`entries:` holds a {type_name(entries)}, not a list", "write each entry as a list item starting with `- `"))
             continue
         for i, item in enumerate(entries):
             if not isinstance(item, LocDict):
                 line = entries.line_of(i) if hasattr(entries, "line_of") else 0
-                problems.append(Problem(rel, line, "entry-not-mapping", "", f"entry #{i + 1} is a {_type_name(item)} (`{_short(item)}`), not a mapping", "give the entry its fields: `- id: ...` then `kind:`, `title:` ..."))
+                problems.append(Problem(rel, line, "entry-not-mapping", "", f"entry #{i + 1} is a {type_name(item)} (`{short(item)}`), not a mapping", "give the entry its fields: `- id: ...` then `kind:`, `title:` ..."))
                 continue
             records.append(Record(item, rel, order))
             order += 1
     return records, problems
-
-
-def _close_to(word: object, target: str) -> bool:
-    from difflib import SequenceMatcher
-
-    return SequenceMatcher(None, str(word), target).ratio() >= 0.6
-
-
-def _type_name(value: object) -> str:
-    if isinstance(value, dict):
-        return "mapping"
-    if isinstance(value, list):
-        return "list"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "number"
-    if isinstance(value, float):
-        return "number"
-    if value is None:
-        return "empty value"
-    if isinstance(value, str):
-        return "text"
-    return type(value).__name__
-
-
-def _short(value: object, n: int = 40) -> str:
-    s = str(value)
-    return s if len(s) <= n else s[: n - 1] + "…"
 
 
 def load(root: str | os.PathLike | None = None, *, strict: bool = True, overrides: dict | None = None, cache: bool | None = None) -> KnowledgeBase:

@@ -29,6 +29,11 @@ def _pickled_by_fields(cls: type[_T]) -> type[_T]:
     return cls
 
 
+#: The fields every entry has as attributes (the rest are in ``Entry.fields``):
+#: pages, exports and search show them in their own places.
+CORE_FIELDS = ("id", "kind", "title", "summary", "description", "provenance")
+
+
 def _with_locator_and_note(d: dict, locator: str, note: str) -> dict:
     if locator:
         d["locator"] = locator
@@ -133,3 +138,27 @@ class Entry:
 
     def __repr__(self) -> str:
         return f"<Entry {self.kind}:{self.id}>"
+
+
+@dataclass
+class Matrix:
+    """Entries of one kind against entries of another, by one relation.
+
+    ``cells[(row_id, col_id)]`` holds the :class:`Relation` objects linking them.
+    """
+
+    rows: list[Entry]
+    cols: list[Entry]
+    relation: str
+    reversed: bool
+    cells: dict[tuple[str, str], list[Relation]] = field(default_factory=dict)
+
+    def get(self, row: str, col: str) -> list[Relation]:
+        return self.cells.get((row, col), [])
+
+    def to_lists(self) -> list[list[int]]:
+        """The matrix as 0/1 (or counts) rows, in row and column order."""
+        return [[len(self.get(r.id, c.id)) for c in self.cols] for r in self.rows]
+
+
+assert CORE_FIELDS == tuple(f.name for f in fields(Entry))[: len(CORE_FIELDS)]

@@ -6,7 +6,7 @@ import re
 from typing import TYPE_CHECKING
 
 from .errors import ArgumentError, NoPathError, UnknownKindError, need_text
-from .kb import Matrix
+from .model import Matrix
 
 if TYPE_CHECKING:
     from .kb import KnowledgeBase
@@ -36,7 +36,7 @@ def path(kb: KnowledgeBase, a: str, b: str, relations: list[str] | None = None) 
     g = kb.graph
     if relations:
         for r in relations:
-            kb._check_relation_name(r)
+            kb.check_relation_name(r)
         keep: set[object] = set(relations)  # (the stubs type edge keys as int; ours are relation names)
         g = nx.subgraph_view(g, filter_edge=lambda u, v, k: k in keep)
     elif not (a in kb.references or b in kb.references):
@@ -55,8 +55,10 @@ def _words(text: str) -> list[str]:
 def search(kb: KnowledgeBase, text: str, kind: str | None = None, limit: int | None = None) -> list[Entry]:
     """Entries containing every word of ``text``, best first.
 
-    A match in the id or title counts most, then aliases, then summary, then
-    description and other text. Case-insensitive.
+    A match in the id or title counts most, then the entry's other names
+    (fields with ``search: name`` in schema.yaml, such as ``aliases``), then the
+    summary, then the description and other fields (except ``search: none``).
+    Case-insensitive.
 
     Examples
     --------
@@ -73,13 +75,18 @@ def search(kb: KnowledgeBase, text: str, kind: str | None = None, limit: int | N
     if not words:
         return []
     scored = []
+    schema = kb.schema
+    unsearched: dict[str, set] = {}  # per kind: the fields marked `search: none`
     for e in kb.entries(kind):
-        aliases = " ".join(str(a) for a in e.fields.get("aliases", []) or [])
+        if e.kind not in unsearched:
+            unsearched[e.kind] = {n for n, spec in schema.fields_of(e.kind).items() if spec.search == "none"}
+        names = " ".join(schema.other_names(e))
+        skip = unsearched[e.kind]
         parts = (
             (e.id.replace("-", " ") + " " + e.title.lower(), 8),
-            (aliases.lower(), 4),
+            (names.lower(), 4),
             (e.summary.lower(), 2),
-            (e.description.lower() + " " + " ".join(str(v) for v in e.fields.values()).lower(), 1),
+            (e.description.lower() + " " + " ".join(str(v) for n, v in e.fields.items() if n not in skip).lower(), 1),
         )
         score = 0
         for w in words:
@@ -113,7 +120,7 @@ def matrix(kb: KnowledgeBase, row_kind: str, col_kind: str, relation: str) -> Ma
     (3, 3)
     """
     need_text("relation", relation)
-    kb._check_relation_name(relation)
+    kb.check_relation_name(relation)
     for k in (row_kind, col_kind):
         need_text("kind", k)
         if k not in kb.schema.kinds:
@@ -132,3 +139,34 @@ def matrix(kb: KnowledgeBase, row_kind: str, col_kind: str, relation: str) -> Ma
         elif backward and r.source in cols and r.target in rows:
             m.cells.setdefault((r.target, r.source), []).append(r)
     return m
+
+
+# -- counts and the glossary (pure queries the book's directives use) -------------
+
+def count_entries(kb, what: str) -> int:
+    """How many entries of a kind there are (``all``, ``references`` and ``links`` also count).
+
+    >>> import socioaffective
+    >>> count_entries(socioaffective.load(), "need")
+    3
+    """
+    if what == "all":
+        return len(kb.entries())
+    if what in ("reference", "references"):
+        return len(kb.references)
+    if what == "links":
+        return len([r for r in kb.relations() if r.target not in kb.references])
+    return len(kb.entries(what))
+
+
+def glossary_kinds(kb) -> list[str]:
+    """The kinds schema.yaml marks ``glossary: true`` (in schema order)."""
+    return [k.name for k in kb.schema.kinds.values() if k.glossary]
+
+
+def glossary_entries(kb, kind: str = "") -> list:
+    """Entries of the glossary: of ``kind`` (space-separated kinds), or of every
+    glossary kind; an entry whose ``in_glossary`` field (schema.yaml) is ``false`` stays out."""
+    kinds = kind.split() if kind.strip() else glossary_kinds(kb)
+    out = [e for k in kinds for e in kb.entries(k) if kb.schema.in_glossary(e)]
+    return sorted(out, key=lambda e: (e.title.lower(), e.id))

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .hints import did_you_mean
 from .links import LINK_TYPES
 from .patterns import pattern_problem
 from .problems import Problem
@@ -29,7 +30,32 @@ NAME_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
 #: Ids longer than this are refused before the id pattern is tried (an id is
 #: also a file name; the bound keeps every id pattern's matching time small).
 MAX_ID_LENGTH = 128
-_FIELD_OPTIONS = {"type", "required", "description", "values", "items", "min_items", "max_items", "max_length", "pattern"}
+_FIELD_OPTIONS = {"type", "required", "description", "values", "items", "min_items", "max_items", "max_length", "pattern", "label", "display", "search", "rdf", "in_glossary"}
+# --- field behaviour options (issue 14, item 10): how a field is shown, searched and exported ---
+#: Values of a field's ``display`` option: where and how an entry page shows it
+#: (without the option: ``section`` for text and lists of text, else ``line``).
+DISPLAYS = {
+    "line": "a line `Label: value` among the entry's facts",
+    "section": "a section of its own, headed by the label",
+    "sides": "a two-column table of a list of exactly two items (the two sides of a tension)",
+    "also_called": "the line `Also called: ...` under the summary",
+    "citation": "a line whose value, a key of references.bib, is shown as a citation",
+    "hidden": "not shown on the page",
+}
+#: Values of a field's ``search`` option (default ``text``).
+SEARCHES = {
+    "name": "another name of the entry: searched just after the title, shown in the search index and the explorer's search, listed as a glossary term",
+    "text": "searched like the description",
+    "none": "not searched",
+}
+#: Namespaces a field's ``rdf`` option may name its property in (default: the project's vocabulary, ``sa:<name>``).
+RDF_PREFIXES = {
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "dcterms": "http://purl.org/dc/terms/",
+}
+_CURIE = re.compile(r"([a-z]+):([A-Za-z][A-Za-z0-9_]*)")
+# --- end field behaviour options ---
 _KIND_OPTIONS = {"label", "plural", "color", "shape", "file", "description", "fields", "required_relations", "requires_one_of", "review_hint", "glossary", "neighbourhood"}
 _RELATION_OPTIONS = {"label", "inverse", "from", "to", "description", "symmetric", "acyclic", "allow_self", "locator", "effects", "section"}
 _GRADE_OPTIONS = {"label", "badge", "paper_claim", "description", "min_sources"}
@@ -47,6 +73,35 @@ class FieldSpec:
     max_items: int | None = None
     max_length: int | None = None
     pattern: str = ""  # a regular expression a string value must match in full
+    # --- field behaviour options (issue 14, item 10) ---
+    label: str = ""  # its name on pages (default: the field name, capitalised)
+    display: str = ""  # one of DISPLAYS; "" = by type (section for text and lists of text, else line)
+    search: str = "text"  # one of SEARCHES
+    rdf: str = ""  # a CURIE (prefix of RDF_PREFIXES) for its RDF property; "" = sa:<name>
+    in_glossary: bool = False  # a boolean field whose `false` keeps its entry out of the glossary
+
+    @property
+    def shown_label(self) -> str:
+        """Its name on pages: ``label``, or the field name capitalised (``raised_by`` -> ``Raised by``)."""
+        if self.label:
+            return self.label
+        text = self.name.replace("_", " ")
+        return text[:1].upper() + text[1:]
+
+    @property
+    def shown_as(self) -> str:
+        """How an entry page shows it: ``display``, or the default for its type."""
+        if self.display:
+            return self.display
+        if self.type == "text" or (self.type == "list" and self.items is not None and self.items.type == "text"):
+            return "section"
+        return "line"
+
+    @property
+    def is_name(self) -> bool:
+        """True if its values are other names of the entry (``search: name``)."""
+        return self.search == "name"
+    # --- end field behaviour options ---
 
 
 @dataclass(frozen=True)
@@ -139,6 +194,27 @@ class Schema:
         k = self.kinds.get(kind)
         return {**self.common_fields, **(k.fields if k else {})}
 
+    # --- field behaviour options (issue 14, item 10) ---
+    def other_names(self, entry) -> list[str]:
+        """The entry's other names: the values of its ``search: name`` fields, in schema order.
+
+        >>> from socioaffective.loader import default_root, load
+        >>> kb = load(default_root())
+        >>> kb.schema.other_names(kb.get("social-reward-hacking"))[:1]
+        ['socioaffective reward hacking']
+        """
+        out: list[str] = []
+        for name, spec in self.fields_of(entry.kind).items():
+            if spec.is_name:
+                value = entry.fields.get(name)
+                out.extend(str(v) for v in (value if isinstance(value, list) else [value]) if v is not None and str(v).strip())
+        return out
+
+    def in_glossary(self, entry) -> bool:
+        """False if one of the entry's ``in_glossary`` fields is ``false`` (the glossary leaves it out)."""
+        return all(entry.fields.get(name, True) is not False for name, spec in self.fields_of(entry.kind).items() if spec.in_glossary)
+    # --- end field behaviour options ---
+
     def relation_by_label(self, label: str) -> RelationType | None:
         for r in self.relations.values():
             if label in (r.name, r.label, r.inverse):
@@ -188,7 +264,7 @@ class _SchemaBuilder:
     def valid_name(self, name: str, line: int, what: str, where: str = "") -> bool:
         if NAME_PATTERN.fullmatch(name):
             return True
-        from .validate import slugify
+        from .hints import slugify
 
         better = slugify(name).replace("-", "_")
         self.err(line, "schema-invalid", f"{(where + ': ') if where else ''}the {what} name `{name}` is not valid: names are lowercase ASCII letters, digits and `_`, starting with a letter", f"rename it, e.g. `{better}`")
@@ -330,7 +406,52 @@ class _SchemaBuilder:
             max_items=sizes["max_items"],
             max_length=sizes["max_length"],
             pattern=str(pattern),
+            **self.behaviour(name, spec, ftype, where),
         )
+
+    # --- field behaviour options (issue 14, item 10) ---
+    def behaviour(self, name: str, spec, ftype: str, where: str) -> dict:
+        """The options ``label``, ``display``, ``search``, ``rdf`` and ``in_glossary`` of a field, checked."""
+        out: dict = {}
+        if "label" in spec:
+            if not isinstance(spec.get("label"), str) or not spec.get("label").strip():
+                self.err(spec.line_of("label"), "schema-bad-field", f"{where}: field `{name}`: `label` must be text", 'for example `label: "Web page"`')
+            else:
+                out["label"] = spec.get("label").strip()
+        for option, allowed in (("display", DISPLAYS), ("search", SEARCHES)):
+            if option in spec:
+                value = spec.get(option)
+                if value is False and option == "search":
+                    value = "none"
+                if value not in allowed:
+                    self.err(spec.line_of(option), "schema-bad-field", f"{where}: field `{name}`: `{option}` is `{value}`; allowed: " + ", ".join(f"`{v}`" for v in allowed), did_you_mean(value, allowed) or f"for example `{option}: {next(iter(allowed))}`")
+                else:
+                    out[option] = value
+        items = spec.get("items")
+        item_type = items.get("type") if isinstance(items, dict) else "string"
+        if out.get("display") == "sides" and (ftype != "list" or spec.get("min_items") != 2 or spec.get("max_items") != 2):
+            self.err(spec.line_of("display"), "schema-bad-field", f"{where}: field `{name}`: `display: sides` needs a list of exactly two items", "add `type: list`, `min_items: 2` and `max_items: 2`, or choose another display")
+            out.pop("display")
+        if out.get("display") == "citation" and ftype != "string":
+            self.err(spec.line_of("display"), "schema-bad-field", f"{where}: field `{name}`: `display: citation` needs a `string` field (a key of references.bib)", "write `type: string`, or choose another display")
+            out.pop("display")
+        if out.get("search") == "name" and not (ftype == "string" or (ftype == "list" and item_type == "string")):
+            self.err(spec.line_of("search"), "schema-bad-field", f"{where}: field `{name}`: `search: name` needs a `string` field or a list of strings (names are one line)", "use `search: text`, or change the type")
+            out.pop("search")
+        if "rdf" in spec:
+            value = spec.get("rdf")
+            m = _CURIE.fullmatch(value) if isinstance(value, str) else None
+            if m is None or m.group(1) not in RDF_PREFIXES:
+                self.err(spec.line_of("rdf"), "schema-bad-field", f"{where}: field `{name}`: `rdf` is `{value}`, not a property of " + ", ".join(f"`{p}:`" for p in RDF_PREFIXES), "for example `rdf: skos:altLabel`, or remove it (the field becomes `sa:" + name + "`)")
+            else:
+                out["rdf"] = value
+        if "in_glossary" in spec:
+            out["in_glossary"] = self.flag(spec, "in_glossary", f"{where}: field `{name}`")
+            if out["in_glossary"] and ftype != "boolean":
+                self.err(spec.line_of("in_glossary"), "schema-bad-field", f"{where}: field `{name}`: `in_glossary` needs a `boolean` field", "write `type: boolean`, or remove `in_glossary`")
+                out["in_glossary"] = False
+        return out
+    # --- end field behaviour options ---
 
     def fields(self, value, line: int, where: str) -> dict[str, FieldSpec]:
         out: dict[str, FieldSpec] = {}
@@ -405,7 +526,7 @@ class _SchemaBuilder:
                     if not isinstance(k, str):
                         self.err(spec.line_of(end), "schema-invalid", f"relation `{name}`: `{end}` holds `{k}`, which is not a kind name", f"write `{end}: [kind, other-kind]`")
                     elif k not in known_kinds:
-                        self.err(spec.line_of(end), "schema-unknown-kind", f"relation `{name}`: `{end}` names kind `{k}`, which is not declared", _suggest(k, known_kinds) or "declare the kind under `kinds:`, or use `*` for any kind")
+                        self.err(spec.line_of(end), "schema-unknown-kind", f"relation `{name}`: `{end}` names kind `{k}`, which is not declared", did_you_mean(k, known_kinds) or "declare the kind under `kinds:`, or use `*` for any kind")
                 kinds = [k for k in kinds if isinstance(k, str)]
                 ends[end] = tuple(kinds)
             symmetric = self.flag(spec, "symmetric", f"relation `{name}`")
@@ -467,7 +588,7 @@ class _SchemaBuilder:
             kline = kspec.line_of("required_relations") if isinstance(kspec, LocDict) else d.line_of("kinds")
             for req in k.required_relations:
                 if req not in schema.relations:
-                    self.err(kline, "schema-invalid", f"kind `{k.name}` requires relation `{req}`, which is not declared", _suggest(req, schema.relations) or "declare the relation under `relations:` or fix the name")
+                    self.err(kline, "schema-invalid", f"kind `{k.name}` requires relation `{req}`, which is not declared", did_you_mean(req, schema.relations) or "declare the relation under `relations:` or fix the name")
         for name in schema.relations:
             if name in field_names:
                 self.err(rel_map.line_of(name), "schema-name-clash", f"relation `{name}` has the same name as a field", "rename the relation or the field")
@@ -496,10 +617,3 @@ def _file_problem(value) -> str:
     if norm == "schema.yaml":
         return "is the schema itself"
     return ""
-
-
-def _suggest(word: str, choices) -> str:
-    from difflib import get_close_matches
-
-    close = get_close_matches(str(word), [str(c) for c in choices], n=2, cutoff=0.6)
-    return ("did you mean " + " or ".join(f"`{c}`" for c in close) + "?") if close else ""

@@ -41,7 +41,7 @@ def shapes(schema: Schema, base: str | None = None):
     from rdflib.collection import Collection
     from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS, XSD
 
-    from .export.rdf import DEFAULT_BASE, Namespaces, _camel, property_labels
+    from .export.rdf import DEFAULT_BASE, Namespaces, camel, field_property, property_labels
 
     ns = Namespaces(base or DEFAULT_BASE)
     SA = ns.vocab
@@ -79,7 +79,7 @@ def shapes(schema: Schema, base: str | None = None):
             return DCTERMS.BibliographicResource
         if kind == "*":
             return SKOS.Concept
-        return SA[_camel(kind)]
+        return SA[camel(kind)]
 
     def value_constraints(spec, where: str) -> dict:
         t = spec.type
@@ -96,14 +96,14 @@ def shapes(schema: Schema, base: str | None = None):
         return {"nodeKind": SH.Literal}
 
     common = schema.common_fields
-    paths = {"title": SKOS.prefLabel, "summary": RDFS.comment, "description": SKOS.definition, "aliases": SKOS.altLabel, "examples": SKOS.example}
+    paths = {"title": SKOS.prefLabel, "summary": RDFS.comment, "description": SKOS.definition}  # the core fields; others: field_property
     for kind in schema.kinds.values():
         cls = kind_class(kind.name)
-        shape = node(_camel(kind.name) + "Shape")
+        shape = node(camel(kind.name) + "Shape")
         g.add((shape, RDF.type, SH.NodeShape))
         g.add((shape, SH.targetClass, cls))
         g.add((shape, RDFS.label, Literal(f"a {kind.label} entry", lang="en")))
-        k = _camel(kind.name)
+        k = camel(kind.name)
         prop(shape, f"{k}-id", DCTERMS.identifier, min_count=1, max_count=1, pattern=Literal(schema.id_pattern), message=f"a {kind.label} has one id matching {schema.id_pattern}")
         prop(shape, f"{k}-inScheme", SKOS.inScheme, min_count=1, hasValue=ns.scheme)
         prop(shape, f"{k}-provenance", SA.provenance, min_count=1, max_count=1, **{"class": SA.Provenance}, message=f"a {kind.label} has exactly one provenance")
@@ -111,7 +111,7 @@ def shapes(schema: Schema, base: str | None = None):
         for name, spec in fields.items():
             if name in ("id", "kind", "provenance"):
                 continue
-            path = paths.get(name, SA[name])
+            path = paths.get(name) or field_property(ns, name, spec)
             required = 1 if spec.required else None
             if spec.type == "list":
                 item = spec.items
@@ -124,7 +124,7 @@ def shapes(schema: Schema, base: str | None = None):
                 prop(shape, f"{k}-{name}", path, min_count=lo, max_count=spec.max_items, **extra)
                 continue
             extra = value_constraints(spec, f"{k}-{name}")
-            if name in ("title", "summary", "description", "aliases", "examples"):
+            if name in paths or spec.rdf:
                 extra = {"datatype": RDF.langString}
             if spec.max_length:
                 extra["maxLength"] = Literal(spec.max_length)

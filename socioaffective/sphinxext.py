@@ -61,17 +61,17 @@ from .book.directives import (
     SchemaDirective,
     ViewDirective,
 )
-from .book.graphs import _cached_layout, _visit_skip, doctree_resolved, placeholder
+from .book.graphs import cached_layout, visit_skip, doctree_resolved, placeholder
 from .book.incremental import env_get_outdated, env_merge_info, env_purge_doc
-from .book.output import _memoize_pybtex_entry_points, add_templates, build_finished, html_page_context, vis_files
+from .book.output import memoize_pybtex_entry_points, add_templates, build_finished, html_page_context, vis_files
 from .book.state import PAGE_NAME, STATIC_DIR, State, builder_inited, config_inited, entry_docname, env_updated, report_pybtex_errors, write_stubs
 
-__all__ = ["PAGE_NAME", "State", "_cached_layout", "entry_docname", "setup", "vis_files", "write_stubs"]
+__all__ = ["PAGE_NAME", "State", "cached_layout", "entry_docname", "setup", "vis_files", "write_stubs"]
 
 
 
 def setup(app):
-    _memoize_pybtex_entry_points()
+    memoize_pybtex_entry_points()
     app.add_config_value("socioaffective_root", None, "env", [str])
     app.add_config_value("socioaffective_entries_dir", "chapters/entries", "env", [str])
     app.add_config_value("socioaffective_graph_max_nodes", 24, "env", [int])
@@ -91,7 +91,7 @@ def setup(app):
     app.connect("html-page-context", html_page_context, priority=900)
     app.connect("build-finished", build_finished)
 
-    app.add_node(placeholder, html=(_visit_skip, None), latex=(_visit_skip, None), text=(_visit_skip, None), man=(_visit_skip, None), texinfo=(_visit_skip, None))
+    app.add_node(placeholder, html=(visit_skip, None), latex=(visit_skip, None), text=(visit_skip, None), man=(visit_skip, None), texinfo=(visit_skip, None))
     app.add_directive("socioaffective-entry", EntryDirective)
     app.add_directive("socioaffective-list", ListDirective)
     app.add_directive("socioaffective-graph", GraphDirective)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from difflib import get_close_matches
 from typing import TYPE_CHECKING
 
 from . import links
@@ -18,6 +17,7 @@ from .problems import Problem, Report
 from .schema import EDITORIAL, MAX_ID_LENGTH, REFERENCE_KIND, FieldSpec, Schema
 from .terminal import LINE_BREAKS, describe, invisible_characters
 from .yamlio import LocDict
+from .hints import did_you_mean, slugify, type_name
 
 if TYPE_CHECKING:
     import os
@@ -46,40 +46,6 @@ def validate(kb_or_root: KnowledgeBase | str | os.PathLike | None = None) -> Rep
     if isinstance(kb_or_root, KnowledgeBase):
         return kb_or_root.report
     return load(kb_or_root, strict=False).report
-
-
-def suggest(word, choices, n: int = 2) -> str:
-    """A "did you mean" hint, or ``""``.
-
-    >>> suggest("relatednes", ["relatedness", "autonomy"])
-    'did you mean `relatedness`?'
-    """
-    close = get_close_matches(str(word), list(choices), n=n, cutoff=0.6)
-    return ("did you mean " + " or ".join(f"`{c}`" for c in close) + "?") if close else ""
-
-
-# Letters of other scripts that look like ASCII letters (Cyrillic, Greek).
-_LOOKALIKES = str.maketrans(
-    "\u0430\u0432\u0435\u043a\u043c\u043d\u043e\u0440\u0441\u0442\u0443\u0445\u0456\u0458\u0455\u0501\u0261"
-    "\u03b1\u03b2\u03b5\u03b9\u03ba\u03bd\u03bf\u03c1\u03c4\u03c5\u03c7",
-    "abekmhopctyxijsdg" "abeikvoptux",
-)
-
-
-def slugify(text: str) -> str:
-    """A valid id suggestion for ``text`` (look-alike letters become ASCII).
-
-    >>> slugify("Present vs. Future  Self")
-    'present-vs-future-self'
-    >>> slugify("gr\u043ewth")  # with a Cyrillic o
-    'growth'
-    >>> slugify("42")
-    'entry-42'
-    """
-    text = unicodedata.normalize("NFKC", str(text)).lower().translate(_LOOKALIKES)
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-") or "entry"
-    return slug if slug[0].isalpha() else f"entry-{slug}"
 
 
 def _describe_bad_id(value: str) -> str:
@@ -165,7 +131,7 @@ class _Checker:
         if "kind" not in d:
             self.add(f, d.line, "missing-field", who, "the entry has no `kind`", "kinds: " + ", ".join(schema.kinds))
         elif kind is None:
-            self.add(f, d.line_of("kind"), "unknown-kind", who, f"the kind `{kind_name}` is not declared in schema.yaml", suggest(kind_name, schema.kinds) or "kinds: " + ", ".join(schema.kinds))
+            self.add(f, d.line_of("kind"), "unknown-kind", who, f"the kind `{kind_name}` is not declared in schema.yaml", did_you_mean(kind_name, schema.kinds) or "kinds: " + ", ".join(schema.kinds))
         fields = schema.fields_of(kind.name) if kind else dict(schema.common_fields)
         for key in d:
             if key in fields:
@@ -176,7 +142,7 @@ class _Checker:
                 self.check_relation(f, d, who, kind, key, edges)
             else:
                 known = list(fields) + list(schema.relations)
-                hint = suggest(key, known)
+                hint = did_you_mean(key, known)
                 if not hint and kind is not None:
                     hint = f"fields of a {kind.name}: " + ", ".join(fields) + "; relations: " + ", ".join(schema.relations)
                 self.add(f, d.line_of(key), "unknown-field", who, f"`{key}` is not a field of {('a ' + kind.name) if kind else 'this entry'} nor a relation", hint)
@@ -203,14 +169,14 @@ class _Checker:
             return
         if t in ("string", "text", "enum") or t in links.LINK_TYPES:
             if not isinstance(value, str):
-                self.add(f, line, "wrong-type", who, f"`{name}` must be text, not a {_tn(value)}", _quote_hint(value) or "write it as one line of text" + ("" if t == "string" else " (or a `>-` block for paragraphs)"))
+                self.add(f, line, "wrong-type", who, f"`{name}` must be text, not a {type_name(value)}", _quote_hint(value) or "write it as one line of text" + ("" if t == "string" else " (or a `>-` block for paragraphs)"))
                 return
             if t == "string" and not LINE_BREAKS.isdisjoint(value.strip()):  # CR, U+2028, U+0085 ... end a line too
                 self.add(f, line, "wrong-type", who, f"`{name}` must be a single line", "use a `text` field for paragraphs, or remove the line breaks")
             if spec.max_length and len(value) > spec.max_length:
                 self.add(f, line, "bad-value", who, f"`{name}` is {len(value)} characters long; the limit is {spec.max_length}", "shorten it; put detail in the description")
             if t == "enum" and value not in spec.values:
-                self.add(f, line, "bad-value", who, f"`{name}` is `{value}`; allowed: " + ", ".join(f"`{v}`" for v in spec.values), suggest(value, [str(v) for v in spec.values]) or "use one of the allowed values")
+                self.add(f, line, "bad-value", who, f"`{name}` is `{value}`; allowed: " + ", ".join(f"`{v}`" for v in spec.values), did_you_mean(value, [str(v) for v in spec.values]) or "use one of the allowed values")
             if spec.pattern and not re.fullmatch(spec.pattern, value):
                 self.add(f, line, "bad-value", who, f"`{name}` is `{value}`, which does not have the form the schema expects", f"write it in the form `{spec.pattern}` (schema.yaml), exactly as its publisher spells it")
             if t in links.LINK_TYPES:
@@ -219,13 +185,13 @@ class _Checker:
                     self.add(f, line, "bad-value", who, f"`{name}` is not a valid {links.NAMES[t]}: {why}", f"write it as, e.g., `{links.example(t)}`" + ("; percent-encode other characters (%20 for a space)" if t == "url" else ""))
         elif t == "integer":
             if isinstance(value, bool) or not isinstance(value, int):
-                self.add(f, line, "wrong-type", who, f"`{name}` must be a whole number, not a {_tn(value)}", "write digits only, without quotes, e.g. `2025`")
+                self.add(f, line, "wrong-type", who, f"`{name}` must be a whole number, not a {type_name(value)}", "write digits only, without quotes, e.g. `2025`")
         elif t == "boolean":
             if not isinstance(value, bool):
-                self.add(f, line, "wrong-type", who, f"`{name}` must be true or false, not a {_tn(value)}", "write `true` or `false`, without quotes")
+                self.add(f, line, "wrong-type", who, f"`{name}` must be true or false, not a {type_name(value)}", "write `true` or `false`, without quotes")
         elif t == "list":
             if not isinstance(value, list):
-                self.add(f, line, "wrong-type", who, f"`{name}` must be a list, not a {_tn(value)}", "write one item per line, each starting with `- `")
+                self.add(f, line, "wrong-type", who, f"`{name}` must be a list, not a {type_name(value)}", "write one item per line, each starting with `- `")
                 return
             if spec.min_items is not None and len(value) < spec.min_items:
                 self.add(f, line, "bad-value", who, f"`{name}` has {len(value)} item(s); at least {spec.min_items} needed", f"add {spec.min_items - len(value)} more item(s)")
@@ -237,20 +203,20 @@ class _Checker:
 
     def check_provenance(self, f: str, line: int, who: str, value, where: str) -> None:
         if not isinstance(value, LocDict):  # (every mapping the reader makes)
-            self.add(f, line, "bad-provenance", who, f"`{where}` must be a mapping with `source` and `grade`, not a {_tn(value)}", "provenance: {source: editorial, grade: editorial}")
+            self.add(f, line, "bad-provenance", who, f"`{where}` must be a mapping with `source` and `grade`, not a {type_name(value)}", "provenance: {source: editorial, grade: editorial}")
             return
         for key in value:
             if key not in _PROV_KEYS:
-                self.add(f, value.line_of(key), "bad-provenance", who, f"`{where}` has an unknown key `{key}`", suggest(key, _PROV_KEYS) or "keys: source, grade, locator, note")
+                self.add(f, value.line_of(key), "bad-provenance", who, f"`{where}` has an unknown key `{key}`", did_you_mean(key, _PROV_KEYS) or "keys: source, grade, locator, note")
         source, grade = value.get("source"), value.get("grade")
         if not isinstance(source, str) or not source:
             self.add(f, value.line_of("source"), "bad-provenance", who, f"`{where}` needs a `source` (a bib key or `editorial`)", "add `source: <bib key>` or `source: editorial`")
         elif source != EDITORIAL and source not in self.references:
-            self.add(f, value.line_of("source"), "unknown-source", who, f"the provenance source `{source}` is not `editorial` nor a key in references.bib", suggest(source, list(self.references) + [EDITORIAL]) or "add the work to references.bib, or fix the key")
+            self.add(f, value.line_of("source"), "unknown-source", who, f"the provenance source `{source}` is not `editorial` nor a key in references.bib", did_you_mean(source, list(self.references) + [EDITORIAL]) or "add the work to references.bib, or fix the key")
         if not isinstance(grade, str) or not grade:
             self.add(f, value.line_of("grade"), "bad-provenance", who, f"`{where}` needs a `grade`", "grades: " + ", ".join(self.schema.grades))
         elif grade not in self.schema.grades:
-            self.add(f, value.line_of("grade"), "unknown-grade", who, f"the grade `{grade}` is not declared in schema.yaml", suggest(grade, self.schema.grades) or "grades: " + ", ".join(self.schema.grades))
+            self.add(f, value.line_of("grade"), "unknown-grade", who, f"the grade `{grade}` is not declared in schema.yaml", did_you_mean(grade, self.schema.grades) or "grades: " + ", ".join(self.schema.grades))
         if isinstance(source, str) and isinstance(grade, str) and (source == EDITORIAL) != (grade == EDITORIAL) and grade in self.schema.grades:
             self.add(f, value.line_of("grade"), "provenance-mismatch", who, f"source `{source}` with grade `{grade}`: `editorial` goes with `editorial`", "either both `editorial`, or a bib key with a non-editorial grade")
         for key in ("locator", "note"):
@@ -268,9 +234,9 @@ class _Checker:
             for i, item in enumerate(items):
                 iline = items.line_of(i) if hasattr(items, "line_of") else sline
                 if not isinstance(item, str) or not item:
-                    self.add(f, iline, "wrong-type", who, f"`{where}.sources` must list bib keys, not a {_tn(item)}", "write `sources: [key, other-key]`")
+                    self.add(f, iline, "wrong-type", who, f"`{where}.sources` must list bib keys, not a {type_name(item)}", "write `sources: [key, other-key]`")
                 elif item not in self.references:
-                    self.add(f, iline, "unknown-source", who, f"the source `{item}` in `{where}.sources` is not a key in references.bib", suggest(item, self.references) or "add the source record to references.bib (author or site, title, url, urldate), or fix the key")
+                    self.add(f, iline, "unknown-source", who, f"the source `{item}` in `{where}.sources` is not a key in references.bib", did_you_mean(item, self.references) or "add the source record to references.bib (author or site, title, url, urldate), or fix the key")
                 elif item not in names:
                     names.append(item)
         g = self.schema.grades.get(grade) if isinstance(grade, str) else None
@@ -299,7 +265,7 @@ class _Checker:
             if isinstance(item, LocDict):
                 for key in item:
                     if key not in _REL_ITEM_KEYS:
-                        self.add(f, item.line_of(key), "bad-relation", who, f"a `{name}` item has an unknown key `{key}`", suggest(key, _REL_ITEM_KEYS) or "keys: target, provenance, locator, note")
+                        self.add(f, item.line_of(key), "bad-relation", who, f"a `{name}` item has an unknown key `{key}`", did_you_mean(key, _REL_ITEM_KEYS) or "keys: target, provenance, locator, note")
                 target = item.get("target")
                 if "provenance" in item:
                     self.check_provenance(f, item.line_of("provenance"), who, item["provenance"], f"{name} provenance")
@@ -308,12 +274,12 @@ class _Checker:
                     if not rel.effects:
                         self.add(f, item.line_of("effect"), "bad-relation", who, f"`{name}` links take no `effect`", "effects belong on relations declared with `effects:` in schema.yaml")
                     elif eff not in rel.effects:
-                        self.add(f, item.line_of("effect"), "bad-value", who, f"the `effect` of a `{name}` link is `{eff}`; allowed: " + ", ".join(f"`{v}`" for v in rel.effects), suggest(eff, rel.effects) or "use one of the allowed values")
+                        self.add(f, item.line_of("effect"), "bad-value", who, f"the `effect` of a `{name}` link is `{eff}`; allowed: " + ", ".join(f"`{v}`" for v in rel.effects), did_you_mean(eff, rel.effects) or "use one of the allowed values")
                 if "locator" in item and not rel.locator:
                     self.add(f, item.line_of("locator"), "bad-relation", who, f"`{name}` links take no locator", "locators belong on relations declared with `locator: true`")
                 for key in ("locator", "note"):
                     if key in item and not isinstance(item[key], (str, int)):
-                        self.add(f, item.line_of(key), "wrong-type", who, f"`{name}` {key} must be text, not a {_tn(item[key])}", "write it as one line of text")
+                        self.add(f, item.line_of(key), "wrong-type", who, f"`{name}` {key} must be text, not a {type_name(item[key])}", "write it as one line of text")
                 iline = item.line_of("target") if "target" in item else item.line
                 if target is None:
                     self.add(f, iline, "bad-relation", who, f"a `{name}` item has no `target`", "write `target: <id>`")
@@ -321,7 +287,7 @@ class _Checker:
             else:
                 target = item
             if not isinstance(target, str) or isinstance(target, bool):
-                self.add(f, iline, "bad-relation", who, f"a `{name}` target must be an id, not a {_tn(target)} (`{target}`)", _quote_hint(target))
+                self.add(f, iline, "bad-relation", who, f"a `{name}` target must be an id, not a {type_name(target)} (`{target}`)", _quote_hint(target))
                 continue
             if target in seen_targets:
                 self.add(f, iline, "duplicate-relation", who, f"`{name}: {target}` is listed twice", "remove the repeated item")
@@ -330,7 +296,7 @@ class _Checker:
             if rel.cites_references:
                 if target not in self.references:
                     if self.bib_exists:
-                        self.add(f, iline, "unknown-cite-key", who, f"`{target}` is not a key in references.bib", suggest(target, self.references) or "add the work to references.bib")
+                        self.add(f, iline, "unknown-cite-key", who, f"`{target}` is not a key in references.bib", did_you_mean(target, self.references) or "add the work to references.bib")
                     else:
                         self.add(f, iline, "bib-missing", who, f"`{target}` is cited but references.bib does not exist", "create references.bib at the framework root")
                 continue
@@ -339,7 +305,7 @@ class _Checker:
             elif target in self.ids_kinds:
                 tkind = self.ids_kinds[target]
             else:
-                self.add(f, iline, "dangling-target", who, f"`{name}` points to `{target}`, which no entry has", suggest(target, self.ids_kinds) or "check the id, or add the entry")
+                self.add(f, iline, "dangling-target", who, f"`{name}` points to `{target}`, which no entry has", did_you_mean(target, self.ids_kinds) or "check the id, or add the entry")
                 continue
             if target == who and not rel.allow_self:
                 self.add(f, iline, "self-relation", who, f"the entry is linked to itself by `{name}`", f"remove the link, or set `allow_self: true` on `{name}` in schema.yaml")
@@ -383,12 +349,6 @@ class _Checker:
                         color[t] = 1
                         path.append(t)
                         stack.append((t, iter(adj.get(t, ()))))
-
-
-def _tn(value) -> str:
-    from .loader import _type_name
-
-    return _type_name(value)
 
 
 def _add_hint(name: str, spec: FieldSpec) -> str:

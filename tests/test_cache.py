@@ -336,6 +336,22 @@ def test_cold_and_warm_loads_agree_field_by_field(cache_dir, no_cold_load):
         assert type(w) is type(c)
         assert _fields_of(w) == _fields_of(c), c.id
     assert [_fields_of(r) for r in warm.relations()] == [_fields_of(r) for r in cold.relations()]
+    _assert_every_field_is_exercised(list(cold) + list(cold.references.values()))
+
+
+def _assert_every_field_is_exercised(entries) -> None:
+    """Every field of Entry, Relation and Provenance holds a non-default value somewhere in the data,
+    so the field-by-field comparison above would see a field the pickle drops (issue 14, item 11)."""
+    import dataclasses
+
+    seen: dict[type, list] = {_model.Entry: list(entries), _model.Relation: [], _model.Provenance: []}
+    for e in entries:
+        seen[_model.Relation] += e.relations
+        seen[_model.Provenance] += [p for p in [e.provenance] + [r.provenance for r in e.relations] if p is not None]
+    for cls, objs in seen.items():
+        for f in dataclasses.fields(cls):
+            default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+            assert any(getattr(o, f.name) != default for o in objs), f"no {cls.__name__} in the data sets `{f.name}`: the cold/warm comparison cannot see it"
 
 
 from dataclasses import dataclass as _dataclass  # noqa: E402

@@ -143,3 +143,200 @@ def test_the_cli_validates_the_extension_in_a_subprocess():
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert data["ok"] and data["entries"] == 3 and data["problems"] == []
+
+
+# -- a kind and a field added exactly as CONTRIBUTING.md says (issue 14, item 10) ---------
+#
+# "Add a kind or a relation": edit framework/schema.yaml (a kind under `kinds:`
+# with its label, plural, colour, shape, file, description and fields, allowed
+# in the relations it may use; a field with its `type` and behaviour options),
+# add a YAML file of entries, regenerate the editor schema, validate. Then every
+# generic part of the package runs on the result: no Python changes.
+
+NEW_KIND = '''  # --- added by test_schema_extension (a kind, YAML only) ---
+  intervention:
+    label: Intervention
+    plural: Interventions
+    color: "#2e8b57"
+    shape: square
+    file: interventions.yaml
+    glossary: true
+    description: Something a product team can do that reduces a risk.
+    required_relations: [mitigates]
+    fields:
+      setting: { type: enum, values: [lab, field, product], required: true, description: Where it was tried. }
+      delivery: { type: text, required: true, description: How it reaches the user. }
+      trial: { type: url, label: Trial registration, description: Where the trial is registered. }
+'''
+NEW_RELATION = '''  # --- added by test_schema_extension (a relation, YAML only) ---
+  mitigates:
+    label: mitigates
+    inverse: mitigated by
+    from: [intervention]
+    to: [risk]
+    description: Doing the intervention makes the risk less likely or less harmful.
+'''
+NEW_FIELD = '''  # --- added by test_schema_extension (a field every entry may have, YAML only) ---
+  watchwords:
+    type: list
+    items: { type: string }
+    label: Watchwords
+    search: name
+    rdf: dcterms:subject
+    description: Words a reader may search for.
+'''
+NEW_FILE = '''# yaml-language-server: $schema=framework.schema.json
+entries:
+  - id: friction-prompts
+    kind: intervention
+    title: Friction prompts
+    summary: A pause that asks the user whether they want to keep chatting.
+    description: >-
+      A short prompt, shown after a long session, that asks the user whether to
+      continue; it interrupts compulsive use without locking the user out.
+    provenance: { source: editorial, grade: editorial }
+    watchwords: [handbrake nudge, session pause]
+    setting: product
+    delivery: >-
+      An in-conversation message with two buttons, shown once per long session.
+    trial: https://example.org/trials/friction-prompts
+    mitigates: [social-reward-hacking]
+'''
+NEW = {"kind": "intervention", "relation": "mitigates", "field": "watchwords", "id": "friction-prompts", "risk": "social-reward-hacking"}
+
+
+def _insert_after(text: str, line: str, block: str) -> str:
+    """``text`` with ``block`` inserted after its top-level line ``line`` (e.g. ``kinds:``)."""
+    head, sep, tail = text.partition("\n" + line + "\n")
+    assert sep, f"schema.yaml has no top-level `{line}`"
+    return head + sep + block + tail
+
+
+@pytest.fixture(scope="module")
+def contributed(tmp_path_factory) -> Path:
+    """The project's framework and references, with a kind, a relation and a field added in YAML only."""
+    root = tmp_path_factory.mktemp("contributed")
+    project = socioaffective.default_root()
+    shutil.copytree(project / "framework", root / "framework")
+    shutil.copy(project / "references.bib", root / "references.bib")
+    schema = root / "framework" / "schema.yaml"
+    text = schema.read_text(encoding="utf-8")
+    text = _insert_after(text, "kinds:", NEW_KIND)
+    text = _insert_after(text, "relations:", NEW_RELATION)
+    text = _insert_after(text, "fields:", NEW_FIELD)
+    schema.write_text(text, encoding="utf-8")
+    (root / "framework" / "interventions.yaml").write_text(NEW_FILE, encoding="utf-8")
+    # "Then regenerate the editor schema and check everything"
+    runner = CliRunner()
+    out = runner.invoke(cli, ["--root", str(root), "schema", "--write"])
+    assert out.exit_code == 0, out.output
+    out = runner.invoke(cli, ["validate", str(root)])
+    assert out.exit_code == 0, out.output
+    return root
+
+
+@pytest.fixture(scope="module")
+def ckb(contributed):
+    return socioaffective.load(contributed, cache=False)
+
+
+def test_no_python_code_names_what_the_contribution_adds():
+    for path in PACKAGE.rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        for name in (NEW["kind"], NEW["relation"], NEW["field"], NEW["id"]):
+            assert not re.search(r"[\"']" + re.escape(name) + r"[\"']", source), (path, name)
+
+
+def test_the_contribution_validates_clean_and_loads(contributed, ckb):
+    assert ckb.report.ok and not ckb.report.problems, str(ckb.report)
+    editor = json.loads((contributed / "framework" / "framework.schema.json").read_text(encoding="utf-8"))
+    assert NEW["kind"] in json.dumps(editor) and NEW["field"] in json.dumps(editor)
+    (e,) = ckb.entries(kind=NEW["kind"])
+    assert e.fields["setting"] == "product" and e.fields[NEW["field"]] == ["handbrake nudge", "session pause"]
+    spec = ckb.schema.fields_of(NEW["kind"])[NEW["field"]]
+    assert (spec.shown_label, spec.search, spec.rdf) == ("Watchwords", "name", "dcterms:subject")
+    assert len(ckb) == len(socioaffective.load(cache=False)) + 1
+
+
+def test_the_contribution_is_in_the_graph_and_the_queries(ckb):
+    assert ckb.graph.has_edge(NEW["id"], NEW["risk"], key=NEW["relation"])
+    assert [e.id for e in ckb.related(NEW["risk"], NEW["relation"], direction="in")] == [NEW["id"]]
+    assert ckb.search("handbrake")[0].id == NEW["id"]  # a `search: name` field counts like another name
+    assert ckb.search("buttons")[0].id == NEW["id"]  # a text field of the new kind is searched too
+    assert ckb.path(NEW["id"], "autonomy")[0] == NEW["id"]
+    m = ckb.matrix(NEW["kind"], "risk", NEW["relation"])
+    assert [r.id for r in m.rows] == [NEW["id"]] and sum(map(sum, m.to_lists())) == 1
+    from socioaffective.query import glossary_entries
+
+    assert NEW["id"] in {g.id for g in glossary_entries(ckb)}  # `glossary: true` on the kind
+
+
+def test_every_renderer_shows_the_contribution(ckb):
+    from socioaffective.render import matrix, network, pages, search, text, views
+
+    for e in ckb.entries():  # every page still renders
+        assert pages.entry_page(ckb, e)
+    page = pages.entry_page(ckb, ckb.get(NEW["id"]))
+    for shown in ("Also called" not in page, "**Watchwords:** handbrake nudge; session pause" in page, "**Setting:** product" in page,
+                  "## Delivery" in page, "**Trial registration:**" in page, "https://example.org/trials/friction-prompts" in page, "**Mitigates**" in page):
+        assert shown, page
+    assert "**Mitigated by**" in pages.entry_page(ckb, ckb.get(NEW["risk"]))
+    assert "{ref}`entry-friction-prompts`" in pages.kind_list(ckb, NEW["kind"])
+    for what in ("kinds", "relations", "fields"):
+        assert NEW[{"kinds": "kind", "relations": "relation", "fields": "field"}[what]] in pages.schema_table(ckb, what)
+    assert NEW["kind"] in pages.schema_css(ckb.schema)  # its badge colour
+    docs = search.search_documents(ckb, lambda i: f"{i}.html")
+    (doc,) = [d for d in docs if d["id"] == NEW["id"]]
+    assert "handbrake nudge" in doc["aliases"] and doc["kind"] == NEW["kind"]
+    assert NEW["id"] in search.search_index_js(docs, search.search_meta(ckb))
+    html = matrix.matrix_table(ckb, ckb.matrix("risk", NEW["kind"], NEW["relation"]))
+    assert "Friction prompts" in html
+    ids, _ = network.neighbourhood_ids(ckb, NEW["id"])
+    data = network.graph_data(ckb, ids, network.layout(ckb, ids))
+    (node,) = [n for n in data["nodes"] if n["id"] == NEW["id"]]
+    assert node["group"] == NEW["kind"] and "handbrake nudge" in node["search"]
+    assert NEW["kind"] in {k["name"] for k in data["kinds"]}  # its colour and shape in the legend
+    assert "Friction prompts" in text.entry_text(ckb, ckb.get(NEW["id"]))
+    for name in views.VIEWS:
+        views.render(ckb, name)
+
+
+def _export_text(kb, fmt) -> str:
+    from socioaffective.export import FORMATS, export, export_files
+
+    if FORMATS[fmt].bundle:
+        return "\n".join(export_files(kb, fmt).values())
+    return export(kb, fmt)
+
+
+@pytest.mark.parametrize("fmt", sorted(__import__("socioaffective.export", fromlist=["FORMATS"]).FORMATS))
+def test_every_export_format_carries_the_contribution(ckb, fmt):
+    """Every format exports; each one that names every entry of the project (or a shape per kind) names the new one too."""
+    from socioaffective.export.rdf import camel
+
+    project = socioaffective.load(cache=False)
+    base = _export_text(project, fmt)
+    out = _export_text(ckb, fmt)
+    assert out
+    if all(e.id in base for e in project.entries()):
+        assert NEW["id"] in out, fmt
+    if camel("risk") + "Shape" in base:  # SHACL: a shape per kind
+        assert camel(NEW["kind"]) + "Shape" in out
+    if fmt == "turtle":
+        import rdflib
+
+        g = rdflib.Graph().parse(data=out, format="turtle")
+        subject = next(s for s in g.subjects() if str(s).endswith(":" + NEW["id"]))
+        assert {str(o) for o in g.objects(subject, rdflib.URIRef("http://purl.org/dc/terms/subject"))} == {"handbrake nudge", "session pause"}
+
+
+def test_the_benchmark_generator_follows_the_contribution(contributed, tmp_path):
+    from benchmarks.generate import generate
+
+    info = generate(tmp_path / "gen", 80, schema_from=contributed)
+    kb = socioaffective.load(tmp_path / "gen", cache=False)
+    assert kb.report.ok and not kb.report.problems, str(kb.report)
+    assert len(kb) == info["entries"] == 80
+    new = kb.entries(kind=NEW["kind"])
+    assert new and all(e.fields["setting"] in ("lab", "field", "product") and e.fields["delivery"] for e in new)
+    assert all(kb.relations(e.id, NEW["relation"]) for e in new)  # its required relation

@@ -55,12 +55,12 @@ def test_the_tiny_framework_conforms_with_its_own_shapes_and_an_http_base(tiny_k
 def test_shapes_follow_the_schema(real):
     kb, shapes = real
     targets = set(shapes.objects(None, SH.targetClass))
-    from socioaffective.export.rdf import _camel
+    from socioaffective.export.rdf import camel
 
-    assert {SA[_camel(k)] for k in kb.schema.kinds} <= targets
+    assert {SA[camel(k)] for k in kb.schema.kinds} <= targets
     # every required relation of every kind is a minCount 1 on its path
     for kind in kb.schema.kinds.values():
-        (shape,) = shapes.subjects(SH.targetClass, SA[_camel(kind.name)])
+        (shape,) = shapes.subjects(SH.targetClass, SA[camel(kind.name)])
         mins = {p: shapes.value(ps, SH.minCount) for ps in shapes.objects(shape, SH.property) for p in [shapes.value(ps, SH.path)]}
         for rel in kind.required_relations:
             assert mins.get(SA[rel]) == Literal(1), (kind.name, rel)

@@ -410,7 +410,7 @@ def test_a_tampered_layout_cache_is_recomputed(tmp_path, tiny_kb, tampered):
     """Issue 10: a layout cache file of the wrong shape raised TypeError mid-build."""
     from types import SimpleNamespace
 
-    from socioaffective.book.graphs import _cached_layout
+    from socioaffective.book.graphs import cached_layout
     from socioaffective.book.state import State
     from socioaffective.render.network import layout, layout_key
 
@@ -419,7 +419,7 @@ def test_a_tampered_layout_cache_is_recomputed(tmp_path, tiny_kb, tampered):
     cache = tmp_path / "socioaffective" / f"layout-{layout_key(tiny_kb, ids)}-60-1.8.json"
     cache.parent.mkdir(parents=True)
     cache.write_text(tampered.replace("%s", ids[0]))
-    assert _cached_layout(app, ids) == layout(tiny_kb, ids, unit=60, aspect=1.8)
+    assert cached_layout(app, ids) == layout(tiny_kb, ids, unit=60, aspect=1.8)
 
 
 def test_entry_pages_cite_and_link_to_the_repository_only_when_one_is_configured(tiny_book, tiny_kb, tmp_path):

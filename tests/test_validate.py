@@ -7,7 +7,7 @@ these tests cover the report itself and the checks' finer behaviour.
 from __future__ import annotations
 
 import socioaffective
-from socioaffective.validate import slugify, suggest
+from socioaffective.hints import did_you_mean as suggest, slugify
 
 
 def _break(root, old, new, file="framework/tiny.yaml"):

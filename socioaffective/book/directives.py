@@ -11,7 +11,8 @@ from ..render import pages
 from ..render.matrix import css_name
 from .graphs import placeholder
 from .incremental import note_spec, signature
-from .state import PAGE_NAME, _count, _glossary_entries, _warn, entry_docname, state
+from ..query import count_entries, glossary_entries
+from .state import PAGE_NAME, entry_docname, state, warn
 
 
 class MystDirective(SphinxDirective):
@@ -39,7 +40,7 @@ class EntryDirective(MystDirective):
         try:
             entry = kb.get(self.arguments[0])
         except SocioaffectiveError as exc:
-            _warn(str(exc), "unknown-id", self.get_location())
+            warn(str(exc), "unknown-id", self.get_location())
             return []
         note_spec(self, ("entry", entry.id))
         out = self.render_myst(pages.entry_page(kb, entry, graph="no-graph" not in self.options))
@@ -75,7 +76,7 @@ class ListDirective(MystDirective):
         try:
             text = pages.kind_list(self.kb(), kind, summary=summary)
         except SocioaffectiveError as exc:
-            _warn(str(exc), "unknown-kind", self.get_location())
+            warn(str(exc), "unknown-kind", self.get_location())
             return []
         note_spec(self, ("list", kind, summary))
         return self.render_myst(text)
@@ -141,7 +142,7 @@ class GraphDirective(SphinxDirective):
         if "entry" in self.options:
             id = self.options["entry"].strip()
             if id not in kb or not PAGE_NAME.fullmatch(id):
-                _warn(f"socioaffective-graph: no entry `{id}`", "unknown-id", self.get_location())
+                warn(f"socioaffective-graph: no entry `{id}`", "unknown-id", self.get_location())
                 return []
             max_nodes = self.options.get("max-nodes", self.config.socioaffective_graph_max_nodes)
             spec.update(mode="entry", entry=id, max_nodes=max_nodes)
@@ -188,7 +189,7 @@ class GlossaryDirective(SphinxDirective):
         st = state(self.env.app)
         kind = self.options.get("kind", "").strip()  # default: every kind schema.yaml marks `glossary: true`
         try:
-            entries = _glossary_entries(st.kb, kind)
+            entries = glossary_entries(st.kb, kind)
         except SocioaffectiveError as exc:
             raise self.error(str(exc)) from None
         note_spec(self, ("glossary", kind))
@@ -197,7 +198,7 @@ class GlossaryDirective(SphinxDirective):
         seen: set[str] = set()
         for e in entries:
             item = nodes.definition_list_item()
-            for term_text in [e.title] + [str(a) for a in (e.fields.get("aliases") or [])]:
+            for term_text in [e.title] + st.kb.schema.other_names(e):
                 key = term_text.lower()
                 if key in seen:
                     continue
@@ -229,7 +230,7 @@ class KindRole(SphinxRole):
         kb = state(self.env.app).kb
         k = kb.schema.kinds.get(self.text)
         if k is None:
-            _warn(f"no kind `{self.text}`", "unknown-kind", self.get_location())
+            warn(f"no kind `{self.text}`", "unknown-kind", self.get_location())
             return [nodes.inline(text=self.text)], []
         return [nodes.inline(text=k.label, classes=["sa-badge", "sa-kind", f"sa-kind-{css_name(k.name)}"])], []
 
@@ -241,7 +242,7 @@ class GradeRole(SphinxRole):
         kb = state(self.env.app).kb
         g = kb.schema.grades.get(self.text)
         if g is None:
-            _warn(f"no grade `{self.text}`", "unknown-grade", self.get_location())
+            warn(f"no grade `{self.text}`", "unknown-grade", self.get_location())
             return [nodes.inline(text=self.text)], []
         claim = "sa-claim" if g.paper_claim else "sa-noclaim"
         classes = ["sa-badge", "sa-grade", f"sa-grade-{css_name(g.name)}", claim]
@@ -258,9 +259,9 @@ class CountRole(SphinxRole):
     def run(self):
         kb = state(self.env.app).kb
         try:
-            n = _count(kb, self.text.strip())
+            n = count_entries(kb, self.text.strip())
         except SocioaffectiveError as exc:
-            _warn(str(exc), "unknown-kind", self.get_location())
+            warn(str(exc), "unknown-kind", self.get_location())
             return [nodes.inline(text="?")], []
         self.env.socioaffective_specs.setdefault(self.env.docname, {})[("count", self.text.strip())] = signature(self.env.app, ("count", self.text.strip()))  # type: ignore[attr-defined]  # set up by incremental.py
         return [nodes.inline(text=str(n))], []

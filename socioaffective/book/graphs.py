@@ -13,20 +13,20 @@ from .. import links
 from ..errors import SocioaffectiveError
 from ..render.matrix import matrix_table
 from ..render.network import LOD_NODES, graph_data, graph_table, layout, layout_key, neighbourhood_ids
-from .state import GRAPH_DIR, SAFE_SCHEMES, STATIC_DIR, _warn, entry_docname, state
+from .state import GRAPH_DIR, SAFE_SCHEMES, STATIC_DIR, warn, entry_docname, state
 
 
 class placeholder(nodes.General, nodes.Element):
     """Replaced by raw HTML at doctree-resolved, when page URLs are known."""
 
 
-def _visit_skip(self, node):
+def visit_skip(self, node):
     raise nodes.SkipNode
 
 
 
 
-def _url_for(app, from_uri: str):
+def page_url_for(app, from_uri: str):
     """A function giving an entry page's URL relative to ``from_uri`` (or None)."""
     st = state(app)
     docs = app.env.all_docs
@@ -66,7 +66,7 @@ def _read_layout(path: Path, ids) -> dict:
     return pos
 
 
-def _cached_layout(app, ids, center=None, unit=60, aspect=1.8):
+def cached_layout(app, ids, center=None, unit=60, aspect=1.8):
     st = state(app)
     key = layout_key(st.kb, ids) + (f"-{center}" if center else "") + f"-{unit}-{aspect}"
     if key in st.layouts:
@@ -92,20 +92,20 @@ def graph_spec_data(app, spec: dict, url_for):
     kb = state(app).kb
     if spec["mode"] == "entry":
         ids, _depth = neighbourhood_ids(kb, spec["entry"], spec["max_nodes"])
-        pos = _cached_layout(app, ids, center=spec["entry"], unit=80, aspect=2.1)
+        pos = cached_layout(app, ids, center=spec["entry"], unit=80, aspect=2.1)
         members = set(ids)
         labels = sum(1 for r in kb.relations() if r.source in members and r.target in members) <= 12  # more: tooltips only
         return graph_data(kb, ids, pos, url_for, center=spec["entry"], edge_labels=labels)
     ids = [e.id for e in kb.entries() if not spec["kinds"] or e.kind in spec["kinds"]]
     if spec["kinds"]:  # a part of the framework: a smaller picture with a legend, no filters
-        pos = _cached_layout(app, ids, unit=80, aspect=2.2)
+        pos = cached_layout(app, ids, unit=80, aspect=2.2)
         return graph_data(kb, ids, pos, url_for)
-    pos = _cached_layout(app, ids, unit=105, aspect=1.9)
+    pos = cached_layout(app, ids, unit=105, aspect=1.9)
     # the whole framework: a big one by level of detail (labels as the reader zooms in)
     return graph_data(kb, ids, pos, url_for, labels=len(ids) <= LOD_NODES)
 
 
-def _graph_title(kb, spec: dict) -> str:
+def graph_title(kb, spec: dict) -> str:
     if spec["mode"] == "entry":
         return f"Graph: the neighbourhood of {kb.get(spec['entry']).title}"
     return "Graph: the whole framework" if not spec["kinds"] else "Graph: " + ", ".join(kb.schema.kinds[k].plural for k in spec["kinds"])
@@ -117,7 +117,7 @@ def render_placeholder(app, docname: str, spec: tuple) -> str:
     st = state(app)
     kb = st.kb
     page_uri = app.builder.get_target_uri(docname)
-    url_for = _url_for(app, page_uri)
+    url_for = page_url_for(app, page_uri)
     if spec[0] == "matrix":
         _, row, col, rel, caption = spec
         return matrix_table(kb, kb.matrix(row, col, rel), url_for, caption)
@@ -125,7 +125,7 @@ def render_placeholder(app, docname: str, spec: tuple) -> str:
     name = graph_name(g)
     src = links.quote(relative_uri(page_uri, f"_static/{STATIC_DIR}/{GRAPH_DIR}/{name}.html"))
     data = graph_spec_data(app, g, url_for)
-    title = _graph_title(kb, g)
+    title = graph_title(kb, g)
     esc = lambda s: html.escape(str(s), quote=True)  # noqa: E731
     caption = f"<figcaption>{esc(g['caption'])}</figcaption>" if g.get("caption") else ""
     open_attr = " open" if g["mode"] == "entry" else ""
@@ -154,5 +154,5 @@ def doctree_resolved(app, doctree, docname) -> None:
     for ref in list(doctree.findall(nodes.reference)):
         uri = ref.get("refuri")
         if uri and not _safe_uri(uri):
-            _warn(f"link to `{uri[:60]}` removed: only http, https and mailto links are kept", "unsafe-link", ref)
+            warn(f"link to `{uri[:60]}` removed: only http, https and mailto links are kept", "unsafe-link", ref)
             ref.replace_self(nodes.inline(text=ref.astext()))

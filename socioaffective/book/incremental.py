@@ -8,7 +8,8 @@ import json
 from ..errors import SocioaffectiveError
 from ..render import pages
 from ..render.matrix import matrix_table
-from .state import _count, _glossary_entries, state
+from ..query import count_entries, glossary_entries
+from .state import state
 
 
 def spec_output(app, spec: tuple) -> str:
@@ -30,9 +31,9 @@ def spec_output(app, spec: tuple) -> str:
         if kind == "graph":
             return json.dumps(_graph_spec_data(app, dict(args[0]), None), sort_keys=True)
         if kind == "glossary":
-            return json.dumps([(e.id, e.title, e.summary, e.fields.get("aliases")) for e in _glossary_entries(kb, args[0])])
+            return json.dumps([(e.id, e.title, e.summary, kb.schema.other_names(e)) for e in glossary_entries(kb, args[0])])
         if kind == "count":
-            return str(_count(kb, args[0]))
+            return str(count_entries(kb, args[0]))
         if kind == "view":
             from ..render import views
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from ..errors import SocioaffectiveError
 from ..render import pages
 from ..render.network import graph_page
-from .graphs import _graph_title, _url_for, graph_name, graph_spec_data
+from .graphs import graph_title, page_url_for, graph_name, graph_spec_data
 from .state import GRAPH_DIR, STATIC_DIR, VIS_DIR, entry_docname, state
 
 
@@ -135,14 +135,14 @@ def build_finished(app, exception) -> None:
     for name, g in sorted(graphs.items()):
         page_uri = f"_static/{STATIC_DIR}/{GRAPH_DIR}/{name}.html"
         try:
-            data = graph_spec_data(app, g, _url_for(app, page_uri))
-            title = _graph_title(st.kb, g)
+            data = graph_spec_data(app, g, page_url_for(app, page_uri))
+            title = graph_title(st.kb, g)
         except SocioaffectiveError:
             continue
         _write_if_changed(out / GRAPH_DIR / f"{name}.html", graph_page(data, title=title, static="../", explorer=g["mode"] == "explorer" and not g["kinds"]))
 
 
-def _memoize_pybtex_entry_points() -> None:
+def memoize_pybtex_entry_points() -> None:
     """Make pybtex look its plugins up once per build, not once per citation.
 
     sphinxcontrib-bibtex asks pybtex for a plugin on every citation it

@@ -51,32 +51,7 @@ def entry_docname(st: State, entry) -> str | None:
 
 
 
-def glossary_kinds(kb) -> list[str]:
-    """The kinds schema.yaml marks ``glossary: true`` (in schema order)."""
-    return [k.name for k in kb.schema.kinds.values() if k.glossary]
-
-
-def _glossary_entries(kb, kind: str = ""):
-    """Entries of the glossary: of ``kind`` (space-separated kinds), or of every
-    glossary kind; an entry with ``glossary: false`` stays out."""
-    kinds = kind.split() if kind.strip() else glossary_kinds(kb)
-    out = [e for k in kinds for e in kb.entries(k) if e.fields.get("glossary", True) is not False]
-    return sorted(out, key=lambda e: (e.title.lower(), e.id))
-
-
-def _count(kb, what: str) -> int:
-    if what == "all":
-        return len(kb.entries())
-    if what in ("reference", "references"):
-        return len(kb.references)
-    if what == "links":
-        return len([r for r in kb.relations() if r.target not in kb.references])
-    return len(kb.entries(what))
-
-
-
-
-def _warn(message: str, subtype: str, location: str | None = None) -> None:
+def warn(message: str, subtype: str, location: str | None = None) -> None:
     logger.warning(message, type=WARNING_TYPE, subtype=subtype, location=location)
 
 
@@ -136,7 +111,7 @@ def report_pybtex_errors(app) -> None:
     _drop_refused_works(app, st)
     if errors and not any(p.code.startswith("bib-") and p.severity == "error" for p in st.kb.report.problems):
         for exc in errors:
-            _warn(f"the book's BibTeX reader (pybtex) refused part of references.bib: {exc}", "bib-reader", str(st.root / "references.bib"))
+            warn(f"the book's BibTeX reader (pybtex) refused part of references.bib: {exc}", "bib-reader", str(st.root / "references.bib"))
     del errors[:]
 
 
@@ -210,10 +185,10 @@ def builder_inited(app) -> None:
         where = f"{st.root / p.file}:{p.line}" if p.line else str(st.root / p.file) if p.file else None
         who = f" [{p.entry}]" if p.entry else ""
         hint = f" (hint: {p.hint})" if p.hint else ""
-        _warn(f"{p.severity} {p.code}{who}: {p.message}{hint}", p.code, where)
+        warn(f"{p.severity} {p.code}{who}: {p.message}{hint}", p.code, where)
     for e in st.kb.entries():
         if entry_docname(st, e) is None:
-            _warn(f"entry `{e.id}` (kind `{e.kind}`) gets no page: its id or kind cannot be a file name", "unsafe-id", f"{st.root / e.file}:{e.line}")
+            warn(f"entry `{e.id}` (kind `{e.kind}`) gets no page: its id or kind cannot be a file name", "unsafe-id", f"{st.root / e.file}:{e.line}")
     env = app.env
     if not hasattr(env, "socioaffective_specs"):
         env.socioaffective_specs = {}
@@ -228,7 +203,7 @@ def env_updated(app, env):
         if doc is not None and doc not in env.found_docs:
             missing[e.kind] = missing.get(e.kind, 0) + 1
     for kind, n in missing.items():
-        _warn(
+        warn(
             f"{n} entr{'y' if n == 1 else 'ies'} of kind `{kind}` have no page in the book: "
             f"add `- glob: {st.entries_dir}/{kind}/*` under a chapter's `sections:` in _toc.yml",
             "missing-page",

@@ -175,8 +175,8 @@ def _ask(label: str, required: bool) -> str:
 
 def _ask_field(name: str, spec, required: bool):
     """Ask for one field until the answer has the field's type; None if skipped."""
-    from ..edit import _convert
-    from ..validate import suggest
+    from ..edit import convert_value
+    from ..hints import did_you_mean
 
     if spec.description:
         echo(f"  ({spec.description})", dim=True)
@@ -190,7 +190,7 @@ def _ask_field(name: str, spec, required: bool):
             if not text:
                 break
             try:
-                items.append(_convert(name, text, spec.items.type if spec.items else "string"))
+                items.append(convert_value(name, text, spec.items.type if spec.items else "string"))
             except EditError as exc:
                 echo(str(exc), fg="red")
         return items or None
@@ -200,16 +200,16 @@ def _ask_field(name: str, spec, required: bool):
         if not text:
             return None
         if spec.type == "enum" and text not in [str(v) for v in spec.values]:
-            echo(f"`{text}` is not one of {', '.join(str(v) for v in spec.values)}; {suggest(text, [str(v) for v in spec.values])}", fg="red")
+            echo(f"`{text}` is not one of {', '.join(str(v) for v in spec.values)}; {did_you_mean(text, [str(v) for v in spec.values])}", fg="red")
             continue
         try:
-            return _convert(name, text, spec.type)
+            return convert_value(name, text, spec.type)
         except EditError as exc:
             echo(str(exc), fg="red")
 
 
 def _ask_ids(kb, prompt: str, allowed, required: bool) -> list[str]:
-    from ..validate import suggest
+    from ..hints import did_you_mean
 
     while True:
         text = _ask(prompt, required)
@@ -218,7 +218,7 @@ def _ask_ids(kb, prompt: str, allowed, required: bool) -> list[str]:
         if not bad and (ids or not required):
             return ids
         for i in bad:
-            hint = suggest(i, allowed)
+            hint = did_you_mean(i, allowed)
             echo(f"`{i}` is not one of the allowed targets" + (f"; {hint}" if hint else ""), fg="red")
         if not ids and required:
             echo("at least one is needed", fg="red")
@@ -244,7 +244,7 @@ def new(ctx, kind, file_, dry_run):
     from ..edit import add_entry, entry_data, entry_yaml
     from ..loader import load
     from ..schema import EDITORIAL
-    from ..validate import slugify
+    from ..hints import slugify
 
     if not sys.stdin.isatty():
         raise click.UsageError("`new` asks questions, so it needs a terminal; without one use `socioaffective add KIND --id ... --title ...` (see `socioaffective add --help`)")
@@ -255,9 +255,9 @@ def new(ctx, kind, file_, dry_run):
             echo(f"  {k.name:<11} {k.description}")
         kind = click.prompt("kind", type=click.Choice(list(schema.kinds)), show_choices=False)
     elif kind not in schema.kinds:
-        from ..validate import suggest
+        from ..hints import did_you_mean
 
-        raise click.BadParameter(f"no kind `{kind}`; {suggest(kind, schema.kinds) or 'kinds: ' + ', '.join(schema.kinds)}", param_hint="--kind")
+        raise click.BadParameter(f"no kind `{kind}`; {did_you_mean(kind, schema.kinds) or 'kinds: ' + ', '.join(schema.kinds)}", param_hint="--kind")
     k = schema.kinds[kind]
     common = schema.common_fields
     title = click.prompt("title (" + (common["title"].description or "a short name") + ")")
@@ -277,9 +277,9 @@ def new(ctx, kind, file_, dry_run):
         source = click.prompt("  source (a references.bib key, or editorial)", default=EDITORIAL)
         if source == EDITORIAL or source in kb.references:
             break
-        from ..validate import suggest
+        from ..hints import did_you_mean
 
-        echo(f"`{source}` is not in references.bib; {suggest(source, refs) or 'add the work to references.bib first'}", fg="red")
+        echo(f"`{source}` is not in references.bib; {did_you_mean(source, refs) or 'add the work to references.bib first'}", fg="red")
     if source == EDITORIAL:
         grade = EDITORIAL
     else:
@@ -326,10 +326,10 @@ def new(ctx, kind, file_, dry_run):
             bad = [c if isinstance(c, str) else c[0] for c in cites if (c if isinstance(c, str) else c[0]) not in kb.references]
             if not bad:
                 break
-            from ..validate import suggest
+            from ..hints import did_you_mean
 
             for key in bad:
-                echo(f"`{key}` is not in references.bib; {suggest(key, refs) or 'add it there first'}", fg="red")
+                echo(f"`{key}` is not in references.bib; {did_you_mean(key, refs) or 'add it there first'}", fg="red")
     data = entry_data(schema, kind, id_, title, summary=summary, description=description, provenance={"source": source, "grade": grade}, fields=fields, relations=relations, cites=cites)
     echo("\n" + entry_yaml(data, 2, 2))
     if not dry_run and not click.confirm("add this entry?", default=True):

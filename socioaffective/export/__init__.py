@@ -82,10 +82,10 @@ FORMATS: dict[str, Format] = {
 def _spec(fmt: str) -> Format:
     spec = FORMATS.get(fmt)
     if spec is None:
-        from difflib import get_close_matches
+        from ..hints import did_you_mean
 
-        close = get_close_matches(str(fmt), list(FORMATS), n=1)
-        raise UnknownKindError(f"no export format `{fmt}`" + (f"; did you mean `{close[0]}`?" if close else "") + " (formats: " + ", ".join(FORMATS) + ")")
+        hint = did_you_mean(fmt, FORMATS, n=1)
+        raise UnknownKindError(f"no export format `{fmt}`" + (f"; {hint}" if hint else "") + " (formats: " + ", ".join(FORMATS) + ")")
     return spec
 
 

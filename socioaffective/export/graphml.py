@@ -59,7 +59,7 @@ def display(kb) -> dict[str, dict]:
     Positions are the book explorer's (:func:`~socioaffective.render.network.layout`
     of all entries, y down); bib references stand in rows below the entries.
     """
-    from ..render.network import _FALLBACK_COLOR, kind_color, layout
+    from ..render.network import kind_color, layout
 
     ids = [e.id for e in kb.entries()]
     try:
@@ -77,7 +77,7 @@ def display(kb) -> dict[str, dict]:
     degree = dict(kb.graph.degree())
     out = {}
     for e in list(kb.entries()) + list(kb.references.values()):
-        colour = kind_color(kb.schema.kinds.get(e.kind)) if not e.is_reference else _FALLBACK_COLOR
+        colour = kind_color(kb.schema.kinds.get(e.kind) if not e.is_reference else None)  # references: the fallback colour
         attrs = {"label": e.title, "color": colour.lower() if len(colour) == 7 else "#" + "".join(ch * 2 for ch in colour[1:]).lower(), "size": float(10 + 2 * min(degree.get(e.id, 0), 20))}
         attrs["r"], attrs["g"], attrs["b"] = _rgb(colour)
         if e.id in pos:

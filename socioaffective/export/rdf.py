@@ -59,6 +59,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from .. import links
+from ..model import CORE_FIELDS
 
 if TYPE_CHECKING:
     from ..schema import FieldSpec
@@ -67,10 +68,34 @@ DEFAULT_BASE = "urn:socioaffective:"
 BIBO = "http://purl.org/ontology/bibo/"
 #: The licence of the package and its framework (LICENSE, CITATION.cff).
 LICENSE = "https://spdx.org/licenses/MIT.html"
-_COMMON = {"id", "kind", "title", "summary", "description", "provenance", "aliases", "examples"}
 
 
-def _camel(name: str) -> str:
+def field_property(ns: "Namespaces", name: str, spec):
+    """The RDF property of a field: the schema's ``rdf`` option (``skos:altLabel``), else ``sa:<name>``.
+
+    >>> from socioaffective.loader import default_root, load
+    >>> schema = load(default_root()).schema
+    >>> str(field_property(Namespaces(), "aliases", schema.common_fields["aliases"]))
+    'http://www.w3.org/2004/02/skos/core#altLabel'
+    >>> str(field_property(Namespaces(), "poles", schema.kinds["dilemma"].fields["poles"]))
+    'urn:socioaffective:vocab:poles'
+    """
+    from rdflib import URIRef
+
+    from ..schema import RDF_PREFIXES
+
+    if spec is not None and spec.rdf:
+        prefix, local = spec.rdf.split(":", 1)
+        return URIRef(RDF_PREFIXES[prefix] + local)
+    return ns.vocab[name]
+
+
+def _own_property(name: str, spec) -> bool:
+    """True if a kind's field is a property of the project's vocabulary (not a core field, no ``rdf``)."""
+    return name not in CORE_FIELDS and not (spec is not None and spec.rdf)
+
+
+def camel(name: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", name) if part)
 
 
@@ -167,8 +192,8 @@ def property_labels(schema) -> dict[str, str]:
             out[inverses[r.name]] = r.inverse
     used = set(out.values())
     for kind in schema.kinds.values():
-        for name in kind.fields:
-            if name in _COMMON or name in out:
+        for name, spec in kind.fields.items():
+            if not _own_property(name, spec) or name in out:
                 continue
             label = name.replace("_", " ")
             while label in used:
@@ -232,7 +257,7 @@ def build_graph(kb, base: str = DEFAULT_BASE):
 
     # vocabulary: kinds, fields, relations, grades
     for k in schema.kinds.values():
-        c = SA[_camel(k.name)]
+        c = SA[camel(k.name)]
         g.add((c, RDF.type, OWL.Class))
         g.add((c, RDFS.subClassOf, SKOS.Concept))
         g.add((c, RDFS.label, en(k.label)))
@@ -262,7 +287,7 @@ def build_graph(kb, base: str = DEFAULT_BASE):
     field_specs: dict[str, FieldSpec] = {}
     for k in schema.kinds.values():
         for name, spec in k.fields.items():
-            if name not in _COMMON:
+            if _own_property(name, spec):
                 field_specs.setdefault(name, spec)
     for name, spec in field_specs.items():
         p = SA[name]
@@ -343,7 +368,7 @@ def build_graph(kb, base: str = DEFAULT_BASE):
         g.add((s, RDF.type, SKOS.Concept))
         g.add((s, RDF.type, OWL.NamedIndividual))
         if kind:
-            g.add((s, RDF.type, SA[_camel(kind.name)]))
+            g.add((s, RDF.type, SA[camel(kind.name)]))
             g.add((s, SKOS.topConceptOf, ns.kind_scheme(kind.name)))
             g.add((ns.kind_scheme(kind.name), SKOS.hasTopConcept, s))
         g.add((s, SKOS.inScheme, ns.scheme))
@@ -366,11 +391,12 @@ def build_graph(kb, base: str = DEFAULT_BASE):
             spec = specs.get(name)
             values = value if isinstance(value, list) else [value]
             item_type = (spec.items.type if spec and spec.items else "string") if isinstance(value, list) else (spec.type if spec else "string")
-            pred = {"aliases": SKOS.altLabel, "examples": SKOS.example}.get(name, SA[name])
+            pred = field_property(ns, name, spec)  # schema.yaml's `rdf` option, else sa:<name>
+            external = spec is not None and bool(spec.rdf)  # text in another vocabulary is English (@en)
             for v in values:
                 if v is None or isinstance(v, (dict, list)):
                     continue
-                g.add((s, pred, en(v) if pred in (SKOS.altLabel, SKOS.example) else value_literal(v, item_type)))
+                g.add((s, pred, en(v) if external and isinstance(v, str) else value_literal(v, item_type)))
 
     # links
     for r in kb.relations():

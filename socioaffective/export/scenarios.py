@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from ..errors import SocioaffectiveError
 
 KIND = "scenario"
-#: The paper every export names as its reference.
-PAPER_KEY = "kirk2025why"
 
 
 class ScenarioError(SocioaffectiveError, ValueError):
@@ -117,20 +115,51 @@ def scenarios(kb) -> list[Scenario]:
     return out
 
 
+def paper_card(kb):
+    """The entry that describes the primary source (the work most entries rest on, see
+    :func:`~socioaffective.export.rdf.primary_source`): an entry whose ``display: citation``
+    field (schema.yaml) holds that key. ``None`` if there is none."""
+    from .rdf import primary_source
+
+    key = primary_source(kb)
+    for e in kb.entries():
+        for name, spec in kb.schema.fields_of(e.kind).items():
+            if spec.shown_as == "citation" and key is not None and e.fields.get(name) == key:
+                return e
+    return None
+
+
 def paper_reference(kb) -> dict:
-    """``{"title": ..., "url": ...}`` for the paper (from its paper card, else its bib entry)."""
-    for e in kb.entries(kind="paper") if "paper" in kb.schema.kinds else []:
-        if e.fields.get("bib_key") == PAPER_KEY:
-            ref = {"title": e.title}
-            if e.fields.get("doi"):
-                ref["url"] = f"https://doi.org/{e.fields['doi']}"
-            elif e.fields.get("url"):
-                ref["url"] = str(e.fields["url"])
-            return ref
-    r = kb.references.get(PAPER_KEY)
-    if r is not None:
-        ref = {"title": r.title}
-        if r.fields.get("doi"):
-            ref["url"] = f"https://doi.org/{r.fields['doi']}"
-        return ref
-    return {"title": "Kirk, Gabriel, Summerfield, Vidgen and Hale (2025), Why human-AI relationships need socioaffective alignment", "url": "https://doi.org/10.1057/s41599-025-04532-5"}
+    """``{"title": ..., "url": ..., "cite": ...}`` for the paper the framework describes.
+
+    The paper is the primary source read from the data (never a key named in
+    code); its title and address come from its card (its ``doi`` or ``url``
+    typed fields), else from its bib entry; ``cite`` is "Authors, year" from
+    the bib entry.
+    """
+    from .. import links
+    from ._util import bib_people, bib_year
+    from .rdf import primary_source
+
+    key = primary_source(kb)
+    ref: dict = {"title": ""}
+    bib = kb.references.get(key) if key else None
+    card = paper_card(kb)
+    if card is not None:
+        ref["title"] = card.title
+        for name, spec in kb.schema.fields_of(card.kind).items():
+            value = card.fields.get(name)
+            if spec.type in ("doi", "url") and value and "url" not in ref:
+                url = links.href(spec.type, value)
+                if url:
+                    ref["url"] = url
+    elif bib is not None:
+        ref["title"] = bib.title
+        if bib.fields.get("doi"):
+            ref["url"] = links.href("doi", bib.fields["doi"]) or ""
+    if bib is not None:
+        people = [n.split(",")[0].strip() for n in bib_people(bib.fields.get("author") or "")]
+        names = ", ".join(people[:-1]) + (" and " if len(people) > 1 else "") + (people[-1] if people else "")
+        year = bib_year(bib.fields)
+        ref["cite"] = ", ".join(str(x) for x in (names, year) if x)
+    return ref

@@ -33,7 +33,7 @@ def _description(kb, items) -> str:
     titles = "; ".join(kb.get(i).title for i in probed) or "none yet"
     return (
         f"{len(items)} scenarios that put a model in front of the dilemmas and risks of the socioaffective-alignment "
-        f"framework of *{ref['title']}* (Kirk, Gabriel, Summerfield, Vidgen and Hale, 2025). They probe: {titles}. "
+        f"framework of *{ref['title']}*" + (f" ({ref['cite']})" if ref.get("cite") else "") + f". They probe: {titles}. "
         "Each prompt is linked to the dilemma or risk it probes and the basic psychological needs (competence, "
         "autonomy, relatedness) at stake; its rubric is drawn from the framework's design principles.\n\n"
         "The scenarios, rubrics and ideal replies are editorial: written for the socioaffective knowledge base, "
@@ -49,7 +49,7 @@ def blueprint(kb) -> tuple[dict, list[dict]]:
         "description": _description(kb, items),
         "author": {"name": "socioaffective knowledge base"},
         "tags": list(TAGS),
-        "references": [paper_reference(kb)],
+        "references": [{k: v for k, v in paper_reference(kb).items() if k in ("title", "url")}],
     }
     prompts = []
     for s in items:

@@ -45,7 +45,7 @@ def grade_badge_html(kb, grade: str) -> str:
 
 
 def matrix_table(kb, m, url_for=None, caption: str = "") -> str:
-    """The :class:`~socioaffective.kb.Matrix` ``m`` as an accessible heat-map table.
+    """The :class:`~socioaffective.model.Matrix` ``m`` as an accessible heat-map table.
 
     ``url_for(id)`` gives an entry's URL relative to the page (or ``None``).
     """

@@ -313,7 +313,7 @@ def graph_data(kb, ids, positions, url_for=None, center: str | None = None, edge
         e = kb.get(i)
         g = _grade(kb, e.provenance)
         x, y = positions.get(i, (0, 0))
-        aliases = " ".join(str(a) for a in (e.fields.get("aliases") or []))
+        aliases = " ".join(schema.other_names(e))  # the `search: name` fields (schema.yaml)
         title = " ".join(str(e.title).split())
         node = {
             "id": i,

@@ -22,6 +22,7 @@ import json
 import re
 
 from .. import links
+from ..model import CORE_FIELDS
 from . import myst
 from .matrix import css_name
 from .network import kind_color
@@ -47,8 +48,6 @@ KIND_ROLE = "socioaffective-kind"
 GRADE_ROLE = "socioaffective-grade"
 BADGE_ROLE = "socioaffective-badge"
 
-# fields shown elsewhere on the page (header, summary, description, provenance, aliases)
-_SHOWN_ELSEWHERE = {"id", "kind", "title", "summary", "description", "provenance", "aliases"}
 
 
 def entry_label(id: str) -> str:
@@ -81,12 +80,9 @@ def _cap(s: str) -> str:
     return s[:1].upper() + s[1:]
 
 
-# display names of a few well-known field names (others: the name, capitalised)
-_FIELD_LABELS = {"bib_key": "Reference", "doi": "DOI", "arxiv": "arXiv", "url": "Web page"}
-
-
-def _field_label(name: str) -> str:
-    return _FIELD_LABELS.get(name) or _cap(name.replace("_", " "))
+def _field_label(name: str, spec=None) -> str:
+    """A field's name on the page: its schema ``label``, else the name capitalised."""
+    return spec.shown_label if spec is not None else _cap(name.replace("_", " "))
 
 
 def _source(kb, prov) -> str:
@@ -135,7 +131,7 @@ def _value(kb, name: str, spec, value) -> str:
         # from frameworks with problems), and the address is percent-encoded.
         url = links.href(spec.type, value)
         return myst.link(links.label(spec.type, s), url) if url else myst.text(s)
-    if name == "bib_key" and s in kb.references:
+    if spec is not None and spec.shown_as == "citation" and s in kb.references:
         return myst.cite(s, style="t")
     if isinstance(value, bool):
         return "yes" if value else "no"
@@ -151,29 +147,41 @@ def _fields(kb, entry) -> tuple[list[str], list[str]]:
     sections: list[str] = []
     names = [n for n in specs if n in entry.fields] + [n for n in entry.fields if n not in specs]
     for name in names:
-        if name in _SHOWN_ELSEWHERE:
-            continue
-        value = entry.fields[name]
         spec = specs.get(name)
-        label = myst.text(_field_label(name))
+        if name in CORE_FIELDS or (spec is not None and spec.shown_as in ("hidden", "also_called")):
+            continue  # the header, summary, description and provenance; "Also called"; hidden
+        value = entry.fields[name]
+        label = myst.text(_field_label(name, spec))
+        shown = spec.shown_as if spec is not None else ""
         if isinstance(value, list):
             if not value:
                 continue
-            if spec is not None and spec.min_items == 2 and spec.max_items == 2 and len(value) == 2:
+            if shown == "sides" and len(value) == 2:
                 sections.append(f"## {label}\n\n| ◀ One side | The other side ▶ |\n|---|---|\n| {myst.text(value[0])} | {myst.text(value[1])} |")
                 continue
-            if spec is not None and spec.items is not None and spec.items.type == "string" and all(len(str(v)) < 80 for v in value):
+            short_names = spec is not None and spec.items is not None and spec.items.type == "string" and all(len(str(v)) < 80 for v in value)
+            if (spec is not None and spec.display == "line") or (shown == "line" and short_names):
                 facts.append(f"- **{label}:** " + "; ".join(myst.text(v) for v in value))
                 continue
             items = "\n".join(f"- {myst.text(v)}" for v in value)
             sections.append(f"## {label}\n\n{items}")
-        elif spec is not None and spec.type == "text":
+        elif shown == "section" and isinstance(value, str):
             sections.append(f"## {label}\n\n{myst.paragraphs(value)}")
         elif isinstance(value, dict):
             facts.append(f"- **{label}:** " + "; ".join(f"{myst.text(k)}: {myst.text(v)}" for k, v in value.items()))
         else:
             facts.append(f"- **{label}:** {_value(kb, name, spec, value)}")
     return facts, sections
+
+
+def _also_called(schema, entry) -> list[str]:
+    """The values of the entry's ``display: also_called`` fields, in schema order."""
+    out: list[str] = []
+    for name, spec in schema.fields_of(entry.kind).items():
+        if spec.shown_as == "also_called":
+            value = entry.fields.get(name)
+            out.extend(str(v) for v in (value if isinstance(value, list) else [value]) if v is not None)
+    return out
 
 
 def _also_filed_as(kb, entry, entries: set) -> str:
@@ -223,9 +231,9 @@ def entry_page(kb, entry, graph: bool = True) -> str:
 
     if entry.summary:
         out.append(f"```{{container}} sa-summary\n{myst.text(entry.summary)}\n```")
-    aliases = entry.fields.get("aliases") or []
-    if aliases:
-        out.append("Also called: " + "; ".join(f"*{myst.text(a)}*" for a in aliases))
+    also = _also_called(schema, entry)
+    if also:
+        out.append("Also called: " + "; ".join(f"*{myst.text(a)}*" for a in also))
     if entry.description:
         out.append(myst.paragraphs(entry.description))
 

@@ -43,7 +43,7 @@ def search_documents(kb, url_for, chapters=()) -> list[dict]:
         url = url_for(e.id)
         if not url:
             continue
-        aliases = e.fields.get("aliases") or []
+        aliases = kb.schema.other_names(e)  # the `search: name` fields (schema.yaml)
         docs.append(
             {
                 "id": e.id,
