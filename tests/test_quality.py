@@ -7,6 +7,7 @@ on a tiny deliberately bad project in ``tmp_path``: the harness can fail.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -58,6 +59,23 @@ def test_ruff_format_check_is_clean():
     _assert_clean(RUFF_FORMAT)
 
 
+def _complexity_limit() -> int:
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    return int(text.split("max-complexity = ", 1)[1].split()[0])
+
+
+def test_the_complexity_ratchet_sits_at_the_worst_function():
+    """`max-complexity` can only go down: once the worst function is simplified, lower the limit to match."""
+    cmd = [*RUFF_CHECK[:-1], "--select", "C901", "--config", "lint.mccabe.max-complexity=1", "--output-format", "concise", "."]
+    res = _run(cmd, ROOT)
+    found = [(int(m.group(2)), m.group(1)) for m in re.finditer(r"^(\S+: C901 `[^`]+`) is too complex \((\d+) > 1\)", res.stdout, re.M)]
+    assert found, res.stdout + res.stderr
+    worst, where = max(found)
+    limit = _complexity_limit()
+    assert worst <= limit, f"{where} has complexity {worst}, over the ratchet {limit}: simplify it"
+    assert worst == limit, f"the worst function is now {where} ({worst}): lower max-complexity in pyproject.toml from {limit} to {worst}"
+
+
 def test_the_package_ships_its_py_typed_marker():
     assert (ROOT / "socioaffective" / "py.typed").is_file()
 
@@ -96,8 +114,7 @@ def test_ruff_check_catches_lint(tmp_path):
 
 
 def test_ruff_check_catches_a_function_over_the_complexity_ratchet(tmp_path):
-    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    limit = int(text.split("max-complexity = ", 1)[1].split()[0])
+    limit = _complexity_limit()
     branches = "".join(f"    if x == {i}:\n        return {i}\n" for i in range(limit))
     project = _bad_project(tmp_path, f"def f(x: int) -> int:\n{branches}    return -1\n")
     res = _run(RUFF_CHECK, project)
