@@ -340,3 +340,35 @@ def test_the_benchmark_generator_follows_the_contribution(contributed, tmp_path)
     new = kb.entries(kind=NEW["kind"])
     assert new and all(e.fields["setting"] in ("lab", "field", "product") and e.fields["delivery"] for e in new)
     assert all(kb.relations(e.id, NEW["relation"]) for e in new)  # its required relation
+
+
+def test_field_options_are_checked_with_their_line(tmp_path):
+    """A wrong field option is a `schema-bad-field` problem at its own line, with a hint."""
+    from socioaffective.schema import load_schema
+
+    text = (socioaffective.default_root() / "framework" / "schema.yaml").read_text(encoding="utf-8")
+    bad = {
+        "display: sidez": "did you mean `sides`?",
+        "search: names": "did you mean `name`?",
+        "rdf: owl:sameAs": "not a property of",
+        "in_glossary: true": "needs a `boolean` field",
+        "display: citation": "needs a `string` field",
+        "display: sides": "exactly two items",
+        "search: name": "names are one line",
+        "label: 3": "must be text",
+    }
+    block = "".join(f"      bad{i}: {{ type: {'text' if 'name' in opt or 'citation' in opt else 'list' if 'sides' in opt else 'integer'}, {opt} }}\n" for i, opt in enumerate(bad))
+    anchor = "      satisfaction: { type: text"
+    assert anchor in text
+    path = tmp_path / "schema.yaml"
+    path.write_text(text.replace(anchor, block + anchor), encoding="utf-8")
+    first = text[: text.index(anchor)].count("\n") + 1
+    schema = load_schema(path)
+    got = {p.line: p for p in schema.problems}
+    assert sorted(got) == list(range(first, first + len(bad))), [str(p) for p in schema.problems]
+    for (opt, hint), line in zip(bad.items(), range(first, first + len(bad))):
+        p = got[line]
+        assert p.code == "schema-bad-field" and p.file == "framework/schema.yaml", str(p)
+        assert hint in p.message + " " + p.hint, (opt, str(p))
+    spec = schema.kinds["need"].fields
+    assert spec["bad0"].display == "" and spec["bad1"].search == "text" and spec["bad2"].rdf == ""  # ignored, not half-applied
