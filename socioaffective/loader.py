@@ -16,8 +16,9 @@ from pathlib import Path
 from .bib import load_bib
 from .fsutil import _TEMP_PREFIX as TEMP_PREFIX, _TEMP_SUFFIX as TEMP_SUFFIX
 from .errors import ValidationError
-from .problems import Problem, Report
+from .problems import Problem, Report, type_name
 from .schema import Schema, load_schema
+from .validate import build_entries, check_records
 from .yamlio import LocDict, parse_yaml_bytes, read_yaml
 
 FRAMEWORK_DIR = "framework"
@@ -167,7 +168,7 @@ def read_records(root: Path, schema: Schema, overrides: dict | None = None) -> t
                 problems.append(Problem(rel, 0, "empty-file", "", "the file holds no data", "add `entries:` with at least one entry, or delete the file"))
             continue
         if not isinstance(data, dict):
-            problems.append(Problem(rel, getattr(data, "line", 1) or 1, "not-a-mapping", "", f"the file holds a {_type_name(data)}, not a mapping", "start the file with `entries:` and list the entries below it"))
+            problems.append(Problem(rel, getattr(data, "line", 1) or 1, "not-a-mapping", "", f"the file holds a {type_name(data)}, not a mapping", "start the file with `entries:` and list the entries below it"))
             continue
         for key in data:
             if key != "entries":
@@ -181,12 +182,12 @@ def read_records(root: Path, schema: Schema, overrides: dict | None = None) -> t
             problems.append(Problem(rel, data.line_of("entries"), "empty-file", "", "`entries:` is empty", "add at least one entry, or delete the file"))
             continue
         if not isinstance(entries, list):
-            problems.append(Problem(rel, data.line_of("entries"), "not-a-list", "", f"`entries:` holds a {_type_name(entries)}, not a list", "write each entry as a list item starting with `- `"))
+            problems.append(Problem(rel, data.line_of("entries"), "not-a-list", "", f"`entries:` holds a {type_name(entries)}, not a list", "write each entry as a list item starting with `- `"))
             continue
         for i, item in enumerate(entries):
             if not isinstance(item, dict):
                 line = entries.line_of(i) if hasattr(entries, "line_of") else 0
-                problems.append(Problem(rel, line, "entry-not-mapping", "", f"entry #{i + 1} is a {_type_name(item)} (`{_short(item)}`), not a mapping", "give the entry its fields: `- id: ...` then `kind:`, `title:` ..."))
+                problems.append(Problem(rel, line, "entry-not-mapping", "", f"entry #{i + 1} is a {type_name(item)} (`{_short(item)}`), not a mapping", "give the entry its fields: `- id: ...` then `kind:`, `title:` ..."))
                 continue
             records.append(Record(item, rel, order))
             order += 1
@@ -197,24 +198,6 @@ def _close_to(word, target: str) -> bool:
     from difflib import SequenceMatcher
 
     return SequenceMatcher(None, str(word), target).ratio() >= 0.6
-
-
-def _type_name(value) -> str:
-    if isinstance(value, dict):
-        return "mapping"
-    if isinstance(value, list):
-        return "list"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "number"
-    if isinstance(value, float):
-        return "number"
-    if value is None:
-        return "empty value"
-    if isinstance(value, str):
-        return "text"
-    return type(value).__name__
 
 
 def _short(value, n: int = 40) -> str:
@@ -274,6 +257,25 @@ def load(root: str | os.PathLike | None = None, *, strict: bool = True, override
     return kb
 
 
+def validate(kb_or_root=None) -> Report:
+    """Validate a framework and return the :class:`Report` of every problem.
+
+    Accepts a loaded :class:`KnowledgeBase` or a root folder (default: the
+    project's own framework). The rules are :data:`socioaffective.validate.RULES`.
+
+    Examples
+    --------
+    >>> import socioaffective
+    >>> socioaffective.validate().ok
+    True
+    """
+    from .kb import KnowledgeBase
+
+    if isinstance(kb_or_root, KnowledgeBase):
+        return kb_or_root.report
+    return load(kb_or_root, strict=False).report
+
+
 def _from_payload(base: Path, payload: dict):
     from .kb import KnowledgeBase
 
@@ -287,7 +289,6 @@ def _from_payload(base: Path, payload: dict):
 def _load(base: Path, overrides: dict | None = None):
     """Read and check everything under ``base`` (no cache)."""
     from .kb import KnowledgeBase
-    from .validate import build_entries, check_records
 
     schema = load_schema(base / FRAMEWORK_DIR / SCHEMA_FILE, f"{FRAMEWORK_DIR}/{SCHEMA_FILE}")
     problems = list(schema.problems)
