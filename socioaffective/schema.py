@@ -518,7 +518,7 @@ class _SchemaBuilder:
         other = _CARDINALITY_ENDS[end]
         r = schema.relations.get(rel)
         if r is None:
-            self.err(line, "schema-invalid", f"cardinality of `{kind}`: {end} name relation `{rel}`, which is not declared", _suggest(rel, schema.relations) or "declare the relation under `relations:` or fix the name")
+            self.err(line, "schema-invalid", f"cardinality of `{kind}`, {end}: the relation `{rel}` is not declared", _suggest(rel, schema.relations) or "declare the relation under `relations:` or fix the name")
             return None
         if not isinstance(count, dict):
             self.err(line, "schema-invalid", f"{where}: must be a mapping with `min:` and/or `max:`", f"write `{rel}: {{ min: 1 }}`")
