@@ -205,6 +205,7 @@ class _SchemaBuilder:
         self.rel = rel
         self.problems = problems
         self.unsure_symmetric: set[str] = set()
+        self.unsure_ends: set[str] = set()
 
     def err(self, line: int, code: str, message: str, hint: str = "") -> None:
         self.problems.append(Problem(self.rel, line, code, "", message, hint))
@@ -445,6 +446,7 @@ class _SchemaBuilder:
                         self.err(spec.line_of(end), "schema-invalid", f"relation `{name}`: `{end}` holds `{k}`, which is not a kind name", f"write `{end}: [kind, other-kind]`")
                     elif k not in known_kinds:
                         self.err(spec.line_of(end), "schema-unknown-kind", f"relation `{name}`: `{end}` names kind `{k}`, which is not declared", _suggest(k, known_kinds) or "declare the kind under `kinds:`, or use `*` for any kind")
+                        self.unsure_ends.add(name)  # reported once: no cardinality problems on top
                 kinds = [k for k in kinds if isinstance(k, str)]
                 ends[end] = tuple(kinds)
             symmetric = self.flag(spec, "symmetric", f"relation `{name}`")
@@ -524,16 +526,17 @@ class _SchemaBuilder:
             self.err(line, "schema-invalid", f"{where}: must be a mapping with `min:` and/or `max:`", f"write `{rel}: {{ min: 1 }}`")
             return None
         ok = True
+        sure = rel not in self.unsure_ends  # else the relation's ends were already reported
         for key in count:
             if key not in ("min", "max", other):
                 wrong_end = key == _CARDINALITY_ENDS["links" if incoming else "backlinks"]
                 hint = f"{end} count the kinds at the other end with `{other}:`" if wrong_end else "options: min, max, " + other
                 self.err(count.line_of(key), "schema-invalid", f"{where}: unknown option `{key}`", hint)
                 ok = False
-        if incoming and not r.allows_target(kind):
+        if sure and incoming and not r.allows_target(kind):
             self.err(line, "schema-invalid", f"{where}: `{rel}` may not point to a {kind} (its `to:` is {', '.join(r.targets)}), so a {kind} has no `{rel}` backlinks", f"add `{kind}` to `to:` of `{rel}`, or remove this count")
             ok = False
-        if not incoming and not r.allows_source(kind):
+        if sure and not incoming and not r.allows_source(kind):
             self.err(line, "schema-invalid", f"{where}: a {kind} may not use `{rel}` (its `from:` is {', '.join(r.sources)})", f"add `{kind}` to `from:` of `{rel}`, or remove this count")
             ok = False
         if incoming and r.symmetric:
@@ -563,7 +566,7 @@ class _SchemaBuilder:
             if k not in schema.kinds and k != REFERENCE_KIND:
                 self.err(count.line_of(other), "schema-unknown-kind", f"{where}: `{other}` names kind `{k}`, which is not declared", _suggest(k, schema.kinds) or "declare the kind under `kinds:` or fix the name")
                 ok = False
-            elif not (r.allows_source(k) if incoming else r.allows_target(k)):
+            elif sure and not (r.allows_source(k) if incoming else r.allows_target(k)):
                 self.err(count.line_of(other), "schema-invalid", f"{where}: `{rel}` never links {'from' if incoming else 'to'} a {k} (its `{'from' if incoming else 'to'}:` is {', '.join(allowed)}), so such links could never count", f"name kinds of `{'from' if incoming else 'to'}:` of `{rel}`")
                 ok = False
         if not ok:
