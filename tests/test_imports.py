@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -74,3 +75,62 @@ def test_the_probe_can_see_a_heavy_import(tiny_root, tmp_path):
 
 def test_validate_on_the_real_framework_is_light(tmp_path):
     assert _heavy_after(["validate"], {}, tmp_path) == []
+
+
+# --- import cycles (issue 14, item 12) ----------------------------------------------
+
+def _imports_of(path) -> set[str]:
+    """Modules of the package that ``path`` imports anywhere (top level or inside a function)."""
+    import ast
+
+    pkg = path.parent.relative_to(PACKAGE.parent).as_posix().replace("/", ".")
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = pkg.rsplit(".", node.level - 1)[0] if node.level > 1 else pkg
+                mod = f"{base}.{node.module}" if node.module else base
+            else:
+                mod = node.module or ""
+            found.add(mod)
+            found.update(f"{mod}.{a.name}" for a in node.names)  # `from . import links` imports a module
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+    # every module has the package itself imported already: it is no edge
+    return {m for m in found if m in _MODULES and m != PACKAGE.name}
+
+
+def _module_files() -> dict[str, object]:
+    out = {}
+    for p in PACKAGE.rglob("*.py"):
+        name = p.relative_to(PACKAGE.parent).with_suffix("").as_posix().replace("/", ".")
+        out[name.removesuffix(".__init__")] = p
+    return out
+
+
+PACKAGE = Path(__file__).resolve().parent.parent / "socioaffective"
+_MODULES = _module_files()
+
+
+def _reach(start: str) -> set[str]:
+    seen, todo = set(), [start]
+    while todo:
+        m = todo.pop()
+        for n in _imports_of(_MODULES[m]):
+            if n not in seen:
+                seen.add(n)
+                todo.append(n)
+    return seen
+
+
+def test_validate_never_imports_the_loader():
+    """The loader reads files and runs the validator; the validator reads no file and never
+    imports the loader, even inside a function (there is no loader <-> validate cycle)."""
+    assert "socioaffective.validate" in _imports_of(_MODULES["socioaffective.loader"])
+    assert "socioaffective.loader" not in _reach("socioaffective.validate"), sorted(_reach("socioaffective.validate"))
+
+
+def test_the_cycle_finder_sees_a_cycle():
+    """The same analysis finds the kb <-> query knot (so the test above can fail)."""
+    assert "socioaffective.kb" in _imports_of(_MODULES["socioaffective.query"]) or "socioaffective.kb" in _reach("socioaffective.query")
+    assert "socioaffective.query" in _reach("socioaffective.kb")
