@@ -542,6 +542,11 @@ def _or(names) -> str:
     return " or ".join(names)
 
 
+def _a(word: str) -> str:
+    """``word`` with its indefinite article: 'a risk', 'an agenda'."""
+    return ("an " if word[:1] in "aeiou" else "a ") + word
+
+
 def link_counts(ctx: Context) -> Iterator[Problem]:
     """An entry has as many links of a relation as its kind's `links` count (or `required_relations`) asks."""
     for v in ctx.views:
@@ -580,19 +585,19 @@ def _partners(ctx: Context, v: View, rule: LinkRule, rel: RelationType) -> tuple
 def _count_problems(ctx: Context, v: View, rule: LinkRule, rel: RelationType) -> Iterator[Problem]:
     have, unsure = _partners(ctx, v, rule, rel)
     kind, name = v.kind.name, rel.name
-    to = f" to a {_or(rule.kinds)}" if rule.kinds else ""
+    to = f" to {_or(_a(k) for k in rule.kinds)}" if rule.kinds else ""
     s = "" if rule.min == 1 else "s"
     if len(have) + unsure < rule.min:
         now = "none" if not have else f"only {len(have)}"
         yield _p(
             v.file, v.d.line, "missing-relation", v.who,
-            f"a {kind} must have at least {_one(rule.min)} `{name}` link{s}{to}",
-            f"it has {now}; add `{name}: [<id>]` with the id of a {_or(rule.kinds or rel.targets)}",
+            f"{_a(kind)} must have at least {_one(rule.min)} `{name}` link{s}{to}",
+            f"it has {now}; add `{name}: [<id>]` with the id of {_or(_a(k) for k in (rule.kinds or rel.targets))}",
         )
     if rule.max is not None and len(have) > rule.max:
         yield _p(
             v.file, v.d.line_of(name) if name in v.d else v.d.line, "too-many-relations", v.who,
-            f"a {kind} may have at most {_one(rule.max)} `{name}` link{'' if rule.max == 1 else 's'}{to}",
+            f"{_a(kind)} may have at most {_one(rule.max)} `{name}` link{'' if rule.max == 1 else 's'}{to}",
             f"it has {len(have)} ({', '.join(f'`{t}`' for t in have)}); remove {len(have) - rule.max}",
         )
 
@@ -619,13 +624,13 @@ def _backlink_problems(ctx: Context, v: View, rule: LinkRule, rel: RelationType)
         now = "none" if not sources else f"only {len(sources)}"
         yield _p(
             v.file, v.d.line, "missing-backlink", v.who,
-            f"a {kind} must be {by} at least {_one(rule.min)} {what}{'' if rule.min == 1 else ' entries'}",
+            f"{_a(kind)} must be {by} at least {_one(rule.min)} {what}{'' if rule.min == 1 else ' entries'}",
             f"it is {by} {now}; add `{name}: [{v.who}]` to " + _places(ctx, rule, rel),
         )
     if rule.max is not None and len(sources) > rule.max:
         yield _p(
             v.file, v.d.line, "too-many-backlinks", v.who,
-            f"a {kind} may be {by} at most {_one(rule.max)} {what}{'' if rule.max == 1 else ' entries'}",
+            f"{_a(kind)} may be {by} at most {_one(rule.max)} {what}{'' if rule.max == 1 else ' entries'}",
             f"it is {by} {len(sources)} ({', '.join(f'`{s}`' for s in sources)}); remove `{v.who}` from `{name}` of {len(sources) - rule.max} of them",
         )
 
@@ -635,7 +640,7 @@ def _places(ctx: Context, rule: LinkRule, rel: RelationType) -> str:
     kinds = [k for k in (rule.kinds or rel.sources) if k in ctx.schema.kinds]
     if not kinds:
         return "another entry"
-    return " or ".join(f"a {k} in framework/{ctx.schema.kinds[k].file}" for k in kinds)
+    return " or ".join(f"{_a(k)} in framework/{ctx.schema.kinds[k].file}" for k in kinds)
 
 
 #: Every validation rule, in the order they run (the report is sorted anyway).
