@@ -25,6 +25,7 @@ from pathlib import Path
 
 import socioaffective
 from socioaffective.loader import BIB_FILE, FRAMEWORK_DIR, SCHEMA_FILE
+from socioaffective.schema import load_schema
 
 #: Share of each kind among the entries (roughly the real framework's mix).
 KIND_SHARES = {
@@ -180,6 +181,7 @@ def generate(dest, n: int, *, seed: int = 1, per_file: int = 2000, refs: int | N
         "feature": [("poses", ("risk",)), ("brings_up", ("dilemma",)), ("calls_for", ("principle",)), ("related_to", ("*",))],
     }
     acyclic = {"part_of", "instance_of"}
+    link_plan, owed = _honour_counts(load_schema(fw / SCHEMA_FILE), link_plan, ids, index, acyclic, rng)
 
     n_links = 0
     n_cites = 0
@@ -253,9 +255,14 @@ def generate(dest, n: int, *, seed: int = 1, per_file: int = 2000, refs: int | N
             L.append(f"    should: [{text.words(40)}, {text.words(40)}]")
             L.append(f"    should_not: [{text.words(40)}]")
         plan = link_plan[kind]
+        extra = owed.get(eid, {})
+        for rel in extra:
+            if rel not in dict(plan):
+                plan = plan + [(rel, ())]
         for rel, targets in plan:
             before = pos if rel in acyclic else None
-            chosen = pick(targets, 1, eid, before)
+            chosen = pick(targets, 1, eid, before) if targets else []
+            chosen += [t for t in extra.get(rel, ()) if t not in chosen]
             if not chosen:
                 continue
             n_links += len(chosen)
@@ -310,6 +317,37 @@ def generate(dest, n: int, *, seed: int = 1, per_file: int = 2000, refs: int | N
         "files": len(files),
         "bytes": total_bytes + len(bib_bytes),
     }
+
+
+def _honour_counts(schema, link_plan: dict, ids: dict, index: dict, acyclic: set, rng: random.Random):
+    """Make the planned links meet the schema's link counts (`cardinality:`, `required_relations`).
+
+    Outgoing minimums narrow (or add) the planned relation to the counted kinds;
+    incoming minimums are owed: each entry that needs backlinks gets them from
+    entries of the counted kinds, returned as ``{source id: {relation: [target ids]}}``.
+    """
+    plan = {kind: list(links) for kind, links in link_plan.items()}
+    for rule in schema.link_rules:
+        if rule.incoming or rule.min < 1 or rule.kind not in plan:
+            continue
+        rel = schema.relations[rule.relation]
+        kinds = tuple(rule.kinds or (k for k in rel.targets if k in ids)) or ("*",)
+        planned = dict(plan[rule.kind])
+        if rule.relation in planned and (not rule.kinds or set(planned[rule.relation]) <= set(rule.kinds)):
+            continue
+        plan[rule.kind] = [(r, t) for r, t in plan[rule.kind] if r != rule.relation] + [(rule.relation, kinds)]
+    owed: dict[str, dict[str, list[str]]] = {}
+    for rule in schema.link_rules:
+        if not rule.incoming or rule.min < 1:
+            continue
+        rel = schema.relations[rule.relation]
+        sources = [x for k in (rule.kinds or rel.sources) for x in (ids.get(k, ()) if k != "*" else [y for v in ids.values() for y in v])]
+        for target in ids.get(rule.kind, ()):
+            pool = [x for x in sources if index[x] > index[target]] if rule.relation in acyclic else sources
+            chosen = [x for x in rng.sample(pool, min(rule.min + 1, len(pool))) if x != target][: rule.min]
+            for src in chosen:
+                owed.setdefault(src, {}).setdefault(rule.relation, []).append(target)
+    return plan, owed
 
 
 if __name__ == "__main__":  # pragma: no cover - manual use

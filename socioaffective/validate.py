@@ -97,6 +97,9 @@ class View(NamedTuple):
     who: str  # the id if it is text, else ""
     kind: Kind | None
     fields: dict  # every field an entry of its kind may have
+    values: tuple  # (key, FieldSpec) of the fields it gives, but id and kind
+    rels: tuple  # the RelationType of each relation key it gives
+    unknown: tuple  # keys that are neither
 
 
 class Link(NamedTuple):
@@ -133,6 +136,7 @@ class Context:
                 self.first[eid] = (rec.file, rec.data.line_of("id"))
                 kind = rec.data.get("kind")
                 self.ids_kinds[eid] = kind if isinstance(kind, str) else ""
+        self._fields: dict[str | None, dict] = {}
         self.views = [self._view(rec) for rec in self.records]
 
     def _view(self, rec) -> View:
@@ -140,51 +144,88 @@ class Context:
         eid = d.get("id")
         kind_name = d.get("kind")
         kind = self.schema.kinds.get(kind_name) if isinstance(kind_name, str) else None
-        fields = self.schema.fields_of(kind.name) if kind else dict(self.schema.common_fields)
-        return View(rec, d, rec.file, eid if isinstance(eid, str) else "", kind, fields)
+        name = kind.name if kind else None
+        fields = self._fields.get(name)
+        if fields is None:
+            fields = self._fields[name] = self.schema.fields_of(name) if kind else dict(self.schema.common_fields)
+        relations = self.schema.relations
+        values, rels, unknown = [], [], []
+        for key in d:  # fields win over relations of the same name
+            if key in fields:
+                if key != "id" and key != "kind":
+                    values.append((key, fields[key]))
+            elif key in relations:
+                rels.append(relations[key])
+            else:
+                unknown.append(key)
+        return View(rec, d, rec.file, eid if isinstance(eid, str) else "", kind, fields, tuple(values), tuple(rels), tuple(unknown))
 
     def relation_values(self) -> Iterator[tuple[View, RelationType]]:
         """Every relation key of every record (fields win over relations of the same name)."""
         for v in self.views:
-            for key in v.d:
-                if key not in v.fields and key in self.schema.relations:
-                    yield v, self.schema.relations[key]
+            for rel in v.rels:
+                yield v, rel
 
-    def relation_items(self) -> Iterator[tuple[View, RelationType, object, int]]:
+    def relation_items(self) -> list[tuple[View, RelationType, object, int]]:
         """Every item of every relation value, with its line."""
-        for v, rel in self.relation_values():
-            value = v.d[rel.name]
-            if value is None:
-                continue
-            items = value if isinstance(value, list) else [value]
-            line = v.d.line_of(rel.name)
-            for i, item in enumerate(items):
-                iline = value.line_of(i) if isinstance(value, list) and hasattr(value, "line_of") else line
-                if isinstance(item, dict):
-                    iline = item.line_of("target") if "target" in item else item.line
-                yield v, rel, item, iline
+        return self._relation_items
+
+    @cached_property
+    def _relation_items(self) -> list[tuple[View, RelationType, object, int]]:
+        self._index_links()
+        return self.__dict__["_relation_items"]
 
     @cached_property
     def links(self) -> list[Link]:
         """Every link with a text target, each target once per relation of an entry."""
-        out: list[Link] = []
-        seen: set[tuple[int, str, str]] = set()
-        for v, rel, item, iline in self.relation_items():
-            target = item.get("target") if isinstance(item, dict) else item
-            if not isinstance(target, str) or isinstance(target, bool):
-                continue
-            key = (id(v.rec), rel.name, target)
-            if key not in seen:
-                seen.add(key)
-                out.append(Link(v, rel, target, iline))
-        return out
+        self._index_links()
+        return self.__dict__["links"]
+
+    @cached_property
+    def links_from(self) -> dict[tuple[int, str], list[Link]]:
+        """The links of each record, per relation: ``{(id(record), relation): [links]}``."""
+        self._index_links()
+        return self.__dict__["links_from"]
 
     @cached_property
     def links_to(self) -> dict[str, list[Link]]:
-        out: dict[str, list[Link]] = {}
-        for link in self.links:
-            out.setdefault(link.target, []).append(link)
-        return out
+        """The links to each id."""
+        self._index_links()
+        return self.__dict__["links_to"]
+
+    def _index_links(self) -> None:
+        """One pass over every relation value: its items, its links and their indexes."""
+        if "links_to" in self.__dict__:
+            return
+        items: list[tuple[View, RelationType, object, int]] = []
+        links: list[Link] = []
+        links_from: dict[tuple[int, str], list[Link]] = {}
+        links_to: dict[str, list[Link]] = {}
+        for v in self.views:
+            for rel in v.rels:
+                value = v.d[rel.name]
+                if value is None:
+                    continue
+                is_list = isinstance(value, list)
+                line = v.d.line_of(rel.name)
+                located = is_list and hasattr(value, "line_of")
+                mine: list[Link] = []
+                for i, item in enumerate(value if is_list else (value,)):
+                    iline = value.line_of(i) if located else line
+                    if isinstance(item, dict):
+                        iline = item.line_of("target") if "target" in item else item.line
+                        target = item.get("target")
+                    else:
+                        target = item
+                    items.append((v, rel, item, iline))
+                    if isinstance(target, str) and not any(l.target == target for l in mine):
+                        link = Link(v, rel, target, iline)
+                        mine.append(link)
+                        links.append(link)
+                        links_to.setdefault(target, []).append(link)
+                if mine:
+                    links_from[(id(v.rec), rel.name)] = mine
+        self.__dict__.update(_relation_items=items, links=links, links_from=links_from, links_to=links_to)
 
     def kind_of(self, target: str) -> str | None:
         """The kind at the end of a link, or None if unknown (dangling, ambiguous)."""
@@ -265,9 +306,7 @@ def unknown_keys(ctx: Context) -> Iterator[Problem]:
     """Every key of an entry is a field of its kind or a relation."""
     relations = ctx.schema.relations
     for v in ctx.views:
-        for key in v.d:
-            if key in v.fields or key in relations:
-                continue
+        for key in v.unknown:
             hint = suggest(key, list(v.fields) + list(relations))
             if not hint and v.kind is not None:
                 hint = f"fields of a {v.kind.name}: " + ", ".join(v.fields) + "; relations: " + ", ".join(relations)
@@ -289,11 +328,9 @@ def required_fields(ctx: Context) -> Iterator[Problem]:
 def field_values(ctx: Context) -> Iterator[Problem]:
     """Every field value has its field's type, values, length and item count."""
     for v in ctx.views:
-        for key, value in v.d.items():
-            spec = v.fields.get(key)
-            if spec is None or key in ("id", "kind") or spec.type == "provenance":
-                continue
-            yield from _value_problems(ctx, v.file, v.d.line_of(key), v.who, key, value, spec)
+        for key, spec in v.values:
+            if spec.type != "provenance":
+                yield from _value_problems(ctx, v.file, v.d.line_of(key), v.who, key, v.d[key], spec)
 
 
 def _value_problems(ctx: Context, f: str, line: int, who: str, name: str, value, spec: FieldSpec) -> Iterator[Problem]:
@@ -349,10 +386,9 @@ def _text_problems(f: str, line: int, who: str, name: str, value, spec: FieldSpe
 def provenances(ctx: Context) -> Iterator[Problem]:
     """Every provenance (of an entry, of a link) has a known source and grade, with enough sources."""
     for v in ctx.views:
-        for key, value in v.d.items():
-            spec = v.fields.get(key)
-            if spec is not None and spec.type == "provenance" and key not in ("id", "kind"):
-                yield from _provenance_problems(ctx, v.file, v.d.line_of(key), v.who, value, key)
+        for key, spec in v.values:
+            if spec.type == "provenance":
+                yield from _provenance_problems(ctx, v.file, v.d.line_of(key), v.who, v.d[key], key)
     for v, rel, item, _ in ctx.relation_items():
         if isinstance(item, dict) and "provenance" in item:
             yield from _provenance_problems(ctx, v.file, item.line_of("provenance"), v.who, item["provenance"], f"{rel.name} provenance")
@@ -567,7 +603,7 @@ def _partners(ctx: Context, v: View, rule: LinkRule, rel: RelationType) -> tuple
     unsure = 0
     value = v.d.get(rel.name)
     items = value if isinstance(value, list) else ([] if value is None else [value])
-    targets = {link.target for link in ctx.links if link.view is v and link.relation is rel} if items else set()
+    targets = [link.target for link in ctx.links_from.get((id(v.rec), rel.name), ())]
     unsure += sum(1 for item in items if not isinstance(item.get("target") if isinstance(item, dict) else item, str))
     for t in targets:
         kind = ctx.kind_of(t)
