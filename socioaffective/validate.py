@@ -590,7 +590,7 @@ def link_counts(ctx: Context) -> Iterator[Problem]:
             continue
         for rule in ctx.schema.link_rules_of(v.kind.name):
             rel = ctx.schema.relations[rule.relation]
-            if rule.short_form or (rule.min == 1 and not rule.kinds and rule.max is None):
+            if rule.short_form or (rule.min == 1 and not rule.kinds and rule.max is None and not rel.symmetric):
                 if not v.d.get(rule.relation):  # the short form: at least one link, any target
                     yield _p(v.file, v.d.line, "missing-relation", v.who, f"a {v.kind.name} must have at least one `{rel.name}` link", f"add `{rel.name}:` with a {_or(rel.targets)} id")
                 continue
