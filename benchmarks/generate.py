@@ -27,6 +27,7 @@ from pathlib import Path
 
 import socioaffective
 from socioaffective.loader import BIB_FILE, FRAMEWORK_DIR, SCHEMA_FILE
+from socioaffective.schema import load_schema
 
 #: Share of each kind among the entries (roughly the real framework's mix).
 #: Tuning only: the kinds come from the schema, and a kind not listed here
@@ -255,6 +256,13 @@ def generate(dest, n: int, *, seed: int = 1, per_file: int = 2000, refs: int | N
     links_between = [r for r in schema.relations.values() if not r.cites_references]
     cite = next((r.name for r in schema.relations.values() if r.cites_references), None)
     usable = {k: [r for r in links_between if r.allows_source(k) and any(r.allows_target(t) for t in schema.kinds)] for k in schema.kinds}
+    # Link counts (schema `cardinality:`): an outgoing minimum names a relation each entry of
+    # the kind needs (and to which kinds); an incoming minimum is owed by entries of the counted kinds.
+    counted: dict[str, dict[str, tuple[int, tuple[str, ...] | None]]] = {}
+    for rule in schema.link_rules:
+        if not rule.incoming and rule.min >= 1:
+            counted.setdefault(rule.kind, {})[rule.relation] = (rule.min, tuple(rule.kinds) if rule.kinds else None)
+    owed = _owed_backlinks(schema, ids, index, rng)
 
     n_links = 0
     n_cites = 0
@@ -287,12 +295,18 @@ def generate(dest, n: int, *, seed: int = 1, per_file: int = 2000, refs: int | N
             if name in chosen_fields:
                 L.extend(values.lines(name, fields[name], kind, i))
         required = [schema.relations[r] for r in k.required_relations if r in schema.relations]
+        required += [schema.relations[r] for r in counted.get(kind, {}) if schema.relations[r] not in required]
         others = [r for r in usable[kind] if r not in required]
         rng.shuffle(others)
-        for rt in (required + others)[: max(LINKS_PER_ENTRY, len(required))]:
-            targets = tuple(t for t in schema.kinds if rt.allows_target(t))
+        extra = owed.get(eid, {})
+        planned = (required + others)[: max(LINKS_PER_ENTRY, len(required))]
+        planned += [schema.relations[r] for r in extra if schema.relations[r] not in planned]
+        for rt in planned:
+            at_least, only = counted.get(kind, {}).get(rt.name, (1, None))
+            targets = only or tuple(t for t in schema.kinds if rt.allows_target(t))
             before = pos if rt.acyclic else None
-            chosen = pick(targets, 1, eid, before)
+            chosen = pick(targets, at_least, eid, before) if rt.name not in extra or rt in required else []
+            chosen += [t for t in extra.get(rt.name, ()) if t not in chosen]
             if not chosen:
                 continue
             rel = rt.name
@@ -349,6 +363,60 @@ def generate(dest, n: int, *, seed: int = 1, per_file: int = 2000, refs: int | N
         "files": len(files),
         "bytes": total_bytes + len(bib_bytes),
     }
+
+
+def _honour_counts(schema, link_plan: dict, ids: dict, index: dict, acyclic: set, rng: random.Random):
+    """Make the planned links meet the schema's link counts (`cardinality:`, `required_relations`).
+
+    Outgoing minimums narrow (or add) the planned relation to the counted kinds;
+    incoming minimums are owed: each entry that needs backlinks gets them from
+    entries of the counted kinds, returned as ``{source id: {relation: [target ids]}}``.
+    """
+    plan = {kind: list(links) for kind, links in link_plan.items()}
+    for rule in schema.link_rules:
+        if rule.incoming or rule.min < 1 or rule.kind not in plan:
+            continue
+        rel = schema.relations[rule.relation]
+        kinds = tuple(rule.kinds or (k for k in rel.targets if k in ids)) or ("*",)
+        planned = dict(plan[rule.kind])
+        if rule.relation in planned and (not rule.kinds or set(planned[rule.relation]) <= set(rule.kinds)):
+            continue
+        plan[rule.kind] = [(r, t) for r, t in plan[rule.kind] if r != rule.relation] + [(rule.relation, kinds)]
+    owed: dict[str, dict[str, list[str]]] = {}
+    for rule in schema.link_rules:
+        if not rule.incoming or rule.min < 1:
+            continue
+        rel = schema.relations[rule.relation]
+        sources = [x for k in (rule.kinds or rel.sources) for x in (ids.get(k, ()) if k != "*" else [y for v in ids.values() for y in v])]
+        for target in ids.get(rule.kind, ()):
+            pool = [x for x in sources if index[x] > index[target]] if rule.relation in acyclic else sources
+            chosen = [x for x in rng.sample(pool, min(rule.min + 1, len(pool))) if x != target][: rule.min]
+            for src in chosen:
+                owed.setdefault(src, {}).setdefault(rule.relation, []).append(target)
+    return plan, owed
+
+
+
+def _owed_backlinks(schema, ids: dict, index: dict, rng: random.Random) -> dict[str, dict[str, list[str]]]:
+    """Backlinks the schema's incoming minimums ask for: ``{source id: {relation: [target ids]}}``.
+
+    Each entry of a kind with an incoming minimum gets that many links from entries of the
+    counted kinds (later entries for an acyclic relation, so it stays acyclic).
+    """
+    all_ids = [x for v in ids.values() for x in v]
+    owed: dict[str, dict[str, list[str]]] = {}
+    for rule in schema.link_rules:
+        if not rule.incoming or rule.min < 1:
+            continue
+        rel = schema.relations[rule.relation]
+        from_kinds = rule.kinds or tuple(k for k in schema.kinds if rel.allows_source(k))
+        sources = all_ids if "*" in from_kinds else [x for k in from_kinds for x in ids.get(k, ())]
+        for target in ids.get(rule.kind, ()):
+            pool = [x for x in sources if index[x] > index[target]] if rel.acyclic else sources
+            chosen = [x for x in rng.sample(pool, min(rule.min + 1, len(pool))) if x != target][: rule.min]
+            for src in chosen:
+                owed.setdefault(src, {}).setdefault(rule.relation, []).append(target)
+    return owed
 
 
 if __name__ == "__main__":  # pragma: no cover - manual use

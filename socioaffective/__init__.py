@@ -20,11 +20,10 @@ from .errors import (
 )
 from .export import export
 from .kb import KnowledgeBase, Matrix
-from .loader import default_root, load
+from .loader import default_root, load, validate
 from .model import Entry, Provenance, Relation
 from .problems import Problem, Report
 from .review import checklist as design_review
-from .validate import validate
 
 __version__ = "0.1.0"
 

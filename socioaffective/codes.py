@@ -58,7 +58,10 @@ CODES: dict[str, Code] = {
     "target-kind": Code("error", "The relation may not point to an entry of the target's kind.", "Point to an entry of an allowed kind, or extend the relation's `to:` in schema.yaml."),
     "self-relation": Code("error", "An entry is related to itself by a relation that does not allow it.", "Remove the link, or set `allow_self: true` on the relation."),
     "cycle": Code("error", "A relation declared `acyclic` forms a cycle.", "Break the cycle by removing one of the links listed."),
-    "missing-relation": Code("error", "The schema requires this kind of entry to have a relation it lacks.", "Add the relation (see `required_relations` of the kind in schema.yaml)."),
+    "missing-relation": Code("error", "The schema requires this kind of entry to have (at least so many) links of a relation, to entries of the kinds it names, and the entry has fewer.", "Add the links the hint names (see `required_relations` of the kind, or its `links` under `cardinality:`, in schema.yaml)."),
+    "too-many-relations": Code("error", "The entry has more links of a relation than its kind's `links` count under `cardinality:` in schema.yaml allows (`max`).", "Remove the links the hint counts, or raise `max` in schema.yaml if the rule is wrong."),
+    "missing-backlink": Code("error", "Too few entries link to this one by a relation that its kind's `backlinks` count under `cardinality:` in schema.yaml asks for (e.g. every need frustrated by a risk).", "Add the link on the other entry, as the hint says (e.g. `frustrates: [autonomy]` on a risk in framework/risks.yaml)."),
+    "too-many-backlinks": Code("error", "More entries link to this one by a relation than its kind's `backlinks` count under `cardinality:` in schema.yaml allows (`max`).", "Remove the link from some of the entries the hint lists, or raise `max` in schema.yaml."),
     "duplicate-relation": Code("warning", "The same link is listed twice.", "Remove the repeated item."),
     # --- references.bib ------------------------------------------------
     "bib-missing": Code("error", "Entries cite works but `references.bib` does not exist.", "Create references.bib at the framework root."),
@@ -69,8 +72,8 @@ CODES: dict[str, Code] = {
     "bib-bad-url": Code("error", "A BibTeX `url` is not an http(s) address (e.g. `javascript:`); the book would drop the link.", "Write the full address, starting with https://."),
     # --- schema.yaml ---------------------------------------------------
     "schema-missing": Code("error", "`framework/schema.yaml` does not exist.", "Copy schema.yaml from the project's framework folder."),
-    "schema-invalid": Code("error", "schema.yaml does not have the expected shape: an unknown option, a name that is not lowercase `a-z0-9_`, an option that is not `true`/`false`, a kind `file:` outside framework/, an `id_pattern` that could backtrack for ever, a relation both symmetric and acyclic.", "Follow the structure documented at the top of schema.yaml."),
-    "schema-unknown-kind": Code("error", "A relation in schema.yaml names a kind that is not declared.", "Declare the kind under `kinds:` or fix the name."),
+    "schema-invalid": Code("error", "schema.yaml does not have the expected shape: an unknown option, a name that is not lowercase `a-z0-9_`, an option that is not `true`/`false`, a kind `file:` outside framework/, an `id_pattern` that could backtrack for ever, a relation both symmetric and acyclic, a `cardinality:` count that names an undeclared relation, is negative, has `min` above `max`, or could never count (a kind the relation does not link).", "Follow the structure documented at the top of schema.yaml."),
+    "schema-unknown-kind": Code("error", "A relation or a `cardinality:` count in schema.yaml names a kind that is not declared.", "Declare the kind under `kinds:` or fix the name."),
     "schema-inverse-clash": Code("error", "Two relations would show the same label on a page, so backlinks would be ambiguous.", "Give each relation a distinct `label` and `inverse`."),
     "schema-name-clash": Code("error", "A relation has the same name as a field.", "Rename the relation or the field."),
     "schema-bad-field": Code("error", "A field spec in schema.yaml has an unknown type or option.", "Use a type from the list at the top of schema.yaml."),

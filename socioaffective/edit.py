@@ -67,6 +67,10 @@ class AddResult:
     created: bool
     written: bool
     warnings: list[Problem] = field(default_factory=list)
+    #: Links the new entry needs *from other entries* (`backlinks` counts of
+    #: schema.yaml, code ``missing-backlink``): an append cannot add them, so
+    #: they do not block the add; ``validate`` reports them until they exist.
+    pending: list[Problem] = field(default_factory=list)
 
 
 # -- building the entry --------------------------------------------------------
@@ -380,9 +384,12 @@ def add_entry(
     ``file`` (default: its kind's file in schema.yaml, created if missing).
     Before anything is written the would-be framework is loaded and validated
     with the real loader; any new error (unknown kind or field, duplicate id,
-    dangling target, unknown cite key, bad value ...) raises
+    dangling target, unknown cite key, bad value, a link count of schema.yaml
+    broken for this or another entry ...) raises
     :class:`~socioaffective.errors.EditError` naming the problem and its fix,
-    and nothing is written. New warnings are returned in ``warnings``.
+    and nothing is written; problems the framework had before do not block.
+    New warnings are returned in ``warnings``; the links the new entry needs
+    from other entries (its `backlinks` counts) in ``pending``.
     ``dry_run=True`` checks everything and writes nothing.
     """
     from .loader import FRAMEWORK_DIR, SCHEMA_FILE, load, resolve_root
@@ -436,7 +443,8 @@ def add_entry(
         old_lines = 0 if old is None else old.count("\n") + (0 if old.endswith("\n") else 1)
         known = {_key(p) for p in before.report.problems}
         fresh = [p for p in after.report.problems if _key(p) not in known]
-        errors = [p for p in fresh if p.severity == "error"]
+        pending = [p for p in fresh if _awaits_backlinks(p, id, rel)]
+        errors = [p for p in fresh if p.severity == "error" and p not in pending]
         if errors:
             n = len(errors)
             raise EditError(
@@ -468,7 +476,13 @@ def add_entry(
         created=old_bytes is None,
         written=not dry_run,
         warnings=[p for p in fresh if p.severity != "error"],
+        pending=pending,
     )
+
+
+def _awaits_backlinks(p: Problem, id: str, rel: str) -> bool:
+    """A missing backlink of the new entry itself: other entries must add it, later."""
+    return p.code == "missing-backlink" and p.entry == id and p.file == rel
 
 
 def _remove_leftovers(*folders: Path) -> None:

@@ -20,6 +20,7 @@ from .fsutil import TEMP_PREFIX, TEMP_SUFFIX
 from .hints import did_you_mean, short, type_name
 from .problems import Problem, Report
 from .schema import Schema, load_schema
+from .validate import build_entries, check_records
 from .yamlio import LocDict, parse_yaml_bytes, read_yaml
 
 if TYPE_CHECKING:
@@ -251,6 +252,25 @@ def load(root: str | os.PathLike | None = None, *, strict: bool = True, override
     return kb
 
 
+def validate(kb_or_root: KnowledgeBase | str | os.PathLike | None = None) -> Report:
+    """Validate a framework and return the :class:`Report` of every problem.
+
+    Accepts a loaded :class:`KnowledgeBase` or a root folder (default: the
+    project's own framework). The rules are :data:`socioaffective.validate.RULES`.
+
+    Examples
+    --------
+    >>> import socioaffective
+    >>> socioaffective.validate().ok
+    True
+    """
+    from .kb import KnowledgeBase
+
+    if isinstance(kb_or_root, KnowledgeBase):
+        return kb_or_root.report
+    return load(kb_or_root, strict=False).report
+
+
 def _from_payload(base: Path, payload: dict) -> KnowledgeBase | None:
     from .kb import KnowledgeBase
 
@@ -264,7 +284,6 @@ def _from_payload(base: Path, payload: dict) -> KnowledgeBase | None:
 def _load(base: Path, overrides: dict | None = None) -> KnowledgeBase:
     """Read and check everything under ``base`` (no cache)."""
     from .kb import KnowledgeBase
-    from .validate import build_entries, check_records
 
     schema = load_schema(base / FRAMEWORK_DIR / SCHEMA_FILE, f"{FRAMEWORK_DIR}/{SCHEMA_FILE}")
     problems = list(schema.problems)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .hints import did_you_mean
@@ -59,6 +59,9 @@ _CURIE = re.compile(r"([a-z]+):([A-Za-z][A-Za-z0-9_]*)")
 _KIND_OPTIONS = {"label", "plural", "color", "shape", "file", "description", "fields", "required_relations", "requires_one_of", "review_hint", "glossary", "neighbourhood"}
 _RELATION_OPTIONS = {"label", "inverse", "from", "to", "description", "symmetric", "acyclic", "allow_self", "locator", "effects", "section"}
 _GRADE_OPTIONS = {"label", "badge", "paper_claim", "description", "min_sources"}
+#: `cardinality:` of schema.yaml: per kind, `links` (outgoing, counted by target
+#: kind `to`) and `backlinks` (incoming, counted by source kind `from`).
+_CARDINALITY_ENDS = {"links": "to", "backlinks": "from"}
 
 
 @dataclass(frozen=True)
@@ -150,6 +153,31 @@ class RelationType:
 
 
 @dataclass(frozen=True)
+class LinkRule:
+    """How many links of one relation an entry of one kind must (or may) have.
+
+    Declared under ``cardinality:`` in schema.yaml (``links`` for the links an
+    entry lists itself, ``backlinks`` for the links other entries list to it),
+    or by the short form ``required_relations: [name]`` of a kind, which is
+    ``links: {name: {min: 1}}``. Only links whose other end is of one of
+    ``kinds`` count (every kind when empty).
+    """
+
+    kind: str
+    relation: str
+    incoming: bool = False
+    min: int = 0
+    max: int | None = None
+    kinds: tuple[str, ...] = ()
+    line: int = 0  # where schema.yaml declares it
+    short_form: bool = False  # from `required_relations`
+
+    def counts(self, kind: str | None) -> bool:
+        """Whether a link whose other end has ``kind`` counts (None: unknown, counts)."""
+        return kind is None or not self.kinds or kind in self.kinds
+
+
+@dataclass(frozen=True)
 class Grade:
     name: str
     label: str
@@ -172,6 +200,7 @@ class Schema:
     common_fields: dict[str, FieldSpec] = field(default_factory=dict)
     kinds: dict[str, Kind] = field(default_factory=dict)
     relations: dict[str, RelationType] = field(default_factory=dict)
+    link_rules: tuple[LinkRule, ...] = ()  # `cardinality:` and `required_relations`
     problems: list[Problem] = field(default_factory=list)
     file: str = "framework/schema.yaml"
 
@@ -215,6 +244,10 @@ class Schema:
         return all(entry.fields.get(name, True) is not False for name, spec in self.fields_of(entry.kind).items() if spec.in_glossary)
     # --- end field behaviour options ---
 
+    def link_rules_of(self, kind: str, incoming: bool = False) -> list[LinkRule]:
+        """The cardinality rules of ``kind``: on its own links, or (``incoming``) on its backlinks."""
+        return [r for r in self.link_rules if r.kind == kind and r.incoming == incoming]
+
     def relation_by_label(self, label: str) -> RelationType | None:
         for r in self.relations.values():
             if label in (r.name, r.label, r.inverse):
@@ -248,6 +281,7 @@ class _SchemaBuilder:
         self.rel = rel
         self.problems = problems
         self.unsure_symmetric: set[str] = set()
+        self.unsure_ends: set[str] = set()
 
     def err(self, line: int, code: str, message: str, hint: str = "") -> None:
         self.problems.append(Problem(self.rel, line, code, "", message, hint))
@@ -289,8 +323,8 @@ class _SchemaBuilder:
         if not isinstance(data, LocDict):
             self.err(1, "schema-invalid", "schema.yaml must be a mapping with kinds, fields and relations")
             return Schema(problems=self.problems, file=self.rel)
-        d = data
-        known = {"version", "framework_version", "limits", "id_pattern", "grades", "fields", "kinds", "relations"}
+        d: LocDict = data
+        known = {"version", "framework_version", "limits", "id_pattern", "grades", "fields", "kinds", "relations", "cardinality"}
         for key in d:
             if key not in known:
                 self.err(d.line_of(key), "schema-invalid", f"unknown top-level key `{key}`", "known keys: " + ", ".join(sorted(known)))
@@ -316,7 +350,13 @@ class _SchemaBuilder:
                 self.err(d.line_of("fields"), "schema-invalid", f"the common fields must include `{required}`", f"declare `{required}` under `fields:`")
         schema.kinds = self.kinds(d.get("kinds"), d.line_of("kinds"))
         schema.relations = self.relations(d.get("relations"), d.line_of("relations"), schema)
+        schema.link_rules = self.short_form_rules(schema, d) + self.cardinality(d, schema)
         self.check_consistency(schema, d)
+        # `required_relations` of a kind: every relation it must have at least one link of
+        for rule in schema.link_rules:
+            k = schema.kinds[rule.kind]
+            if not rule.incoming and rule.min >= 1 and rule.relation not in k.required_relations:
+                schema.kinds[rule.kind] = replace(k, required_relations=k.required_relations + (rule.relation,))
         return schema
 
     def limit(self, limits, key: str, default: int, line: int = 1) -> int:
@@ -527,6 +567,7 @@ class _SchemaBuilder:
                         self.err(spec.line_of(end), "schema-invalid", f"relation `{name}`: `{end}` holds `{k}`, which is not a kind name", f"write `{end}: [kind, other-kind]`")
                     elif k not in known_kinds:
                         self.err(spec.line_of(end), "schema-unknown-kind", f"relation `{name}`: `{end}` names kind `{k}`, which is not declared", did_you_mean(k, known_kinds) or "declare the kind under `kinds:`, or use `*` for any kind")
+                        self.unsure_ends.add(name)  # reported once: no cardinality problems on top
                 kinds = [k for k in kinds if isinstance(k, str)]
                 ends[end] = tuple(kinds)
             symmetric = self.flag(spec, "symmetric", f"relation `{name}`")
@@ -552,6 +593,106 @@ class _SchemaBuilder:
                 section=str(spec.get("section") or ""),
             )
         return out
+
+    # -- cardinality ------------------------------------------------------------
+    def short_form_rules(self, schema: Schema, d: LocDict) -> tuple[LinkRule, ...]:
+        """`required_relations: [r]` of a kind: short for `links: {r: {min: 1}}`."""
+        kind_map = d.get("kinds") if isinstance(d.get("kinds"), dict) else LocDict()
+        out = []
+        for k in schema.kinds.values():
+            kspec = kind_map.get(k.name)
+            line = kspec.line_of("required_relations") if isinstance(kspec, LocDict) else 0
+            out += [LinkRule(k.name, r, False, 1, None, (), line, True) for r in k.required_relations if r in schema.relations]
+        return tuple(out)
+
+    def cardinality(self, d: LocDict, schema: Schema) -> tuple[LinkRule, ...]:
+        """The `cardinality:` section: per kind, `links` and `backlinks` counts per relation."""
+        if d.get("cardinality") is None:
+            return ()
+        out: list[LinkRule] = []
+        taken = {(r.kind, r.relation): r for r in self.short_form_rules(schema, d)}
+        for kind, spec in self.mapping(d["cardinality"], d.line_of("cardinality"), "cardinality").items():
+            kline = d["cardinality"].line_of(kind)
+            if kind not in schema.kinds:
+                self.err(kline, "schema-unknown-kind", f"cardinality: kind `{kind}` is not declared", did_you_mean(kind, schema.kinds) or "declare the kind under `kinds:` or fix the name")
+                continue
+            if not isinstance(spec, dict):
+                self.err(kline, "schema-invalid", f"cardinality of `{kind}` must be a mapping with `links:` and/or `backlinks:`", f"write `{kind}:` then `links: {{relation: {{min: 1}}}}`")
+                continue
+            for end in spec:
+                if end not in _CARDINALITY_ENDS:
+                    self.err(spec.line_of(end), "schema-invalid", f"cardinality of `{kind}`: unknown option `{end}`", (did_you_mean(end, _CARDINALITY_ENDS) + " " if did_you_mean(end, _CARDINALITY_ENDS) else "") + "options: links (the entry's own links), backlinks (links to it)")
+                    continue
+                rels = self.mapping(spec[end], spec.line_of(end), f"cardinality.{kind}.{end}")
+                for rel, count in rels.items():
+                    rule = self.link_rule(schema, kind, end == "backlinks", rel, count, spec[end].line_of(rel))
+                    if rule is None:
+                        continue
+                    if not rule.incoming and (kind, rel) in taken:
+                        self.err(rule.line, "schema-invalid", f"cardinality of `{kind}`: `{rel}` is also in the kind's `required_relations` (line {taken[kind, rel].line})", f"say it once: remove `{rel}` from `required_relations` of `{kind}`, or this entry")
+                        continue
+                    out.append(rule)
+        return tuple(out)
+
+    def link_rule(self, schema: Schema, kind: str, incoming: bool, rel: str, count, line: int) -> LinkRule | None:
+        """One count: `relation: {min, max, to|from}`, checked against the relation's ends."""
+        end = "backlinks" if incoming else "links"
+        where = f"cardinality of `{kind}`, {end} `{rel}`"
+        other = _CARDINALITY_ENDS[end]
+        r = schema.relations.get(rel)
+        if r is None:
+            self.err(line, "schema-invalid", f"cardinality of `{kind}`, {end}: the relation `{rel}` is not declared", did_you_mean(rel, schema.relations) or "declare the relation under `relations:` or fix the name")
+            return None
+        if not isinstance(count, dict):
+            self.err(line, "schema-invalid", f"{where}: must be a mapping with `min:` and/or `max:`", f"write `{rel}: {{ min: 1 }}`")
+            return None
+        ok = True
+        sure = rel not in self.unsure_ends  # else the relation's ends were already reported
+        for key in count:
+            if key not in ("min", "max", other):
+                wrong_end = key == _CARDINALITY_ENDS["links" if incoming else "backlinks"]
+                hint = f"{end} count the kinds at the other end with `{other}:`" if wrong_end else "options: min, max, " + other
+                self.err(count.line_of(key), "schema-invalid", f"{where}: unknown option `{key}`", hint)
+                ok = False
+        if sure and incoming and not r.allows_target(kind):
+            self.err(line, "schema-invalid", f"{where}: `{rel}` may not point to a {kind} (its `to:` is {', '.join(r.targets)}), so a {kind} has no `{rel}` backlinks", f"add `{kind}` to `to:` of `{rel}`, or remove this count")
+            ok = False
+        if sure and not incoming and not r.allows_source(kind):
+            self.err(line, "schema-invalid", f"{where}: a {kind} may not use `{rel}` (its `from:` is {', '.join(r.sources)})", f"add `{kind}` to `from:` of `{rel}`, or remove this count")
+            ok = False
+        if incoming and r.symmetric:
+            self.err(line, "schema-invalid", f"{where}: `{rel}` is symmetric, so it has no backlinks (a link counts for both entries)", f"count it under `links:` of `{kind}`")
+            ok = False
+        bounds = {}
+        for key in ("min", "max"):
+            value = count.get(key)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+                self.err(count.line_of(key), "schema-invalid", f"{where}: `{key}` must be a whole number, 0 or more, not `{value}`", f"for example `{key}: 1`")
+                ok = False
+                value = None
+            bounds[key] = value
+        if bounds["min"] is None and bounds["max"] is None and ok and "min" not in count and "max" not in count:
+            self.err(line, "schema-invalid", f"{where}: gives neither `min` nor `max`", f"write `{rel}: {{ min: 1 }}` (at least one) or `{{ max: 1 }}` (at most one)")
+            ok = False
+        if bounds["min"] is not None and bounds["max"] is not None and bounds["min"] > bounds["max"]:
+            self.err(count.line_of("max"), "schema-invalid", f"{where}: `min: {bounds['min']}` is more than `max: {bounds['max']}`, so no entry could satisfy both", "lower `min` or raise `max`")
+            ok = False
+        kinds = count.get(other, [])
+        kinds = [kinds] if isinstance(kinds, str) else kinds
+        if not isinstance(kinds, list) or not all(isinstance(k, str) for k in kinds):
+            self.err(count.line_of(other), "schema-invalid", f"{where}: `{other}` must be a list of kinds", f"write `{other}: [kind, other-kind]`")
+            return None
+        allowed = r.sources if incoming else r.targets
+        for k in kinds:
+            if k not in schema.kinds and k != REFERENCE_KIND:
+                self.err(count.line_of(other), "schema-unknown-kind", f"{where}: `{other}` names kind `{k}`, which is not declared", did_you_mean(k, schema.kinds) or "declare the kind under `kinds:` or fix the name")
+                ok = False
+            elif sure and not (r.allows_source(k) if incoming else r.allows_target(k)):
+                self.err(count.line_of(other), "schema-invalid", f"{where}: `{rel}` never links {'from' if incoming else 'to'} a {k} (its `{'from' if incoming else 'to'}:` is {', '.join(allowed)}), so such links could never count", f"name kinds of `{'from' if incoming else 'to'}:` of `{rel}`")
+                ok = False
+        if not ok:
+            return None
+        return LinkRule(kind, rel, incoming, bounds["min"] or 0, bounds["max"], tuple(kinds), line)
 
     def names(self, spec, key: str, where: str) -> tuple[str, ...]:
         """An optional list of names (``requires_one_of``, ``effects``)."""

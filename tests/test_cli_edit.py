@@ -232,3 +232,47 @@ def test_the_installed_script_reports_a_refusal_without_a_traceback(tiny_copy):
     r = subprocess.run([str(exe), "--root", str(tiny_copy), *ADD, "--relation", "engages=competence"], capture_output=True, text=True)
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert "source-kind" in r.stderr and "nothing was written" in r.stderr
+
+
+def test_add_names_the_links_the_new_entry_still_needs(run, tiny_copy):
+    """A `backlinks` count of schema.yaml: the add goes through and says what to link (text and JSON)."""
+    schema = tiny_copy / "framework" / "schema.yaml"
+    schema.write_text(schema.read_text() + "\ncardinality:\n  need:\n    backlinks:\n      frustrates: { min: 1, from: [risk] }\n")
+    r = run(tiny_copy, *ADD, "--dry-run", "--json")
+    assert r.exit_code == 0, r.output
+    (p,) = json.loads(r.stdout)["pending"]
+    assert (p["code"], p["file"], p["line"], p["entry"]) == ("missing-backlink", "framework/needs.yaml", 3, "safety")
+    r = run(tiny_copy, *ADD)
+    assert r.exit_code == 0, r.output
+    assert "`safety` still needs links from other entries" in r.stderr
+    assert "add `frustrates: [safety]` to a risk in framework/risks.yaml" in r.stderr
+    r = run(tiny_copy, "add", "risk", "--id", "nagging", "--title", "Nagging", "--summary", "Pushing.", "--description", "A risk.")
+    assert r.exit_code == 1 and "missing-relation" in r.stderr and "--relation RELATION=TARGET" in r.stderr
+
+
+def test_new_asks_for_the_links_a_count_requires_offering_the_counted_kinds(tiny_copy):
+    """`cardinality:` asks a concept for a `related_to` link to a need: `new` asks for it,
+    offers only needs, and refuses a dilemma."""
+    schema = tiny_copy / "framework" / "schema.yaml"
+    schema.write_text(schema.read_text() + "\ncardinality:\n  concept:\n    links:\n      related_to: { min: 1, to: [need] }\n")
+    argv = [sys.executable, "-m", "socioaffective", "--root", str(tiny_copy), "new", "--kind", "concept"]
+    steps = [
+        ("title (", "Care"),
+        ("id [care]", ""),
+        ("summary: ", "Attending to needs."),
+        ("description: ", "Care is attention to another's needs."),
+        ("source (a references.bib key, or editorial)", ""),
+        ("aliases item 1", ""),
+        ("examples item 1", ""),
+        ("glossary [yes/no]", ""),
+        ("Candidates: competence\r\n", ""),  # needs only
+        ("related_to (ids, separated by commas)", "future-self"),  # a dilemma: asked again
+        ("related_to (ids, separated by commas)", "competence"),
+        ("a link as RELATION=ID", ""),
+        ("works cited", ""),
+        ("add this entry?", "y"),
+    ]
+    code, transcript = _converse(argv, steps)
+    assert code == 0, transcript
+    assert "`future-self` is not one of the allowed targets" in transcript
+    assert [(r.name, r.target) for r in socioaffective.load(tiny_copy, strict=False).get("care").relations] == [("related_to", "competence")]

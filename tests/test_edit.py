@@ -523,3 +523,61 @@ def test_a_temp_copy_left_by_a_killed_add_is_reported_then_removed(tiny_copy):
     add_entry(tiny_copy, "need", "safety", "Safety", **NEED)
     assert not left.exists() and not fsutil.leftover_temp_files(tiny_copy / "framework")
     assert socioaffective.validate(tiny_copy).ok
+
+
+# --- link counts of schema.yaml (`cardinality:`), issue 14 ---------------------------
+
+def _with_counts(root: Path, block: str) -> Path:
+    schema = root / "framework" / "schema.yaml"
+    schema.write_text(schema.read_text(encoding="utf-8").rstrip("\n") + "\n\ncardinality:\n" + block, encoding="utf-8")
+    return root
+
+
+def test_a_new_entry_missing_its_backlinks_is_added_and_told_what_to_link(tiny_copy):
+    """Links *to* the new entry must come from other entries: an append cannot add them."""
+    _with_counts(tiny_copy, "  need:\n    backlinks:\n      frustrates: { min: 1, from: [risk] }\n")
+    assert socioaffective.validate(tiny_copy).ok
+    result = add_entry(tiny_copy, "need", "safety", "Safety", **NEED)
+    assert result.written
+    (p,) = result.pending
+    assert (p.code, p.file, p.line, p.entry) == ("missing-backlink", "framework/needs.yaml", 3, "safety")
+    assert p.hint == "it is frustrated by none; add `frustrates: [safety]` to a risk in framework/risks.yaml"
+    # validate reports it until a risk links to the need
+    assert [q.code for q in socioaffective.validate(tiny_copy).problems] == ["missing-backlink"]
+
+
+def test_a_new_entry_missing_a_link_it_must_list_is_refused(tiny_copy):
+    _with_counts(tiny_copy, "  need:\n    links:\n      related_to: { min: 1, to: [concept] }\n")
+    before = snapshot(tiny_copy)
+    with pytest.raises(EditError) as info:
+        add_entry(tiny_copy, "need", "safety", "Safety", **NEED, relations={"related_to": ["future-self"]})
+    assert [(p.code, p.entry) for p in info.value.problems] == [("missing-relation", "safety")]
+    assert "at least one `related_to` link to a concept" in str(info.value) and "nothing was written" in str(info.value)
+    assert snapshot(tiny_copy) == before
+    add_entry(tiny_copy, "need", "safety", "Safety", **NEED, relations={"related_to": ["alignment"]})
+
+
+def test_an_add_that_breaks_a_count_of_another_entry_is_refused_there(tiny_copy):
+    """`competence` may be frustrated by one risk; a second one is refused, at competence's line."""
+    _with_counts(tiny_copy, "  need:\n    backlinks:\n      frustrates: { max: 1 }\n")
+    assert socioaffective.validate(tiny_copy).ok
+    before = snapshot(tiny_copy)
+    with pytest.raises(EditError) as info:
+        add_entry(tiny_copy, "risk", "nagging", "Nagging", summary="Pushing too often.", description="A second risk to competence.", relations={"frustrates": ["competence"]})
+    (p,) = info.value.problems
+    assert (p.code, p.file, p.line, p.entry) == ("too-many-backlinks", "framework/tiny.yaml", 48, "competence")
+    assert "framework/tiny.yaml:48: too-many-backlinks" in str(info.value)
+    assert snapshot(tiny_copy) == before
+
+
+def test_count_problems_the_framework_had_before_do_not_block(tiny_copy):
+    """A need already short of backlinks: an unrelated add, and an add that helps without
+    satisfying the count, both go through (the count is in the hint, not the message)."""
+    _with_counts(tiny_copy, "  need:\n    backlinks:\n      frustrates: { min: 3, from: [risk] }\n")
+    (old,) = socioaffective.validate(tiny_copy).problems
+    assert (old.code, old.entry, old.hint.split(";")[0]) == ("missing-backlink", "competence", "it is frustrated by only 1")
+    add_entry(tiny_copy, "concept", "care", "Care", summary="Attending to needs.", description="Care is attention.")
+    add_entry(tiny_copy, "risk", "nagging", "Nagging", summary="Pushing too often.", description="A second risk.", relations={"frustrates": ["competence"]})
+    (now,) = socioaffective.validate(tiny_copy).problems
+    assert (now.code, now.file, now.line, now.message) == (old.code, old.file, old.line, old.message)
+    assert now.hint.startswith("it is frustrated by only 2;")

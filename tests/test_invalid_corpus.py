@@ -276,3 +276,71 @@ def test_the_whole_corpus_through_the_cli(tmp_path):
         results = dict(zip(CASES, pool.map(lambda c: _check_case_cli(c, tmp_path, env), CASES)))
     bad = {case: problems for case, problems in results.items() if problems}
     assert not bad, "\n\n".join(f"{case}:\n  " + "\n  ".join(p) for case, p in bad.items())
+
+
+# -- the rules of the validator ----------------------------------------------------
+
+def _rule_codes_per_case() -> dict[str, dict[str, set[str]]]:
+    """{rule name: {case: codes the rule alone reports on it}} over every case with a usable schema."""
+    from socioaffective.bib import load_bib
+    from socioaffective.loader import read_records
+    from socioaffective.schema import load_schema
+    from socioaffective.validate import RULES, Context
+
+    out: dict[str, dict[str, set[str]]] = {rule.name: {} for rule in RULES}
+    for case in CASES:
+        if expected(case).get("recipe"):
+            continue  # file-level defects (links, pipes, huge files): no rule is involved
+        root = CORPUS / case
+        schema = load_schema(root / "framework" / "schema.yaml", "framework/schema.yaml")
+        if not schema.ok:
+            continue
+        records, _ = read_records(root, schema)
+        references, _ = load_bib(root / "references.bib", "references.bib")
+        ctx = Context(schema, records, references, (root / "references.bib").exists())
+        for rule in RULES:
+            codes = {p.code for p in rule.check(ctx)}
+            if codes:
+                out[rule.name][case] = codes
+    return out
+
+
+def test_every_rule_declares_known_codes_and_a_case_triggers_it():
+    from socioaffective.validate import RULES
+
+    names = [rule.name for rule in RULES]
+    assert len(names) == len(set(names)), names
+    per_rule = _rule_codes_per_case()
+    for rule in RULES:
+        assert rule.codes and set(rule.codes) <= set(CODES), (rule.name, rule.codes)
+        assert rule.doc, f"rule {rule.name} has no docstring"
+        cases = per_rule[rule.name]
+        assert cases, f"no case in tests/fixtures/invalid/ triggers the rule `{rule.name}`"
+        emitted = set().union(*cases.values())
+        assert emitted <= set(rule.codes), f"rule `{rule.name}` reports {sorted(emitted - set(rule.codes))}, which it does not declare"
+
+
+def test_every_code_a_rule_declares_is_reported_by_it_on_some_case():
+    """A rule's `codes` is not a wish list: each one is seen coming from that rule."""
+    from socioaffective.validate import RULES
+
+    per_rule = _rule_codes_per_case()
+    unseen = {rule.name: sorted(set(rule.codes) - set().union(set(), *per_rule[rule.name].values())) for rule in RULES}
+    assert not {k: v for k, v in unseen.items() if v}, unseen
+
+
+def test_the_rules_together_are_the_validator():
+    """check_records runs exactly the rules of RULES: the same problems as running them one by one."""
+    from socioaffective.bib import load_bib
+    from socioaffective.loader import read_records
+    from socioaffective.schema import load_schema
+    from socioaffective.validate import RULES, Context, check_records
+
+    root = CORPUS / "many-problems-one-run"
+    schema = load_schema(root / "framework" / "schema.yaml", "framework/schema.yaml")
+    records, _ = read_records(root, schema)
+    references, _ = load_bib(root / "references.bib", "references.bib")
+    ctx = Context(schema, records, references)
+    one_by_one = sorted(p for rule in RULES for p in rule.check(ctx))
+    assert one_by_one and sorted(check_records(schema, records, references)) == one_by_one
+    assert check_records(schema, records, references, rules=[]) == []

@@ -83,3 +83,16 @@ def test_helpers():
     assert suggest("autonmy", ["autonomy", "competence"]) == "did you mean `autonomy`?"
     assert suggest("zzz", ["autonomy"]) == ""
     assert slugify("Ünïcode Title!") == "unicode-title"
+
+
+def test_a_symmetric_link_counts_for_both_of_its_entries(tiny_copy):
+    """`cardinality:` on a symmetric relation: a link written on either entry counts."""
+    schema = tiny_copy / "framework" / "schema.yaml"
+    schema.write_text(schema.read_text() + "\ncardinality:\n  concept:\n    links:\n      contrasts_with: { min: 1 }\n")
+    report = socioaffective.validate(tiny_copy)
+    lacking = sorted(p.entry for p in report.problems if p.code == "missing-relation")
+    kb = socioaffective.load(tiny_copy, strict=False)
+    linked = {x for r in kb.relations(relation="contrasts_with") for x in (r.source, r.target)}
+    concepts = {e.id for e in kb.entries(kind="concept")}
+    assert lacking == sorted(concepts - linked)
+    assert concepts & linked, "the tiny framework should have a concept linked by contrasts_with"

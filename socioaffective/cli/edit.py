@@ -82,10 +82,15 @@ def _report(result, as_json: bool) -> None:
             "written": result.written,
             "yaml": result.yaml,
             "warnings": [p.to_dict() for p in result.warnings],
+            "pending": [p.to_dict() for p in result.pending],
         })
         return
     for p in result.warnings:
         echo(str(p), fg="yellow", err=True)
+    if result.pending:
+        echo(f"`{for_terminal(result.entry.id)}` still needs links from other entries (schema.yaml `cardinality:`); `socioaffective validate` reports them until they exist:", fg="yellow", err=True)
+        for p in result.pending:
+            echo(f"  - {for_terminal(p.message)}: {for_terminal(p.hint)}", fg="yellow", err=True)
     if result.written:
         verb = "created" if result.created else "appended to"
         echo(f"added `{for_terminal(result.entry.id)}` ({for_terminal(result.entry.kind)}): {verb} {for_terminal(result.file)}")
@@ -208,20 +213,21 @@ def _ask_field(name: str, spec, required: bool):
             echo(str(exc), fg="red")
 
 
-def _ask_ids(kb, prompt: str, allowed, required: bool) -> list[str]:
+def _ask_ids(kb, prompt: str, allowed, required: bool, at_least: int = 1) -> list[str]:
     from ..hints import did_you_mean
 
+    at_least = at_least if required else 0
     while True:
         text = _ask(prompt, required)
-        ids = [t.strip() for t in text.replace(" ", ",").split(",") if t.strip()]
+        ids = list(dict.fromkeys(t.strip() for t in text.replace(" ", ",").split(",") if t.strip()))
         bad = [i for i in ids if i not in allowed]
-        if not bad and (ids or not required):
+        if not bad and len(ids) >= at_least:
             return ids
         for i in bad:
             hint = did_you_mean(i, allowed)
             echo(f"`{i}` is not one of the allowed targets" + (f"; {hint}" if hint else ""), fg="red")
-        if not ids and required:
-            echo("at least one is needed", fg="red")
+        if not bad and len(ids) < at_least:
+            echo("at least one is needed" if at_least == 1 else f"at least {at_least} are needed", fg="red")
 
 
 @cli.command()
@@ -295,11 +301,13 @@ def new(ctx, kind, file_, dry_run):
         if value not in (None, "", []):
             fields[name] = value
     relations: dict[str, list[str]] = {}
-    for rel_name in k.required_relations:
-        r = schema.relations[rel_name]
-        allowed = [e.id for e in kb.entries() if r.allows_target(e.kind)]
-        echo(f"{rel_name}: {r.description} Candidates: " + ", ".join(allowed))
-        relations[rel_name] = _ask_ids(kb, f"{rel_name} (ids, separated by commas)", allowed, True)
+    for rule in schema.link_rules_of(kind):  # the links schema.yaml asks for (`required_relations`, `cardinality:`)
+        if rule.min < 1:
+            continue
+        r = schema.relations[rule.relation]
+        allowed = [e.id for e in kb.entries() if r.allows_target(e.kind) and rule.counts(e.kind)]
+        echo(f"{r.name}: {r.description} Candidates: " + ", ".join(allowed))
+        relations[r.name] = _ask_ids(kb, f"{r.name} (ids, separated by commas)", allowed, True, rule.min)
     others = [r for r in schema.relations.values() if r.allows_source(kind) and r.name not in k.required_relations and not r.cites_references]
     if others:
         echo("other links (optional): " + ", ".join(r.name for r in others))
