@@ -81,7 +81,7 @@ def test_validate_on_the_real_framework_is_light(tmp_path):
 #
 # Built with `ast` from the source files, counting every import, including those
 # inside functions (a lazy import still ties two modules together: the kb <-> query
-# knot was one). Not counted: a submodule importing its own package's
+# knot was one). Not counted: imports under `if TYPE_CHECKING:` (for annotations only);  a submodule importing its own package's
 # `__init__` (the click group in `cli/__init__.py`, `__version__`): the package
 # file is the public face that re-exports its submodules, and it defines those
 # names before it imports them.
@@ -103,12 +103,21 @@ def _module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+
+
 def _imports():
     """``(importer, imported module, names)`` for every import of a package module by a package module."""
     modules = {_module_name(p): p for p in PACKAGE_DIR.rglob("*.py")}
     for name, path in sorted(modules.items()):
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        # `if TYPE_CHECKING:` imports exist for the type checker only, never at run time: no edge
+        typing_only = {id(n) for block in ast.walk(tree) if isinstance(block, ast.If) and _is_type_checking(block.test) for stmt in block.body for n in ast.walk(stmt)}
+        for node in ast.walk(tree):
+            if id(node) in typing_only:
+                continue
             if isinstance(node, ast.ImportFrom):
                 if node.level:
                     base = package.split(".")[: len(package.split(".")) - node.level + 1]
