@@ -88,37 +88,37 @@ def modules(package: Path) -> dict[str, Path]:
     return out
 
 
+def _dotted(parts: list[str]) -> str:
+    return ".".join(parts) or "socioaffective"
+
+
+def _from_target(node: ast.ImportFrom, package: list[str]) -> list[str] | None:
+    """The module an ``import from`` names, relative to the package (None: not ours)."""
+    if node.level:
+        base = package[: len(package) - (node.level - 1)] if node.level > 1 else list(package)
+        return base + (node.module.split(".") if node.module else [])
+    if node.module and (node.module == "socioaffective" or node.module.startswith("socioaffective.")):
+        return node.module.split(".")[1:]
+    return None
+
+
 def imports(name: str, path: Path, known) -> set[str]:
     """The package's modules that ``name`` imports, anywhere in the file."""
-    is_pkg = path.name == "__init__.py"
     here = [] if name == "socioaffective" else name.split(".")
-    package = here if is_pkg else here[:-1]
+    package = here if path.name == "__init__.py" else here[:-1]
     found = set()
-
-    def resolve(dotted: list[str]) -> str:
-        return ".".join(dotted) or "socioaffective"
-
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
+            found |= {_dotted(a.name.split(".")[1:]) for a in node.names if a.name.split(".")[0] == "socioaffective"}
+        elif isinstance(node, ast.ImportFrom) and (target := _from_target(node, package)) is not None:
             for alias in node.names:
-                if alias.name == "socioaffective" or alias.name.startswith("socioaffective."):
-                    found.add(resolve(alias.name.split(".")[1:]))
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package[: len(package) - (node.level - 1)] if node.level > 1 else list(package)
-                target = base + (node.module.split(".") if node.module else [])
-            elif node.module and (node.module == "socioaffective" or node.module.startswith("socioaffective.")):
-                target = node.module.split(".")[1:]
-            else:
-                continue
-            for alias in node.names:
-                sub = resolve([*target, alias.name])
+                sub = _dotted([*target, alias.name])
                 if sub in known:
                     found.add(sub)  # from . import links: the module links
                 elif not target and alias.name == "__version__":
                     found.add("__version__")
                 else:
-                    found.add(resolve(target))
+                    found.add(_dotted(target))
     found.discard(name)
     return found
 

@@ -42,7 +42,7 @@ class DownloadsDirective(SphinxDirective):
         head += self._row([nodes.paragraph("", text) for text in ("File", "What it is", "Read it with")])
         body = nodes.tbody()
         group += body
-        for name, spec in FORMATS.items():
+        for spec in FORMATS.values():
             uri = relative_uri(here, f"{EXPORT_DIR}/{spec.filename}")
             link = nodes.reference("", spec.filename, refuri=uri, internal=False, classes=["socioaffective-download"])
             reader = nodes.literal(spec.reader, spec.reader, classes=["socioaffective-reader"])
