@@ -3,7 +3,9 @@
 :func:`atomic_write` writes the new bytes to a temporary file in the same
 folder, flushes them to disk and renames the file over the target in one step,
 so a crash or an interruption at any moment leaves either the old file or the
-new one, never a mixture. :func:`folder_lock` serialises writers (two ``add``
+new one, never a mixture. :func:`write_if_changed` writes a file only when
+its bytes differ (the book's outputs, so incremental builds stay quiet and
+file times mean something). :func:`folder_lock` serialises writers (two ``add``
 runs at once) with an advisory lock on the folder itself, so no lock file is
 left behind.
 
@@ -119,6 +121,36 @@ def atomic_write(path: str | os.PathLike, data: bytes) -> None:
             raise EditError(_explain(exc, folder)) from None
         raise
     _sync_folder(folder)
+
+
+def write_if_changed(path: str | os.PathLike, data: bytes | str) -> bool:
+    """Write ``data`` to ``path`` only if the file's bytes differ; True if it wrote.
+
+    Text is written as UTF-8. Missing parent folders are made. The one
+    function for "leave an unchanged file alone" (book outputs, page stubs,
+    the downloads); a plain write, not :func:`atomic_write` (build outputs
+    are regenerated, not edited).
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "sub" / "a.txt"
+    >>> write_if_changed(p, "one"), write_if_changed(p, b"one"), write_if_changed(p, "two")
+    (True, False, True)
+    """
+    raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    target = Path(path)
+    try:
+        if target.stat().st_size == len(raw) and target.read_bytes() == raw:
+            return False
+    except OSError:
+        pass
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(raw)
+    return True
+
+
+def copy_if_changed(src: str | os.PathLike, dst: str | os.PathLike) -> bool:
+    """Copy ``src`` to ``dst`` unless ``dst`` already holds the same bytes; True if it wrote."""
+    return write_if_changed(dst, Path(src).read_bytes())
 
 
 def leftover_temp_files(folder: str | os.PathLike) -> list[Path]:

@@ -68,11 +68,12 @@ def test_completion_is_documented():
     assert "NO_COLOR" in res.output
 
 
-def test_export_help_advice_for_json_works_as_written(real_kb):
+def test_export_help_advice_for_json_works_as_written(real_kb, tmp_path, monkeypatch):
     text = " ".join(CliRunner().invoke(cli, ["export", "--help"]).output.split())
-    (call,) = re.findall(r"networkx\.node_link_graph\([^()]*\)", text)
-    data = json.loads(export(real_kb, "json"))
-    g = eval(call, {"networkx": networkx, "data": data})  # the advice, exactly as printed
+    (call,) = re.findall(r"networkx\.node_link_graph\(json\.load\(open\(\"socioaffective\.json\"[^()]*\)\)[^()]*\)", text)
+    (tmp_path / "socioaffective.json").write_text(export(real_kb, "json"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    g = eval(call, {"networkx": networkx, "json": json})  # the advice, exactly as printed
     assert g.number_of_nodes() == real_kb.graph.number_of_nodes()
     assert g.number_of_edges() == real_kb.graph.number_of_edges()
     assert set(g.edges(keys=True)) == set(real_kb.graph.edges(keys=True))

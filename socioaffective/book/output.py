@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 from ..errors import SocioaffectiveError
+from ..fsutil import copy_if_changed, write_if_changed
 from ..render import pages
 from ..render.network import graph_page
 from .graphs import graph_title, page_url_for, graph_name, graph_spec_data
@@ -78,21 +78,8 @@ def add_templates(app, config) -> None:
         config.templates_path = [folder, *config.templates_path]
 
 
-def _write_if_changed(path: Path, text: str) -> None:
-    try:
-        if path.read_text(encoding="utf-8") == text:
-            return
-    except OSError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-
-
-def _copy_if_changed(src: Path, dst: Path) -> None:
-    if dst.exists() and dst.stat().st_size == src.stat().st_size and dst.read_bytes() == src.read_bytes():
-        return
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(src, dst)
+# the one write-if-changed (socioaffective.fsutil), under the names the calls below use
+_write_if_changed, _copy_if_changed = write_if_changed, copy_if_changed
 
 
 def vis_files() -> list[Path]:

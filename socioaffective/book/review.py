@@ -60,9 +60,9 @@ class ReviewDirective(SphinxDirective):
 def write_review_data(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    from .output import _write_if_changed
+    from ..fsutil import write_if_changed
 
-    _write_if_changed(Path(app.outdir) / "_static" / STATIC_DIR / DATA_FILE, review_data_js(state(app).kb))
+    write_if_changed(Path(app.outdir) / "_static" / STATIC_DIR / DATA_FILE, review_data_js(state(app).kb))
 
 
 def setup(app) -> None:

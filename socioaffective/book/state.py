@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from sphinx.util import logging
 
 from ..errors import SocioaffectiveError
+from ..fsutil import write_if_changed
 from ..render import pages
 
 if TYPE_CHECKING:
@@ -154,13 +155,7 @@ def write_stubs(st: State, folder: Path) -> None:
             continue
         wanted[folder / e.kind / f"{e.id}.md"] = pages.entry_stub(kb, e)
     for path, text in wanted.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            if path.read_text(encoding="utf-8") == text:
-                continue
-        except OSError:
-            pass
-        path.write_text(text, encoding="utf-8")
+        write_if_changed(path, text)
     if folder.is_dir():
         for path in sorted(folder.rglob("*.md")):
             if path in wanted or path.is_symlink():

@@ -13,42 +13,44 @@ from ..export import FORMATS
 from . import cli
 from .common import fail, load_kb
 
-# one list: the formats registered in socioaffective.export.FORMATS
+# one list: every choice, the --base rule and the format list of --help come from
+# socioaffective.export.FORMATS (a format is declared there once)
 _FORMAT_NAMES = list(FORMATS)
-_BASE_FORMATS = ("jsonld", "turtle", "shacl", "sssom")  # formats that take --base
+_BASE_FORMATS = tuple(name for name, spec in FORMATS.items() if "base" in spec.options)
 
 
-@cli.command()
-@click.option("--format", "-f", "fmt", type=click.Choice(_FORMAT_NAMES), required=True, help="json (node-link), csv (two tables), graphml, gexf, jsonld, turtle, shacl (shapes for the RDF), sssom (the crosswalk mappings), weval (a blueprint) or inspect (a task).")
-@click.option("--output", "-o", type=click.Path(path_type=Path), help="The file to write (default: standard output). For csv and inspect: a .zip file, or a folder that receives the files (entries.csv and relations.csv; scenarios.jsonl and socioaffective_task.py).")
-@click.option("--base", default=None, metavar="IRI", help="RDF formats, shacl and sssom: the IRI every entry and vocabulary IRI starts with (default urn:socioaffective:).")
+def _format_list() -> str:
+    r"""Every format with what it is and the Python that reads it back (a ``\b`` block: click keeps its lines)."""
+    lines = ["\b", "Formats (-f), each with the Python that reads the file back:"]
+    for spec in FORMATS.values():
+        extra = f" [needs socioaffective[{spec.extra}]]" if spec.extra else ""
+        lines += [f"  {spec.name} ({spec.filename}): {spec.description}{extra}", f"    read it with {spec.read_with}:", f"    {spec.reader}"]
+    return "\n".join(lines)
+
+
+_HELP = f"""Export the framework for other tools.
+
+Writes one of the formats below to standard output or to -o FILE. The book
+offers the same files on its Downloads page.
+
+{_format_list()}
+
+\b
+Examples:
+  socioaffective export -f turtle -o socioaffective.ttl
+  socioaffective export -f csv -o tables/
+  socioaffective export -f sssom -o socioaffective.sssom.tsv
+  socioaffective export -f json | python -m json.tool
+  socioaffective export -f inspect -o inspect-task/
+"""
+
+
+@cli.command(help=_HELP)
+@click.option("--format", "-f", "fmt", type=click.Choice(_FORMAT_NAMES), required=True, help="The format (see Formats above).")
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="The file to write (default: standard output). For a zip format (" + ", ".join(n for n, s in FORMATS.items() if s.bundle) + "): a .zip file, or a folder that receives the files.")
+@click.option("--base", default=None, metavar="IRI", help=", ".join(_BASE_FORMATS) + ": the IRI every entry and vocabulary IRI starts with (default urn:socioaffective:).")
 @click.pass_context
 def export(ctx, fmt, output, base):
-    """Export the framework for other tools.
-
-    json is networkx node-link data (read it with
-    networkx.node_link_graph(data, edges="links"));
-    csv is entries.csv and relations.csv; graphml opens in Gephi, yEd and
-    networkx; gexf opens in Gephi with the book's layout and colours; jsonld and turtle are RDF (SKOS concepts, typed relations with
-    their inverses, Dublin Core citations, SKOS mappings to the upstream IRIs
-    of the crosswalk) for rdflib and triple stores; shacl is SHACL shapes generated
-    from schema.yaml that check the RDF (pyshacl -s socioaffective.shacl.ttl
-    socioaffective.ttl); sssom is the crosswalk
-    mappings as an SSSOM mapping set (TSV) for sssom-py. weval and inspect
-    turn the evaluation scenarios into a weval blueprint (YAML) and an Inspect
-    task (scenarios.jsonl and socioaffective_task.py; run it with
-    `inspect eval`, from the `eval` extra).
-
-    \b
-    Examples:
-      socioaffective export -f turtle -o socioaffective.ttl
-      socioaffective export -f csv -o tables/
-      socioaffective export -f sssom -o socioaffective.sssom.tsv
-      socioaffective export -f json | python -m json.tool
-      socioaffective export -f weval -o socioaffective-weval.yml
-      socioaffective export -f inspect -o inspect-task/
-    """
-    from ..export import FORMATS
     from ..export import export as render
     from ..fsutil import atomic_write
 

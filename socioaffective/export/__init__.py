@@ -1,29 +1,20 @@
 """Exports of the framework in formats other tools read.
 
-``export(kb, fmt)`` returns the export as text (or bytes for ``csv`` and
-``inspect``, zips of several files, which :func:`export_files` gives one by
-one); only the CLI and the book write files. Every format carries every
-entry, every bib reference and every link with its provenance.
+``export(kb, fmt)`` returns the export as text (or bytes for the zips of
+several files, which :func:`export_files` gives one by one); only the CLI and
+the book write files. Every format carries every entry, every bib reference
+and every link with its provenance.
 
-======== ========================================================= ============
-format   what                                                      read with
-======== ========================================================= ============
-json     networkx node-link data plus a format version             ``networkx.node_link_graph(data, edges="links")``
-csv      ``entries.csv`` and ``relations.csv`` in a zip            any spreadsheet, ``csv``
-graphml  GraphML with labels, positions, colours; lists as JSON  ``networkx.read_graphml``, Gephi, yEd
-gexf     GEXF with ``viz`` positions and colours (the book layout) Gephi, ``networkx.read_gexf``
-jsonld   RDF (SKOS concepts, typed relations with inverses)        rdflib, any JSON-LD processor
-turtle   the same RDF as Turtle                                    rdflib, any triple store
-weval    the evaluation scenarios as a weval blueprint (YAML)      weval (weval-org/app)
-inspect  the scenarios as an Inspect task (JSONL + task), a zip    ``inspect eval`` (inspect-ai)
-sssom    the crosswalk mappings as an SSSOM mapping set (TSV)      sssom-py, any SSSOM tool
-shacl    SHACL shapes from schema.yaml (Turtle) for the RDF exports pySHACL, any SHACL processor
-======== ========================================================= ============
+:data:`FORMATS` is the one list of formats: each is declared once, below, with
+everything the rest of the project needs (the CLI's choices and ``--help``, the
+book's downloads page and its export step, the tests, which are parametrized
+over it). A new format is a module with ``render(kb, fmt, **options)`` and one
+:class:`Format` here (``docs-dev/ARCHITECTURE.md``, recipe (a)).
 
 >>> import socioaffective
 >>> from socioaffective.export import export, FORMATS
->>> sorted(FORMATS)
-['csv', 'gexf', 'graphml', 'inspect', 'json', 'jsonld', 'shacl', 'sssom', 'turtle', 'weval']
+>>> FORMATS["json"].filename, FORMATS["json"].media_type
+('socioaffective.json', 'application/json')
 >>> export(socioaffective.load(), "json")[:1]
 '{'
 
@@ -35,9 +26,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import import_module
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..errors import UnknownKindError
+from ..errors import SocioaffectiveError, UnknownKindError
 
 if TYPE_CHECKING:
     from ..kb import KnowledgeBase
@@ -48,12 +40,29 @@ FORMAT_VERSION = 1
 
 @dataclass(frozen=True)
 class Format:
+    """One export format, declared once; everything else is driven from it."""
+
+    #: the name after ``export -f`` and in ``export(kb, name)``
     name: str
+    #: the module of this package whose ``render(kb, fmt, **options)`` makes it
+    #: (a bundle's module also has ``files(kb)``: its files by name, as text)
     module: str
+    #: appended to ``socioaffective`` to name the file (``.ttl``, ``-weval.yml``)
     extension: str
     media_type: str
-    binary: bool
+    #: one line: what the file is
     description: str
+    #: one line: the tools that read it
+    read_with: str
+    #: Python that reads the file back, one expression using the modules it
+    #: names (``import`` them first); shown in ``--help`` and on the downloads
+    #: page, and run as written by the tests
+    reader: str
+    #: the ``pip install 'socioaffective[extra]'`` the export needs, if any
+    extra: str | None = None
+    #: keyword options ``render`` takes (``base`` becomes the CLI's ``--base``)
+    options: tuple[str, ...] = ()
+    binary: bool = False
     #: several files, zipped by ``export``; ``export_files`` gives them by name
     bundle: bool = False
 
@@ -62,21 +71,84 @@ class Format:
         return f"socioaffective{self.extension}"
 
 
-FORMATS: dict[str, Format] = {
-    f.name: f
-    for f in (
-        Format("json", "nodelink", ".json", "application/json", False, "networkx node-link JSON (nodes, links, a format version)"),
-        Format("csv", "tables", ".csv.zip", "application/zip", True, "two CSV tables, entries.csv and relations.csv, in a zip", bundle=True),
-        Format("graphml", "graphml", ".graphml", "application/graphml+xml", False, "GraphML for Gephi, yEd, Cytoscape and networkx"),
-        Format("gexf", "gexf", ".gexf", "application/gexf+xml", False, "GEXF for Gephi, with the book's layout and kind colours"),
-        Format("jsonld", "rdf", ".jsonld", "application/ld+json", False, "RDF as JSON-LD (SKOS concepts, relations with inverses, Dublin Core citations)"),
-        Format("turtle", "rdf", ".ttl", "text/turtle", False, "RDF as Turtle, for triple stores and SPARQL"),
-        Format("weval", "weval", "-weval.yml", "application/yaml", False, "the evaluation scenarios as a weval blueprint (YAML: header, prompts with should / should_not rubrics)"),
-        Format("inspect", "inspect_task", "-inspect.zip", "application/zip", True, "the evaluation scenarios as an Inspect task: scenarios.jsonl and socioaffective_task.py in a zip", bundle=True),
-        Format("sssom", "sssom", ".sssom.tsv", "text/tab-separated-values", False, "the crosswalk mappings (SKOS) as an SSSOM mapping set, for sssom-py"),
-        Format("shacl", "shacl", ".shacl.ttl", "text/turtle", False, "SHACL shapes generated from schema.yaml, to check the RDF exports"),
-    )
-}
+class MissingExtraError(SocioaffectiveError, ImportError):
+    """A format needs an optional dependency that is not installed."""
+
+
+def _formats(*formats: Format) -> dict[str, Format]:
+    return {f.name: f for f in formats}
+
+
+# fmt: off
+FORMATS: dict[str, Format] = _formats(
+    Format(
+        "json", "nodelink", ".json", "application/json",
+        "networkx node-link JSON (nodes, links, a format version)",
+        "networkx; any JSON reader",
+        'networkx.node_link_graph(json.load(open("socioaffective.json", encoding="utf-8")), edges="links")',
+    ),
+    Format(
+        "csv", "tables", ".csv.zip", "application/zip",
+        "two CSV tables, entries.csv and relations.csv, in a zip",
+        "any spreadsheet (unzip it); Python's csv module",
+        'list(csv.DictReader(io.TextIOWrapper(zipfile.ZipFile("socioaffective.csv.zip").open("entries.csv"), encoding="utf-8", newline="")))',
+        binary=True, bundle=True,
+    ),
+    Format(
+        "graphml", "graphml", ".graphml", "application/graphml+xml",
+        "GraphML for Gephi, yEd, Cytoscape and networkx, with labels, the book's positions and kind colours",
+        "Gephi, yEd, Cytoscape; networkx",
+        'networkx.read_graphml("socioaffective.graphml")',
+    ),
+    Format(
+        "gexf", "gexf", ".gexf", "application/gexf+xml",
+        "GEXF for Gephi, with the book's layout and kind colours",
+        "Gephi; networkx",
+        'networkx.read_gexf("socioaffective.gexf")',
+    ),
+    Format(
+        "jsonld", "rdf", ".jsonld", "application/ld+json",
+        "RDF as JSON-LD (SKOS concepts, relations with inverses, PROV provenance, Dublin Core citations)",
+        "rdflib; any JSON-LD processor",
+        'rdflib.Graph().parse("socioaffective.jsonld", format="json-ld")',
+        extra="rdf", options=("base",),
+    ),
+    Format(
+        "turtle", "rdf", ".ttl", "text/turtle",
+        "RDF as Turtle, for triple stores and SPARQL",
+        "rdflib; any triple store (SPARQL)",
+        'rdflib.Graph().parse("socioaffective.ttl", format="turtle")',
+        extra="rdf", options=("base",),
+    ),
+    Format(
+        "weval", "weval", "-weval.yml", "application/yaml",
+        "the evaluation scenarios as a weval blueprint (YAML: header, prompts with should / should_not rubrics)",
+        "weval (weval-org/app); any YAML reader",
+        'list(yaml.safe_load_all(open("socioaffective-weval.yml", encoding="utf-8")))',
+    ),
+    Format(
+        "inspect", "inspect_task", "-inspect.zip", "application/zip",
+        "the evaluation scenarios as an Inspect task: scenarios.jsonl and socioaffective_task.py in a zip",
+        "inspect eval socioaffective_task.py, unzipped (inspect-ai, the eval extra); any JSONL reader",
+        '[json.loads(line) for line in zipfile.ZipFile("socioaffective-inspect.zip").read("scenarios.jsonl").splitlines()]',
+        binary=True, bundle=True,
+    ),
+    Format(
+        "sssom", "sssom", ".sssom.tsv", "text/tab-separated-values",
+        "the crosswalk mappings (SKOS) as an SSSOM mapping set, for sssom-py",
+        "sssom-py (the sssom extra); any SSSOM tool or spreadsheet",
+        'sssom.parsers.parse_sssom_table("socioaffective.sssom.tsv").df',
+        extra="rdf", options=("base",),
+    ),
+    Format(
+        "shacl", "shacl", ".shacl.ttl", "text/turtle",
+        "SHACL shapes generated from schema.yaml, to check the RDF exports",
+        "pySHACL or any SHACL processor, against the Turtle or JSON-LD file",
+        'pyshacl.validate(rdflib.Graph().parse("socioaffective.ttl", format="turtle"), shacl_graph=rdflib.Graph().parse("socioaffective.shacl.ttl", format="turtle"))[0]',
+        extra="rdf", options=("base",),
+    ),
+)
+# fmt: on
 
 
 def _spec(fmt: str) -> Format:
@@ -89,6 +161,18 @@ def _spec(fmt: str) -> Format:
     return spec
 
 
+def _run(spec: Format, call: Callable[[Any], Any]) -> Any:
+    try:
+        return call(import_module(f".{spec.module}", __name__))  # lazy: rdflib only for RDF
+    except ModuleNotFoundError as exc:
+        if spec.extra is None or (exc.name or "").startswith("socioaffective"):
+            raise
+        raise MissingExtraError(
+            f"the {spec.name} export needs {exc.name}, from the `{spec.extra}` extra: pip install 'socioaffective[{spec.extra}]'",
+            name=exc.name,
+        ) from exc
+
+
 def export_files(kb: KnowledgeBase, fmt: str) -> dict[str, str]:
     """The files of a bundle format (``csv``, ``inspect``) by name, as text.
 
@@ -99,18 +183,17 @@ def export_files(kb: KnowledgeBase, fmt: str) -> dict[str, str]:
     spec = _spec(fmt)
     if not spec.bundle:
         raise UnknownKindError(f"`{fmt}` is a single file; use export()")
-    return import_module(f".{spec.module}", __name__).files(kb)
+    return _run(spec, lambda module: module.files(kb))
 
 
 def export(kb: KnowledgeBase, fmt: str, **options: Any) -> str | bytes:
     """The knowledge base ``kb`` in format ``fmt`` (see :data:`FORMATS`).
 
-    Options: ``base`` (RDF formats, their SHACL shapes and sssom) sets the IRI all entry and vocabulary IRIs
-    start with (default ``urn:socioaffective:``).
+    Options: ``base`` (the formats that declare it: RDF, their SHACL shapes and sssom) sets the IRI all
+    entry and vocabulary IRIs start with (default ``urn:socioaffective:``).
     """
     spec = _spec(fmt)
-    module = import_module(f".{spec.module}", __name__)  # lazy: rdflib only for RDF
-    return module.render(kb, fmt, **options)
+    return _run(spec, lambda module: module.render(kb, fmt, **options))
 
 
-__all__ = ["FORMATS", "FORMAT_VERSION", "Format", "export", "export_files"]
+__all__ = ["FORMATS", "FORMAT_VERSION", "Format", "MissingExtraError", "export", "export_files"]

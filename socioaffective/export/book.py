@@ -5,7 +5,8 @@ At ``build-finished`` (HTML builders only) every format of
 ``_static/socioaffective/exports/``, from the very framework the book was
 built from (only when the bytes changed, so incremental builds stay quiet).
 The directive ``socioaffective-downloads`` lists them with links, a line on
-what each is and how to read it.
+what each is, the tools that read it and the Python that reads it back (all
+from the format's declaration in ``FORMATS``).
 """
 
 from __future__ import annotations
@@ -16,22 +17,10 @@ from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
+from ..fsutil import write_if_changed
 from . import FORMATS, export
 
 EXPORT_DIR = "_static/socioaffective/exports"
-
-READ_WITH = {
-    "json": "networkx (node_link_graph); any JSON reader",
-    "csv": "any spreadsheet; Python's csv module",
-    "graphml": "Gephi, yEd, Cytoscape; networkx.read_graphml",
-    "gexf": "Gephi; networkx.read_gexf",
-    "jsonld": "rdflib; any JSON-LD processor",
-    "turtle": "rdflib; any triple store (SPARQL)",
-    "weval": "weval (weval-org/app); any YAML reader",
-    "inspect": "inspect eval (inspect-ai, the eval extra); any JSONL reader",
-    "sssom": "sssom-py (parse_sssom_table); any SSSOM tool or spreadsheet",
-    "shacl": "pySHACL or any SHACL processor, against the Turtle or JSON-LD file",
-}
 
 
 def _kb(app):
@@ -53,10 +42,13 @@ class DownloadsDirective(SphinxDirective):
         head += self._row([nodes.paragraph("", text) for text in ("File", "What it is", "Read it with")])
         body = nodes.tbody()
         group += body
-        for name, spec in FORMATS.items():
+        for spec in FORMATS.values():
             uri = relative_uri(here, f"{EXPORT_DIR}/{spec.filename}")
             link = nodes.reference("", spec.filename, refuri=uri, internal=False, classes=["socioaffective-download"])
-            body += self._row([nodes.paragraph("", "", link), nodes.paragraph("", spec.description), nodes.paragraph("", READ_WITH.get(name, ""))])
+            reader = nodes.literal(spec.reader, spec.reader, classes=["socioaffective-reader"])
+            read = nodes.paragraph("", spec.read_with + "; in Python: ")
+            read += reader
+            body += self._row([nodes.paragraph("", "", link), nodes.paragraph("", spec.description), read])
         return [table]
 
     @staticmethod
@@ -87,18 +79,9 @@ def write_exports(app, exception) -> None:
         except OSError:
             pass
     for name, spec in FORMATS.items():
-        data = export(kb, name)
-        raw = data if isinstance(data, bytes) else data.encode("utf-8")
-        path = folder / spec.filename
-        try:
-            if path.read_bytes() == raw:
-                continue
-        except OSError:
-            pass
-        path.write_bytes(raw)
+        write_if_changed(folder / spec.filename, export(kb, name))
     if stamp:
-        stamp_file.parent.mkdir(parents=True, exist_ok=True)
-        stamp_file.write_text(stamp, encoding="utf-8")
+        write_if_changed(stamp_file, stamp)
 
 
 def _stamp(kb) -> str:
