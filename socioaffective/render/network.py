@@ -106,7 +106,7 @@ def _edges(kb, ids: set[str]) -> list:
 LOD_NODES = 150
 
 #: Bumped whenever :func:`layout` changes, so cached layouts are recomputed.
-LAYOUT_VERSION = 3
+LAYOUT_VERSION = 4
 
 
 def layout_key(kb, ids) -> str:
@@ -121,9 +121,9 @@ def layout(kb, ids, center: str | None = None, seed: int = 7, unit: float = 58.0
 
     A neighbourhood (``center`` given) is radial: the centre in the middle,
     one ring per hop, each outer entry next to the inner ones it links to. A
-    whole graph uses Kamada-Kawai on each connected part (up to 150 nodes), a
-    seeded spring layout (up to 500) or :func:`~socioaffective.graph.force_layout`
-    (larger). The result fills a rectangle
+    whole graph uses Kamada-Kawai on each connected part (up to 150 nodes) or
+    :func:`~socioaffective.graph.force_layout` (larger: each part's spectral
+    layout, packed, then evened out by forces). The result fills a rectangle
     ``aspect`` times wider than high, about ``unit * sqrt(len(ids))`` high,
     matching the wide frames the book shows graphs in. Positions are integers.
     """
@@ -163,9 +163,7 @@ def layout(kb, ids, center: str | None = None, seed: int = 7, unit: float = 58.0
         xs = [x for x, _ in pos.values()]
         mid = (max(xs) + min(xs)) / 2
         pos = {k: (x - mid, y) for k, (x, y) in pos.items()}
-    elif n <= 500:
-        pos = nx.spring_layout(g, seed=seed, iterations=50)
-    else:  # networkx's spring layout is quadratic: 45 s at 5,000 nodes
+    else:  # from a spectral start: networkx's spring layout is quadratic (45 s at 5,000 nodes) and tangles
         from ..graph import force_layout
 
         pos = force_layout(ids, g.edges(), seed=seed)
