@@ -487,19 +487,10 @@ def graph_table(data: dict, url_for=None, caption: str = "") -> str:
 
 
 def to_pyvis(data: dict, **kwargs):
-    """A ``pyvis.network.Network`` holding ``data`` (for notebooks).
+    """A ``pyvis.network.Network`` holding ``data`` (for notebooks), rendering offline.
 
-    Note that pyvis' own templates load vis-network and Bootstrap from CDNs;
-    the book never uses them.
+    See :mod:`socioaffective.render.pyvis_network` (and ``kb.to_pyvis``).
     """
-    from pyvis.network import Network
+    from .pyvis_network import from_data
 
-    net = Network(directed=True, **kwargs)
-    shapes = {k["name"]: (k["shape"], k["color"]) for k in data["kinds"]}
-    for n in data["nodes"]:
-        shape, color = shapes.get(n["group"], ("dot", _FALLBACK_COLOR))
-        net.add_node(n["id"], label=n.get("label", n["name"]), title=n["title"], shape=shape, color=color, x=n["x"], y=n["y"])
-    for e in data["edges"]:
-        net.add_edge(e["from"], e["to"], title=e["title"], label=e.get("label", ""), dashes=e["dashes"])
-    net.toggle_physics(False)
-    return net
+    return from_data(data, **kwargs)
