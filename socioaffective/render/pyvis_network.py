@@ -82,7 +82,7 @@ def select(kb, id: str | None = None, *, depth: int = 1, kinds=None) -> list[str
     >>> import socioaffective
     >>> kb = socioaffective.load()
     >>> select(kb, "autonomy", kinds=["need", "principle"])[:1], len(select(kb, kinds="need"))
-    (['autonomy'], 4)
+    (['autonomy'], 3)
     """
     from ..errors import UnknownKindError
     from ..graph import neighbourhood
