@@ -9,7 +9,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import engine, report
+from . import engine, layout, report
 from .generate import generate
 
 DEFAULT_SIZES = (1000, 10000, 100000)
@@ -21,6 +21,7 @@ def parse_args(argv=None):
     ap.add_argument("--repeat", type=int, default=None, help="runs per measurement (default 3; 2 with --quick)")
     ap.add_argument("--quick", action="store_true", help="1k and 10k entries only, 2 runs, no 300-entry book: a few minutes")
     ap.add_argument("--skip-book", action="store_true", help="engine figures only (no book builds, no browser)")
+    ap.add_argument("--layout-sizes", default="1000,5000", help="points of the random geometric graphs laid out (default 1000,5000; 0: none)")
     ap.add_argument("--out", default=str(report.RESULTS), help="where to write the results (default benchmarks/results.json)")
     ap.add_argument("--keep", default=None, help="keep generated frameworks and books in this folder instead of a temporary one")
     args = ap.parse_args(argv)
@@ -30,6 +31,7 @@ def parse_args(argv=None):
         args.sizes = [1000, 10000] if args.quick else list(DEFAULT_SIZES)
     if args.repeat is None:
         args.repeat = 2 if args.quick else 3
+    args.layout_sizes = sorted({int(s.replace("_", "").replace("k", "000")) for s in args.layout_sizes.split(",") if s.strip()} - {0})
     return args
 
 
@@ -127,7 +129,7 @@ def main(argv=None) -> int:
         "date": report.now(),
         "machine": report.machine(),
         "versions": report.versions(),
-        "args": {"sizes": args.sizes, "repeat": args.repeat, "quick": args.quick, "skip_book": args.skip_book},
+        "args": {"sizes": args.sizes, "repeat": args.repeat, "quick": args.quick, "skip_book": args.skip_book, "layout_sizes": args.layout_sizes},
         "sizes": {},
         "stages": {},
         "figures": [],
@@ -163,6 +165,8 @@ def main(argv=None) -> int:
         cli = engine.validate_cli(repeat=max(3, args.repeat))
         results["validate_cli"] = cli
         figures = engine_figures(runs, cli)
+        layout_figs, results["layout"] = layout.run_all(args.layout_sizes, repeat=args.repeat, log=say)
+        figures += layout_figs
         if args.skip_book:
             book_figs = []
         else:

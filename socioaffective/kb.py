@@ -237,5 +237,13 @@ class KnowledgeBase:
 
         return neighbourhood(self.graph, [ids] if isinstance(ids, str) else list(ids), depth)
 
+    def to_pyvis(self, id: str | None = None, *, depth: int = 1, kinds=None, **options):
+        """A ``pyvis.network.Network`` of ``id``'s neighbourhood (``depth`` links), of
+        the entries of ``kinds``, or of everything, drawn as the book draws it and
+        rendering offline (:func:`socioaffective.render.pyvis_network.to_pyvis`)."""
+        from .render.pyvis_network import to_pyvis
+
+        return to_pyvis(self, id, depth=depth, kinds=kinds, **options)
+
     def __repr__(self) -> str:
         return f"<KnowledgeBase {len(self._entries)} entries, {len(self.references)} references from {self.root}>"

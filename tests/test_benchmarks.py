@@ -115,12 +115,13 @@ def test_report_rows_and_table(small):
 
 def test_runner_end_to_end(tmp_path):
     out = tmp_path / "results.json"
-    assert runner.main(["--sizes", "30,90", "--repeat", "1", "--skip-book", "--out", str(out)]) == 0
+    assert runner.main(["--sizes", "30,90", "--repeat", "1", "--skip-book", "--layout-sizes", "120", "--out", str(out)]) == 0
     res = report.load(out)
     assert res["format"] == report.FORMAT and res["machine"]["cpus"] >= 1
     assert set(res["sizes"]) == {"30", "90"}
     ids = {f["id"] for f in res["figures"]}
-    assert {"cold-30", "cold-90", "warm-90", "memory-90", "validate-cli", "validate-imports"} <= ids
+    assert {"cold-30", "cold-90", "warm-90", "memory-90", "validate-cli", "validate-imports", "layout-rgg-120", "layout-quality-120"} <= ids
+    assert res["layout"]["120"]["deterministic"] is True and res["args"]["layout_sizes"] == [120]
     assert set(res["stages"]["parse YAML"]) == {"30", "90"}
     assert all(f["met"] in (True, False, None) for f in res["figures"])
 
@@ -235,3 +236,121 @@ def test_export_stamp_follows_the_content(tiny_copy, tmp_path, monkeypatch):
     path.write_text(path.read_text().replace("title: Alignment", "title: Alignment!"))
     assert _stamp(socioaffective.load(tiny_copy)) != _stamp(kb)
     assert _stamp(socioaffective.load(tiny_copy, cache=False)) == ""
+
+
+# the layout benchmark (benchmarks/layout.py) and the big-graph layout it measures
+
+
+def test_spearman_on_known_cases():
+    import numpy as np
+    from scipy.stats import spearmanr
+
+    from benchmarks.layout import spearman
+
+    assert spearman([1, 2, 3, 4], [1, 4, 9, 16]) == pytest.approx(1.0)  # any increasing function
+    assert spearman([1, 2, 3, 4], [8, 6, 4, 2]) == pytest.approx(-1.0)
+    # ties take average ranks: [1, 2.5, 2.5, 4] against [1, 3, 2, 4] -> 4.5 / sqrt(4.5 * 5)
+    assert spearman([1, 2, 2, 3], [1, 3, 2, 4]) == pytest.approx(4.5 / (4.5 * 5) ** 0.5)
+    rng = np.random.default_rng(5)
+    a, b = rng.integers(0, 20, 300), rng.random(300)
+    assert spearman(a, b) == pytest.approx(spearmanr(a, b).statistic)
+
+
+def test_distance_spearman_scores_true_and_scrambled_layouts():
+    import networkx as nx
+    import numpy as np
+
+    from benchmarks.layout import distance_spearman
+
+    path = nx.path_graph(40)
+    assert distance_spearman(path, {i: (2 * i, 0) for i in path}) == pytest.approx(1.0)
+    grid = nx.grid_2d_graph(20, 20)
+    assert distance_spearman(grid, {v: v for v in grid}) > 0.95  # its own coordinates
+    rng = np.random.default_rng(1)
+    scrambled = dict(zip(grid, rng.permutation([v for v in grid])))
+    assert abs(distance_spearman(grid, scrambled)) < 0.2
+
+
+def test_random_geometric_is_the_seeded_largest_component():
+    import networkx as nx
+
+    from benchmarks.layout import random_geometric
+
+    g = random_geometric(300)
+    assert nx.is_connected(g) and 200 < len(g) <= 300
+    assert 6 < 2 * g.number_of_edges() / len(g) < 12  # about DEGREE links per node
+    assert sorted(g.edges()) == sorted(random_geometric(300).edges())
+
+
+def _grid(side):
+    import networkx as nx
+
+    g = nx.grid_2d_graph(side, side)
+    return nx.relabel_nodes(g, {v: f"n{v[0]}-{v[1]}" for v in g})
+
+
+@pytest.mark.parametrize("mode", ["shift-invert", "lanczos"])
+def test_force_layout_recovers_a_grid(mode, monkeypatch):
+    """A 30 x 30 grid (past the dense eigen-solver's 400 nodes), with either ARPACK mode."""
+    from benchmarks.layout import distance_spearman
+    from socioaffective import graph
+
+    if mode == "lanczos":
+        monkeypatch.setattr(graph, "_LU_WORK", 0)
+    g = _grid(30)
+    nodes, edges = sorted(g), sorted(g.edges())
+    pos = graph.force_layout(nodes, edges, seed=2)
+    assert pos == graph.force_layout(nodes, edges, seed=2)
+    assert all(-1 <= x <= 1 and -1 <= y <= 1 for x, y in pos.values())
+    assert distance_spearman(g, pos) > 0.93
+    assert distance_spearman(g, graph.force_layout(nodes, edges, seed=2, start="random")) < 0.9  # what the start adds
+
+
+def test_force_layout_packs_components_apart():
+    import networkx as nx
+
+    from socioaffective.graph import force_layout
+
+    parts = [_grid(12), nx.relabel_nodes(_grid(9), lambda v: "b" + v), nx.relabel_nodes(nx.path_graph(5), lambda v: f"p{v}")]
+    lonely = [f"alone{i}" for i in range(6)]
+    edges = [e for p in parts for e in p.edges()]
+    pos = force_layout([v for p in parts for v in p] + lonely, edges, seed=1)
+    assert len(pos) == 144 + 81 + 5 + 6
+
+    def box(p):
+        xs, ys = zip(*(pos[v] for v in p))
+        return min(xs), max(xs), min(ys), max(ys)
+
+    (ax0, ax1, ay0, ay1), (bx0, bx1, by0, by1) = box(parts[0]), box(parts[1])
+    assert ax1 < bx0 or bx1 < ax0 or ay1 < by0 or by1 < ay0  # the two grids do not overlap
+
+
+def test_force_layout_falls_back_to_a_random_start(monkeypatch):
+    """When ARPACK gives up, that component starts from seeded random positions."""
+    from socioaffective import graph
+
+    monkeypatch.setattr(graph, "_eigen_coords", lambda lap, size, rng: None)
+    g = _grid(12)
+    nodes, edges = sorted(g), sorted(g.edges())
+    pos = graph.force_layout(nodes, edges, seed=4)
+    assert sorted(pos) == nodes and pos == graph.force_layout(nodes, edges, seed=4)
+    assert len(set(pos.values())) == len(nodes)
+    with pytest.raises(ValueError):
+        graph.force_layout(nodes, edges, start="circle")
+
+
+def test_layout_benchmark_measures_time_and_quality():
+    from benchmarks import layout
+
+    r = layout.measure(150, repeat=2)
+    assert r["points"] == 150 and 100 < r["nodes"] <= 150 and r["edges"] > r["nodes"]
+    assert set(r["seconds"]) == STAT_KEYS and r["seconds"]["n"] == 2 and set(r["seconds_cpu"]) == STAT_KEYS
+    assert r["deterministic"] is True
+    assert 0.8 < r["spearman"] <= 1 and -1 <= r["random_start"] <= 1
+    assert r["load_before"] is None or len(r["load_before"]) == 3
+    figs = layout.figures({150: r, 5000: {**r, "points": 5000}})
+    by_id = {f["id"]: f for f in figs}
+    assert set(by_id) == {"layout-rgg-150", "layout-quality-150", "layout-rgg-5000", "layout-quality-5000"}
+    assert by_id["layout-quality-150"]["met"] is None and by_id["layout-quality-5000"]["met"] is (r["spearman"] >= 0.95)
+    assert by_id["layout-quality-5000"]["target"] == ">= 0.95" and by_id["layout-rgg-5000"]["target"] == "<= 3 s"
+    assert "layout quality" in report.table(figs)

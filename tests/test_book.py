@@ -139,6 +139,9 @@ def test_the_python_notebook_ran_against_the_real_framework(real_book, real_kb):
     assert f"&lt;KnowledgeBase {len(real_kb)} entries, {len(real_kb.references)} references" in page
     assert "no entry with id `competense`; did you mean `competence`?" in page
     assert "Traceback" not in page
+    net = real_kb.to_pyvis("social-reward-hacking", depth=1)  # the pyvis section, drawn from the book's vis-network copy
+    assert f"{len(net.nodes)} entries, {len(net.edges)} links" in page and "<iframe srcdoc=" in page
+    assert "../_static/socioaffective/vis/vis-network.min.js" in page
 
 
 def test_cli_reference_lists_every_command(real_book):

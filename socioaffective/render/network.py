@@ -107,7 +107,7 @@ def _edges(kb, ids: set[str]) -> list:
 LOD_NODES = 150
 
 #: Bumped whenever :func:`layout` changes, so cached layouts are recomputed.
-LAYOUT_VERSION = 3
+LAYOUT_VERSION = 4
 
 
 def layout_key(kb, ids) -> str:
@@ -122,9 +122,9 @@ def layout(kb, ids, center: str | None = None, seed: int = 7, unit: float = 58.0
 
     A neighbourhood (``center`` given) is radial: the centre in the middle,
     one ring per hop, each outer entry next to the inner ones it links to. A
-    whole graph uses Kamada-Kawai on each connected part (up to 150 nodes), a
-    seeded spring layout (up to 500) or :func:`~socioaffective.graph.force_layout`
-    (larger). The result fills a rectangle
+    whole graph uses Kamada-Kawai on each connected part (up to 150 nodes) or
+    :func:`~socioaffective.graph.force_layout` (larger: each part's spectral
+    layout, packed, then evened out by forces). The result fills a rectangle
     ``aspect`` times wider than high, about ``unit * sqrt(len(ids))`` high,
     matching the wide frames the book shows graphs in. Positions are integers.
     """
@@ -165,9 +165,7 @@ def layout(kb, ids, center: str | None = None, seed: int = 7, unit: float = 58.0
         xs = [x for x, _ in pos.values()]
         mid = (max(xs) + min(xs)) / 2
         pos = {k: (x - mid, y) for k, (x, y) in pos.items()}
-    elif n <= 500:
-        pos = nx.spring_layout(g, seed=seed, iterations=50)
-    else:  # networkx's spring layout is quadratic: 45 s at 5,000 nodes
+    else:  # from a spectral start: networkx's spring layout is quadratic (45 s at 5,000 nodes) and tangles
         from ..graph import force_layout
 
         pos = force_layout(ids, g.edges(), seed=seed)
@@ -491,19 +489,10 @@ def graph_table(data: dict, url_for=None, caption: str = "") -> str:
 
 
 def to_pyvis(data: dict, **kwargs):
-    """A ``pyvis.network.Network`` holding ``data`` (for notebooks).
+    """A ``pyvis.network.Network`` holding ``data`` (for notebooks), rendering offline.
 
-    Note that pyvis' own templates load vis-network and Bootstrap from CDNs;
-    the book never uses them.
+    See :mod:`socioaffective.render.pyvis_network` (and ``kb.to_pyvis``).
     """
-    from pyvis.network import Network
+    from .pyvis_network import from_data
 
-    net = Network(directed=True, **kwargs)
-    shapes = {k["name"]: (k["shape"], k["color"]) for k in data["kinds"]}
-    for n in data["nodes"]:
-        shape, color = shapes.get(n["group"], ("dot", _FALLBACK_COLOR))
-        net.add_node(n["id"], label=n.get("label", n["name"]), title=n["title"], shape=shape, color=color, x=n["x"], y=n["y"])
-    for e in data["edges"]:
-        net.add_edge(e["from"], e["to"], title=e["title"], label=e.get("label", ""), dashes=e["dashes"])
-    net.toggle_physics(False)
-    return net
+    return from_data(data, **kwargs)
