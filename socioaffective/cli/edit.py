@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from ..errors import EditError, SocioaffectiveError
-from . import cli
 from ..terminal import for_terminal
 from .common import complete_kind, echo, emit_json, fail, json_option
 
@@ -95,7 +94,7 @@ def _report(result, as_json: bool) -> None:
         echo(result.yaml, nl=False)
 
 
-@cli.command()
+@click.command()
 @click.argument("kind", shell_complete=complete_kind)
 @click.option("--id", "id_", required=True, help="The new id: lowercase kebab-case, unique (e.g. `honesty-vs-comfort`).")
 @click.option("--title", required=True, help="A short name.")
@@ -224,7 +223,7 @@ def _ask_ids(kb, prompt: str, allowed, required: bool) -> list[str]:
             echo("at least one is needed", fg="red")
 
 
-@cli.command()
+@click.command()
 @click.option("--kind", help="The kind of the new entry (asked if not given).")
 @click.option("--file", "file_", metavar="FILE", help="The framework file to append to (default: the kind's file).")
 @click.option("--dry-run", is_flag=True, help="Ask everything, show the YAML, write nothing.")
@@ -343,7 +342,7 @@ def new(ctx, kind, file_, dry_run):
 
 
 # -- schema: the editor schema -----------------------------------------------------
-@cli.command("schema")
+@click.command("schema")
 @click.option("--write", is_flag=True, help="Write framework/framework.schema.json under the root.")
 @click.option("--check", is_flag=True, help="Exit 1 if framework/framework.schema.json is missing or out of date.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the schema to this file instead of printing it.")

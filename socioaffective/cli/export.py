@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from ..errors import SocioaffectiveError
-from . import cli
 from ..export import FORMATS
 from .common import fail, load_kb
 
@@ -17,7 +16,7 @@ _FORMAT_NAMES = list(FORMATS)
 _BASE_FORMATS = ("jsonld", "turtle", "shacl", "sssom")  # formats that take --base
 
 
-@cli.command()
+@click.command()
 @click.option("--format", "-f", "fmt", type=click.Choice(_FORMAT_NAMES), required=True, help="json (node-link), csv (two tables), graphml, gexf, jsonld, turtle, shacl (shapes for the RDF), sssom (the crosswalk mappings), weval (a blueprint) or inspect (a task).")
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="The file to write (default: standard output). For csv and inspect: a .zip file, or a folder that receives the files (entries.csv and relations.csv; scenarios.jsonl and socioaffective_task.py).")
 @click.option("--base", default=None, metavar="IRI", help="RDF formats, shacl and sssom: the IRI every entry and vocabulary IRI starts with (default urn:socioaffective:).")
