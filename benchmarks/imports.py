@@ -124,7 +124,8 @@ def import_profile(code: str, repeat: int, env: dict, args: tuple = ()) -> dict:
     top = sorted(best.items(), key=lambda kv: -kv[1])[:8]
     unwanted = [n for n in best if n in UNWANTED or n.startswith(("socioaffective.export.", "socioaffective.render"))]
     return {"seconds": sum(best.values()) / 1e6, "modules": len(best), "per_run": stat(totals),
-            "top": [(name, us / 1e6) for name, us in top], "names": sorted(best), "unwanted": sorted(unwanted)}
+            "top": [(name, us / 1e6) for name, us in top], "unwanted": sorted(unwanted),
+            "socioaffective_modules": sorted(n for n in best if n.split(".")[0] == "socioaffective")}
 
 
 #: Modules `validate` must not import (tests/test_imports.py checks the same).
@@ -143,7 +144,10 @@ def measure(root: Path | None = None, repeat: int = 7) -> dict:
 
     root = Path(root) if root else socioaffective.default_root()
     compile_bytecode()
-    out: dict = {"load_average_start": list(os.getloadavg()) if hasattr(os, "getloadavg") else None, "root": str(root)}
+    from . import report
+
+    out: dict = {"load_average_start": list(os.getloadavg()) if hasattr(os, "getloadavg") else None, "root": str(root),
+                 "machine": report.machine()}
     with tempfile.TemporaryDirectory(prefix="sa-bench-imports-") as cache_dir:
         env = _env(SOCIOAFFECTIVE_CACHE_DIR=cache_dir)
         # import time: CPU time of the imports in a fresh process, the CLI against its floor
@@ -201,7 +205,7 @@ def figures(r: dict) -> list[dict]:
     load = f"1-min load {min(lo):.1f}-{max(lo):.1f}" if lo else "load unknown"
     ic, iv = r["import_cpu"], r["import_validate"]
     top = ", ".join(f"{n} {s * 1e3:.1f} ms" for n, s in iv["top"][:5])
-    sa = [n for n in iv["names"] if n.startswith("socioaffective")]
+    sa = iv["socioaffective_modules"]
     figs = [
         F("import-cli", "import time of `socioaffective.cli` (CPU s, fresh process)", ic["cli"], "s",
           floor=ic["floor"], floor_label="import yaml, click",

@@ -396,7 +396,8 @@ def run_sizes(tmp: Path, sizes, repeat: int = 2, *, flow: bool = False, log=prin
     from . import report
 
     started = time.perf_counter()
-    section: dict = {"date": report.now(), "load_average_start": report.machine().get("load_average"), "sizes": {}, "figures": []}
+    section: dict = {"date": report.now(), "machine": report.machine(), "load_average_start": report.machine().get("load_average"),
+                     "sizes": {}, "figures": []}
     for n in sizes:
         try:
             figs, raw = run(Path(tmp), n, repeat, flow=flow, log=log)
