@@ -149,3 +149,23 @@ def test_package_attributes_load_on_first_use(tmp_path):
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == [False, True, "socioaffective.edit", "socioaffective.review", True]
+
+
+def test_every_command_in_the_cli_modules_is_registered():
+    """A command defined in socioaffective/cli/*.py but missing from COMMANDS would never run."""
+    import importlib
+    from pathlib import Path
+
+    import click
+
+    import socioaffective.cli as pkg
+
+    found = {}
+    for path in sorted(Path(pkg.__file__).parent.glob("*.py")):
+        if path.stem == "__init__":
+            continue
+        module = importlib.import_module(f"socioaffective.cli.{path.stem}")
+        for attr, obj in vars(module).items():
+            if isinstance(obj, click.Command):
+                found[obj.name] = f"{path.stem}:{attr}"
+    assert found == pkg.COMMANDS
