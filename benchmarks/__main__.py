@@ -24,6 +24,8 @@ def parse_args(argv=None):
     ap.add_argument("--layout-sizes", default="1000,5000", help="points of the random geometric graphs laid out (default 1000,5000; 0: none)")
     ap.add_argument("--out", default=str(report.RESULTS), help="where to write the results (default benchmarks/results.json)")
     ap.add_argument("--keep", default=None, help="keep generated frameworks and books in this folder instead of a temporary one")
+    ap.add_argument("--peer-sizes", default="300", help="entries of the sphinx-needs comparison (benchmarks/peer.py; default 300; 0 skips it)")
+    ap.add_argument("--peer-flow", action="store_true", help="the sphinx-needs comparison also with a needflow diagram per item (needs graphviz dot)")
     args = ap.parse_args(argv)
     if args.sizes:
         args.sizes = sorted({int(s.replace("_", "").replace("k", "000")) for s in args.sizes.split(",") if s.strip()})
@@ -32,6 +34,7 @@ def parse_args(argv=None):
     if args.repeat is None:
         args.repeat = 2 if args.quick else 3
     args.layout_sizes = sorted({int(s.replace("_", "").replace("k", "000")) for s in args.layout_sizes.split(",") if s.strip()} - {0})
+    args.peer_sizes = [int(x) for x in str(args.peer_sizes).replace("_", "").replace("k", "000").split(",") if x.strip() and int(x)]
     return args
 
 
@@ -167,6 +170,11 @@ def main(argv=None) -> int:
         figures = engine_figures(runs, cli)
         layout_figs, results["layout"] = layout.run_all(args.layout_sizes, repeat=args.repeat, log=say)
         figures += layout_figs
+        from . import imports
+
+        say("timing the CLI's imports and `validate` end to end ...")
+        results["imports"] = imports.measure(repeat=max(3, 2 * args.repeat))
+        results["imports"]["figures"] = imports.figures(results["imports"])
         if args.skip_book:
             book_figs = []
         else:
@@ -174,6 +182,10 @@ def main(argv=None) -> int:
 
             book_figs, book_raw = book.run_all(tmp_parent, repeat=args.repeat, quick=args.quick, log=say)
             results["book"] = book_raw
+            if args.peer_sizes and not args.quick:
+                from . import peer
+
+                results["peer"] = peer.run_sizes(tmp_parent, args.peer_sizes, repeat=max(1, min(args.repeat, 2)), flow=args.peer_flow, log=say)
         results["figures"] = figures + book_figs
     finally:
         if not args.keep:
@@ -182,6 +194,9 @@ def main(argv=None) -> int:
     results["machine"]["load_average_end"] = report.machine().get("load_average")
     out = report.write(results, Path(args.out))
     print(report.table(results["figures"]))
+    for name in ("imports", "peer"):  # sections of their own (the Performance page shows each)
+        if results.get(name, {}).get("figures"):
+            print(f"\n{name}:\n" + report.table(results[name]["figures"]))
     print(f"\n{len(results['figures'])} figures in {results['elapsed_s']:.0f} s; results written to {out}")
     return 0
 

@@ -176,3 +176,11 @@ def write(results: dict, path: Path = RESULTS) -> Path:
 
 def load(path: Path = RESULTS) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def merge(sections: dict, path: Path = RESULTS) -> Path:
+    """Write ``sections`` (top-level keys) into results.json, keeping every other section."""
+    path = Path(path)
+    results = load(path) if path.exists() else {"format": FORMAT}
+    results.update(sections)
+    return write(results, path)

@@ -8,7 +8,6 @@ Load the framework, query it, validate it::
     'need'
 """
 
-from .edit import add_entry
 from .errors import (
     EditError,
     NoPathError,
@@ -23,7 +22,6 @@ from .kb import KnowledgeBase, Matrix
 from .loader import default_root, load, validate
 from .model import Entry, Provenance, Relation
 from .problems import Problem, Report
-from .review import checklist as design_review
 
 __version__ = "0.1.0"
 
@@ -50,3 +48,22 @@ __all__ = [
     "load",
     "validate",
 ]
+
+# Imported on first use, so that reading and validating a framework (and the
+# `validate` command) does not load the editing and design-review code.
+_LAZY = {"add_entry": ("edit", "add_entry"), "design_review": ("review", "checklist")}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        from importlib import import_module
+
+        module, attr = _LAZY[name]
+        value = getattr(import_module(f".{module}", __name__), attr)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

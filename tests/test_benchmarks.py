@@ -124,6 +124,12 @@ def test_runner_end_to_end(tmp_path):
     assert res["layout"]["120"]["deterministic"] is True and res["args"]["layout_sizes"] == [120]
     assert set(res["stages"]["parse YAML"]) == {"30", "90"}
     assert all(f["met"] in (True, False, None) for f in res["figures"])
+    # the CLI's import time and `validate` end to end (issue 15), each with the machine's load
+    imp = res["imports"]
+    assert [f["id"] for f in imp["figures"]] == ["import-cli", "import-validate", "validate-e2e-warm", "validate-e2e-no-cache"]
+    assert imp["import_validate"]["unwanted"] == [] and imp["import_validate"]["modules"] > 50
+    assert all(f["ratio"] > 0 for f in imp["figures"] if f["id"] != "import-validate")
+    assert imp["load_imports"] is not None and len(imp["load_end_to_end"]) == imp["end_to_end"]["floor"]["cpu"]["n"]
 
 
 def test_fast_graph_equals_networkx_api(tiny_kb, real_kb):
@@ -354,3 +360,63 @@ def test_layout_benchmark_measures_time_and_quality():
     assert by_id["layout-quality-150"]["met"] is None and by_id["layout-quality-5000"]["met"] is (r["spearman"] >= 0.95)
     assert by_id["layout-quality-5000"]["target"] == ">= 0.95" and by_id["layout-rgg-5000"]["target"] == "<= 3 s"
     assert "layout quality" in report.table(figs)
+# -- the peer comparison (issue 15): correctness only, never timing -----------------------------
+
+def _expected_links(items):
+    return {x["id"]: {(rel, t) for rel, ts in x["links"].items() for t in ts} for x in items["entries"]}
+
+
+def test_the_sphinx_needs_project_has_one_need_per_entry_with_its_links(tmp_path):
+    from benchmarks import peer
+
+    fw = tmp_path / "fw"
+    info = generate(fw, 30)
+    items = peer.framework_items(fw)
+    assert len(items["entries"]) == 30 and sum(len(x["cites"]) for x in items["entries"]) == info["citations"]
+    assert sum(len(ts) for x in items["entries"] for ts in x["links"].values()) == info["relations"]
+    project = peer.needs_project(items, tmp_path / "needs")
+    b = peer.sphinx_build(project)
+    assert b["warnings"] == 0, b["warning_lines"]
+    shown = peer.needs_in_html(project)
+    assert set(shown) == {x["id"] for x in items["entries"]}
+    for eid, links in _expected_links(items).items():
+        assert links and links <= shown[eid]["links"], eid
+        assert shown[eid]["page"] == f"{eid.rsplit('-', 1)[0]}/{eid}.html"
+    # the floor: the same pages, plain
+    floor = peer.floor_project(items, tmp_path / "floor")
+    peer.sphinx_build(floor)
+    floor_pages = {p.relative_to(floor).as_posix() for p in peer.html_pages(floor)}
+    assert len(floor_pages) == 30 + len(items["kinds"]) + 2  # entries, kinds, index, bibliography
+    assert {p.relative_to(project).as_posix() for p in peer.html_pages(project)} == floor_pages | {"_build/html/permalink.html"}
+    assert peer.needs_in_html(floor) == {}
+    # an edit reaches the page on an incremental build
+    eid = items["entries"][0]["id"]
+    peer.edit_need(project, items, eid)
+    peer.sphinx_build(project, full=False)
+    assert "An edited description for the rebuild benchmark" in (project / "_build" / "html" / shown[eid]["page"]).read_text()
+
+
+@pytest.mark.book
+def test_peer_comparison_on_a_tiny_framework(tmp_path):
+    """benchmarks/peer.py end to end at 30 entries: every figure has its ratio, loads are recorded."""
+    from benchmarks import peer
+
+    section = peer.run_sizes(tmp_path, [30], repeat=1, log=lambda m: None)
+    by_id = {f["id"]: f for f in section["figures"]}
+    assert set(by_id) == {"peer-build-30", "peer-floor-30", "peer-rebuild-30"}, [f["note"] for f in section["figures"]]
+    for f in by_id.values():
+        assert f["value"] is not None and f["ratio"] is not None and f["ratio"] > 0 and f["met"] in (True, False), f
+        assert "load" in f["note"]
+    raw = section["sizes"]["30"]
+    assert raw["peer"].startswith("sphinx-needs 9.")
+    assert raw["needs_shown"] == 30 and raw["pages"]["needs"] == raw["pages"]["floor"] + 1 and raw["pages"]["ours"] > 30  # + permalink.html
+    assert raw["full"]["needs"]["warnings"] == 0
+    for name in ("ours", "needs", "floor"):
+        assert raw["full"][name]["load"][0] is not None and raw["rebuild"][name]["load"] is not None
+        assert raw["rebuild"][name]["edited"] == raw["rebuild"]["ours"]["edited"]
+        assert raw["rebuild"][name]["rewritten"] >= 1
+    items = peer.framework_items(tmp_path / "peer-framework-30")
+    shown = peer.needs_in_html(tmp_path / "peer-needs-30")
+    for eid, links in _expected_links(items).items():
+        assert links <= shown[eid]["links"], eid
+    assert section["load_average_start"] and section["load_average_end"]

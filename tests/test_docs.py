@@ -36,7 +36,7 @@ def test_every_cli_command_is_in_the_readme_or_book(project_root):
     from socioaffective.cli import cli
 
     readme = (project_root / "README.md").read_text()
-    missing = [name for name in cli.commands if f"socioaffective {name}" not in readme]
+    missing = [name for name in cli.list_commands(None) if f"socioaffective {name}" not in readme]
     assert not missing, f"commands not shown in README: {missing}"
 
 

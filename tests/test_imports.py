@@ -171,3 +171,96 @@ def test_no_module_imports_another_modules_private_names():
         if n.startswith("_") and not n.startswith("__") and importer != imported and (importer, n) not in BEING_REPLACED
     )
     assert not found, f"private names imported across modules (make them public where they live, or move them): {found}"
+# -- lazy sub-commands (issue 15): a command imports only its own module -------------------------
+
+#: What `validate` never needs: the other commands' modules, editing, exports, reviews, rendering.
+NOT_FOR_VALIDATE = (
+    "socioaffective.edit", "socioaffective.cli.edit", "socioaffective.cli.export", "socioaffective.cli.content",
+    "socioaffective.cli.review", "socioaffective.review", "socioaffective._review_text", "socioaffective.review_queue",
+    "socioaffective.diff", "socioaffective.jsonschema", "socioaffective.query", "socioaffective.graph",
+    "socioaffective.crosswalk", "socioaffective.shacl", "socioaffective.render", "socioaffective.export.",
+    "importlib.metadata", "click.shell_completion",
+)
+
+LAZY_PROBE = """
+import json, sys
+from socioaffective.cli import main
+sys.argv = ["socioaffective"] + {args!r}
+try:
+    main()
+except SystemExit:
+    pass
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def _modules_after(args, tmp_path, env_extra=None) -> tuple[list[str], str]:
+    import os
+
+    env = {**os.environ, "SOCIOAFFECTIVE_CACHE_DIR": str(tmp_path / "cache"), **(env_extra or {})}
+    proc = subprocess.run([sys.executable, "-c", LAZY_PROBE.format(args=list(args))],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout.strip().splitlines()
+    return json.loads(out[-1]), "\n".join(out[:-1])
+
+
+def _unwanted(modules) -> list[str]:
+    return [m for m in modules if any(m == u or m.startswith(u if u.endswith(".") else u + ".") for u in NOT_FOR_VALIDATE)]
+
+
+@pytest.mark.parametrize("cache", ["0", "1"])
+def test_validate_imports_only_what_it_uses(cache, tmp_path):
+    for _ in range(2):  # the first run fills the cache (when on), the second reads it
+        modules, out = _modules_after(["validate"], tmp_path, {"SOCIOAFFECTIVE_CACHE": cache})
+        assert "0 error(s)" in out
+        assert _unwanted(modules) == []
+        assert "socioaffective.cli.query" in modules  # the module that holds `validate`
+
+
+def test_the_lazy_probe_sees_other_commands_load(tmp_path, tiny_root):
+    """`schema` lives in cli/edit.py: running it loads that module (so the test above can fail)."""
+    modules, _ = _modules_after(["--root", str(tiny_root), "schema"], tmp_path)
+    assert "socioaffective.cli.edit" in modules and "socioaffective.cli.query" not in modules
+
+
+def test_help_lists_every_command(tmp_path):
+    from socioaffective.cli import COMMANDS
+
+    modules, out = _modules_after(["--help"], tmp_path)
+    listed = {line.split()[0] for line in out.split("Commands:", 1)[1].splitlines() if line.strip()}
+    assert listed == set(COMMANDS) and len(COMMANDS) == 14
+    for name in COMMANDS:  # each lazy entry names a real command of that name
+        from socioaffective.cli import cli
+
+        assert cli.get_command(None, name).name == name
+
+
+def test_package_attributes_load_on_first_use(tmp_path):
+    code = ("import json, sys, socioaffective; before = 'socioaffective.edit' in sys.modules; "
+            "f = socioaffective.add_entry; g = socioaffective.design_review; "
+            "print(json.dumps([before, 'socioaffective.edit' in sys.modules, f.__module__, g.__module__, "
+            "'add_entry' in dir(socioaffective)]))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == [False, True, "socioaffective.edit", "socioaffective.review", True]
+
+
+def test_every_command_in_the_cli_modules_is_registered():
+    """A command defined in socioaffective/cli/*.py but missing from COMMANDS would never run."""
+    import importlib
+    from pathlib import Path
+
+    import click
+
+    import socioaffective.cli as pkg
+
+    found = {}
+    for path in sorted(Path(pkg.__file__).parent.glob("*.py")):
+        if path.stem == "__init__":
+            continue
+        module = importlib.import_module(f"socioaffective.cli.{path.stem}")
+        for attr, obj in vars(module).items():
+            if isinstance(obj, click.Command):
+                found[obj.name] = f"{path.stem}:{attr}"
+    assert found == pkg.COMMANDS

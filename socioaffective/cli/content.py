@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import click
 
-from . import cli
 from .common import emit_json, json_option, load_kb
 
 
-@cli.command("review-queue")
+@click.command("review-queue")
 @json_option
 @click.pass_context
 def review_queue_cmd(ctx, as_json):
@@ -41,7 +40,7 @@ def review_queue_cmd(ctx, as_json):
     click.echo(f"{n} claim(s) in {len(groups)} entr{'y' if len(groups) == 1 else 'ies'}")
 
 
-@cli.command("diff")
+@click.command("diff")
 @click.argument("old_root", type=click.Path(file_okay=False, exists=True, path_type=str))
 @click.argument("new_root", type=click.Path(file_okay=False, exists=True, path_type=str))
 @json_option

@@ -100,7 +100,7 @@ def _report(result, as_json: bool) -> None:
         echo(result.yaml, nl=False)
 
 
-@cli.command()
+@click.command()
 @click.argument("kind", shell_complete=complete_kind)
 @click.option("--id", "id_", required=True, help="The new id: lowercase kebab-case, unique (e.g. `honesty-vs-comfort`).")
 @click.option("--title", required=True, help="A short name.")
@@ -230,7 +230,7 @@ def _ask_ids(kb, prompt: str, allowed, required: bool, at_least: int = 1) -> lis
             echo("at least one is needed" if at_least == 1 else f"at least {at_least} are needed", fg="red")
 
 
-@cli.command()
+@click.command()
 @click.option("--kind", help="The kind of the new entry (asked if not given).")
 @click.option("--file", "file_", metavar="FILE", help="The framework file to append to (default: the kind's file).")
 @click.option("--dry-run", is_flag=True, help="Ask everything, show the YAML, write nothing.")
@@ -351,7 +351,7 @@ def new(ctx, kind, file_, dry_run):
 
 
 # -- schema: the editor schema -----------------------------------------------------
-@cli.command("schema")
+@click.command("schema")
 @click.option("--write", is_flag=True, help="Write framework/framework.schema.json under the root.")
 @click.option("--check", is_flag=True, help="Exit 1 if framework/framework.schema.json is missing or out of date.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the schema to this file instead of printing it.")

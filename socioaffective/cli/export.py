@@ -10,7 +10,6 @@ import click
 
 from ..errors import SocioaffectiveError
 from ..export import FORMATS
-from . import cli
 from .common import fail, load_kb
 
 # one list: every choice, the --base rule and the format list of --help come from
@@ -45,7 +44,7 @@ Examples:
 """
 
 
-@cli.command(help=_HELP)
+@click.command(help=_HELP)
 @click.option("--format", "-f", "fmt", type=click.Choice(_FORMAT_NAMES), required=True, help="The format (see Formats above).")
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="The file to write (default: standard output). For a zip format (" + ", ".join(n for n, s in FORMATS.items() if s.bundle) + "): a .zip file, or a folder that receives the files.")
 @click.option("--base", default=None, metavar="IRI", help=", ".join(_BASE_FORMATS) + ": the IRI every entry and vocabulary IRI starts with (default urn:socioaffective:).")

@@ -22,7 +22,7 @@ def _brief(e) -> dict:
     }
 
 
-@cli.command()
+@click.command()
 @click.argument("root", required=False, type=click.Path(file_okay=False, path_type=str))
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @json_option
@@ -58,7 +58,7 @@ def validate(ctx, root, strict, as_json):
     sys.exit(1 if failed else 0)
 
 
-@cli.command("list")
+@click.command("list")
 @click.option("--kind", "-k", default=None, shell_complete=complete_kind, help="Only entries of this kind (or `reference`).")
 @json_option
 @click.pass_context
@@ -82,7 +82,7 @@ def list_(ctx, kind, as_json):
         echo(entries_table(kb, entries))
 
 
-@cli.command()
+@click.command()
 @click.argument("id", shell_complete=complete_id)
 @json_option
 @click.pass_context
@@ -108,7 +108,7 @@ def show(ctx, id, as_json):
         echo(entry_text(kb, entry))
 
 
-@cli.command()
+@click.command()
 @click.argument("text")
 @click.option("--kind", "-k", default=None, shell_complete=complete_kind, help="Only entries of this kind.")
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=None, help="At most this many results.")
@@ -137,7 +137,7 @@ def search(ctx, text, kind, limit, as_json):
         sys.exit(1)
 
 
-@cli.command()
+@click.command()
 @click.argument("id", shell_complete=complete_id)
 @click.option("--relation", "-r", default=None, shell_complete=complete_relation, help="Only links of this relation.")
 @click.option("--direction", "-d", type=click.Choice(["out", "in", "both"]), default="out", show_default=True, help="Outgoing links, incoming links (backlinks) or both.")
@@ -171,7 +171,7 @@ def related(ctx, id, relation, direction, as_json):
         echo(f"`{id}` has no {direction} links" + (f" of `{relation}`" if relation else ""), err=True, one_line=True)
 
 
-@cli.command()
+@click.command()
 @click.argument("a", shell_complete=complete_id)
 @click.argument("b", shell_complete=complete_id)
 @click.option("--relation", "-r", "relations", multiple=True, shell_complete=complete_relation, help="Only through these relations (repeatable).")
@@ -206,7 +206,7 @@ def path(ctx, a, b, relations, as_json):
             echo(f"  --{for_terminal(s['label'])}--> {for_terminal(s['to'])}")
 
 
-@cli.command()
+@click.command()
 @click.option("--markdown", is_flag=True, help="Print a Markdown table (as in the README).")
 @json_option
 def codes(markdown, as_json):

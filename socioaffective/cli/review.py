@@ -7,7 +7,6 @@ import sys
 import click
 
 from ..errors import SocioaffectiveError
-from . import cli
 from .common import emit_json, fail, load_kb
 
 
@@ -41,7 +40,7 @@ def _ask_features(kb) -> list[str]:
             click.echo("pick at least one feature", err=True)
 
 
-@cli.command()
+@click.command()
 @click.argument("features", nargs=-1)
 @click.option("--interactive", "-i", is_flag=True, help="Choose the features from a numbered list (needs a terminal).")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True, help="Output format; markdown is the record of the review.")
