@@ -47,20 +47,6 @@ handler, directive and role is connected in :func:`setup`; their code lives in
 from __future__ import annotations
 
 from . import __version__
-from .book.directives import (
-    BadgeRole,
-    CountRole,
-    EntryDirective,
-    GlossaryDirective,
-    GradeRole,
-    GradesDirective,
-    GraphDirective,
-    KindRole,
-    ListDirective,
-    MatrixDirective,
-    SchemaDirective,
-    ViewDirective,
-)
 from .book.graphs import _cached_layout, _visit_skip, doctree_resolved, placeholder
 from .book.incremental import env_get_outdated, env_merge_info, env_purge_doc
 from .book.output import _memoize_pybtex_entry_points, add_templates, build_finished, html_page_context, vis_files
@@ -92,18 +78,10 @@ def setup(app):
     app.connect("build-finished", build_finished)
 
     app.add_node(placeholder, html=(_visit_skip, None), latex=(_visit_skip, None), text=(_visit_skip, None), man=(_visit_skip, None), texinfo=(_visit_skip, None))
-    app.add_directive("socioaffective-entry", EntryDirective)
-    app.add_directive("socioaffective-list", ListDirective)
-    app.add_directive("socioaffective-graph", GraphDirective)
-    app.add_directive("socioaffective-matrix", MatrixDirective)
-    app.add_directive("socioaffective-glossary", GlossaryDirective)
-    app.add_directive("socioaffective-schema", SchemaDirective)
-    app.add_directive("socioaffective-grades", GradesDirective)
-    app.add_directive("socioaffective-view", ViewDirective)  # sources, evidence, review-queue, version
-    app.add_role("socioaffective-kind", KindRole())
-    app.add_role("socioaffective-grade", GradeRole())
-    app.add_role("socioaffective-badge", BadgeRole())
-    app.add_role("socioaffective-count", CountRole())
+    # every directive and role, with its incremental-build signature: book/registry.py
+    from .book.registry import setup as setup_directives
+
+    setup_directives(app)
     app.add_css_file(f"{STATIC_DIR}/socioaffective.css")
     app.add_css_file(f"{STATIC_DIR}/schema.css")
     app.add_js_file(f"{STATIC_DIR}/evidence-filter.js", loading_method="defer")  # the Evidence table's filters
@@ -122,4 +100,4 @@ def setup(app):
     from .book.review import setup as setup_review  # the Design review page (issue 13)
 
     setup_review(app)
-    return {"version": __version__, "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": __version__, "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}

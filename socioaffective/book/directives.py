@@ -10,7 +10,7 @@ from ..errors import SocioaffectiveError
 from ..render import pages
 from ..render.matrix import css_name
 from .graphs import placeholder
-from .incremental import note_spec, signature
+from .incremental import note_spec
 from .state import PAGE_NAME, _count, _glossary_entries, _warn, entry_docname, state
 
 
@@ -42,8 +42,12 @@ class EntryDirective(MystDirective):
         except SocioaffectiveError as exc:
             _warn(str(exc), "unknown-id", self.get_location())
             return []
-        note_spec(self, ("entry", entry.id))
-        out = self.render_myst(pages.entry_page(kb, entry, graph="no-graph" not in self.options))
+        from .registry import entry_shown
+
+        graph = "no-graph" not in self.options
+        text = pages.entry_page(kb, entry, graph=graph)
+        note_spec(self, (entry.id, graph), entry_shown(kb, entry, text))
+        out = self.render_myst(text)
         if self.env.app.builder.format == "html":
             out.append(nodes.raw("", self.cite(entry), format="html"))
         return out
@@ -78,7 +82,7 @@ class ListDirective(MystDirective):
         except SocioaffectiveError as exc:
             _warn(str(exc), "unknown-kind", self.get_location())
             return []
-        note_spec(self, ("list", kind, summary))
+        note_spec(self, (kind, summary), text)
         return self.render_myst(text)
 
 
@@ -93,7 +97,7 @@ class SchemaDirective(MystDirective):
             text = pages.schema_table(self.kb(), what)
         except ValueError as exc:
             raise self.error(str(exc)) from None
-        note_spec(self, ("schema", what))
+        note_spec(self, (what,), text)
         return self.render_myst(text)
 
 
@@ -110,7 +114,7 @@ class ViewDirective(MystDirective):
             text = views.render(self.kb(), name)
         except ValueError as exc:
             raise self.error(str(exc)) from None
-        note_spec(self, ("view", name))
+        note_spec(self, (name,), text)
         return self.render_myst(text)
 
 
@@ -154,9 +158,7 @@ class GraphDirective(SphinxDirective):
                     raise self.error(f"socioaffective-graph: no kind `{k}` (kinds: {', '.join(kb.schema.kinds)})")
             spec.update(mode="explorer", kinds=kinds, height=self.options.get("height", 640))
         spec["wide"] = "wide" in self.options
-        frozen = tuple(sorted(spec.items()))
-        note_spec(self, ("graph", frozen))
-        return [placeholder(spec=("graph", frozen))]
+        return [placeholder(spec=note_spec(self, (tuple(sorted(spec.items())),)))]
 
 
 class MatrixDirective(SphinxDirective):
@@ -172,9 +174,7 @@ class MatrixDirective(SphinxDirective):
             kb.matrix(*args)
         except SocioaffectiveError as exc:
             raise self.error(f"socioaffective-matrix: {exc}") from None
-        spec = ("matrix", *args, self.options.get("caption", ""))
-        note_spec(self, spec)
-        return [placeholder(spec=spec)]
+        return [placeholder(spec=note_spec(self, (*args, self.options.get("caption", ""))))]
 
 
 class GlossaryDirective(SphinxDirective):
@@ -192,7 +192,7 @@ class GlossaryDirective(SphinxDirective):
             entries = _glossary_entries(st.kb, kind)
         except SocioaffectiveError as exc:
             raise self.error(str(exc)) from None
-        note_spec(self, ("glossary", kind))
+        note_spec(self, (kind,))
         dl = nodes.definition_list(classes=["glossary", "sa-glossary"])
         source, line = self.get_source_info()
         seen: set[str] = set()
@@ -263,7 +263,7 @@ class CountRole(SphinxRole):
         except SocioaffectiveError as exc:
             _warn(str(exc), "unknown-kind", self.get_location())
             return [nodes.inline(text="?")], []
-        self.env.socioaffective_specs.setdefault(self.env.docname, {})[("count", self.text.strip())] = signature(self.env.app, ("count", self.text.strip()))
+        note_spec(self, (self.text.strip(),), str(n))
         return [nodes.inline(text=str(n))], []
 
 

@@ -110,17 +110,18 @@ def _graph_title(kb, spec: dict) -> str:
     return "Graph: the whole framework" if not spec["kinds"] else "Graph: " + ", ".join(kb.schema.kinds[k].plural for k in spec["kinds"])
 
 
-def render_placeholder(app, docname: str, spec: tuple) -> str:
+def render_matrix(app, docname: str, args: tuple) -> str:
+    kb = state(app).kb
+    row, col, rel, caption = args
+    return matrix_table(kb, kb.matrix(row, col, rel), _url_for(app, app.builder.get_target_uri(docname)), caption)
+
+
+def render_graph(app, docname: str, g: dict) -> str:
     import html
 
-    st = state(app)
-    kb = st.kb
+    kb = state(app).kb
     page_uri = app.builder.get_target_uri(docname)
     url_for = _url_for(app, page_uri)
-    if spec[0] == "matrix":
-        _, row, col, rel, caption = spec
-        return matrix_table(kb, kb.matrix(row, col, rel), url_for, caption)
-    g = dict(spec[1])
     name = graph_name(g)
     src = links.quote(relative_uri(page_uri, f"_static/{STATIC_DIR}/{GRAPH_DIR}/{name}.html"))
     data = graph_spec_data(app, g, url_for)
@@ -136,6 +137,16 @@ def render_placeholder(app, docname: str, spec: tuple) -> str:
         f'<details class="sa-graph-alt"{open_attr}><summary>The same graph as a table ({n} entr{"y" if n == 1 else "ies"})</summary>'
         f'<div class="sa-table-scroll">{graph_table(data, url_for)}</div></details></figure></div>'
     )
+
+
+def render_placeholder(app, docname: str, spec: tuple) -> str:
+    """The HTML of a placeholder, by its directive's declaration (:mod:`.registry`)."""
+    from .registry import by_key
+
+    decl = by_key(spec[0])
+    if decl.resolve is None:
+        raise SocioaffectiveError(f"`{decl.name}` leaves no placeholder (its declaration has no `resolve`)")
+    return decl.resolve(app, docname, tuple(spec[1:]))
 
 
 def _safe_uri(uri: str) -> bool:
