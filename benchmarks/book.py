@@ -113,6 +113,49 @@ def build(book: Path, *, full: bool = True, timeout: float = 1200) -> dict:
     return {"seconds": seconds, "cpu": cpu, "warnings": warnings}
 
 
+def build_jobs(book: Path, jobs: int | str = "auto", *, timeout: float = 1200) -> dict:
+    """A full build with ``jobs`` parallel processes (``sphinx-build -j``).
+
+    Jupyter Book 1's command line has no ``-j``; this is its own build
+    function (``jupyter_book.sphinx.build_sphinx``, what ``jupyter-book
+    build`` calls) with ``jobs``, in a child process, after the same clean-up
+    as :func:`build`."""
+    n = (os.cpu_count() or 1) if jobs == "auto" else int(jobs)
+    return _timed_child(book, _JB_BUILD.format(jobs=n), full=True, timeout=timeout)
+
+
+#: ``jupyter-book build --all BOOK`` with ``jobs`` passed to its Sphinx build.
+_JB_BUILD = """
+import sys
+import jupyter_book.sphinx as jbs
+from jupyter_book.cli.main import main
+plain = jbs.build_sphinx
+def with_jobs(*args, **kwargs):
+    kwargs["jobs"] = {jobs}
+    return plain(*args, **kwargs)
+jbs.build_sphinx = with_jobs
+sys.argv = ["jupyter-book", "build", "--all", sys.argv[1]]
+main()
+"""
+
+
+def _timed_child(book: Path, code: str, *, full: bool, timeout: float) -> dict:
+    cache_dir = book.parent / f"{book.name}-cache"
+    if full:
+        shutil.rmtree(book / "_build", ignore_errors=True)
+        shutil.rmtree(cache_dir, ignore_errors=True)
+    env = {**os.environ, "SOCIOAFFECTIVE_CACHE": "1", "SOCIOAFFECTIVE_CACHE_DIR": str(cache_dir)}
+    cpu0 = _children_cpu()
+    t = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", code, str(book)], capture_output=True, text=True, timeout=timeout, cwd=book, env=env)
+    seconds = time.perf_counter() - t
+    cpu = _children_cpu() - cpu0
+    out = proc.stdout + proc.stderr
+    if proc.returncode != 0 or not (book / "_build" / "html" / "index.html").exists():
+        raise RuntimeError(f"build failed in {book} (exit {proc.returncode}):\n{out[-3000:]}")
+    return {"seconds": seconds, "cpu": cpu, "warnings": len(re.findall(r"WARNING", out)), "output": out}
+
+
 def _children_cpu() -> float:
     """User + system CPU seconds of every finished child process (kernels included)."""
     try:

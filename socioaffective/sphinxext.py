@@ -48,9 +48,9 @@ from __future__ import annotations
 
 from . import __version__
 from .book.graphs import _cached_layout, _visit_skip, doctree_resolved, placeholder
-from .book.incremental import env_get_outdated, env_merge_info, env_purge_doc
+from .book.incremental import env_before_read_docs, env_get_outdated, env_merge_info, env_purge_doc
 from .book.output import _memoize_pybtex_entry_points, add_templates, build_finished, html_page_context, vis_files
-from .book.state import PAGE_NAME, STATIC_DIR, State, builder_inited, config_inited, entry_docname, env_updated, report_pybtex_errors, write_stubs
+from .book.state import PAGE_NAME, STATIC_DIR, State, builder_inited, config_inited, declare_parallel_safe, entry_docname, env_updated, report_pybtex_errors, write_stubs
 
 __all__ = ["PAGE_NAME", "State", "_cached_layout", "entry_docname", "setup", "vis_files", "write_stubs"]
 
@@ -68,8 +68,10 @@ def setup(app):
     app.connect("config-inited", config_inited, priority=400)  # before sphinx-external-toc (900)
     app.connect("config-inited", add_templates)  # layout.html without the icon script, the offline search page
     app.connect("builder-inited", builder_inited)
+    app.connect("builder-inited", declare_parallel_safe)  # before reading, where Sphinx decides on -j
     app.connect("builder-inited", report_pybtex_errors, priority=900)  # after sphinxcontrib-bibtex read the bib
     app.connect("env-get-outdated", env_get_outdated)
+    app.connect("env-before-read-docs", env_before_read_docs)
     app.connect("env-purge-doc", env_purge_doc)
     app.connect("env-merge-info", env_merge_info)
     app.connect("env-updated", env_updated)

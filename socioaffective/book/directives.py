@@ -150,7 +150,7 @@ class GraphDirective(SphinxDirective):
                 return []
             max_nodes = self.options.get("max-nodes", self.config.socioaffective_graph_max_nodes)
             spec.update(mode="entry", entry=id, max_nodes=max_nodes)
-            spec["height"] = self.options.get("height") or _entry_graph_height(kb, id, max_nodes)
+            spec["height"] = self.options.get("height") or _entry_graph_height(self.env.app, id, max_nodes)
         else:
             kinds = tuple(self.options.get("kinds", "").split())
             for k in kinds:
@@ -267,11 +267,11 @@ class CountRole(SphinxRole):
         return [nodes.inline(text=str(n))], []
 
 
-def _entry_graph_height(kb, id: str, max_nodes: int) -> int:
+def _entry_graph_height(app, id: str, max_nodes: int) -> int:
     """A neighbourhood graph's default frame height: 460 px, taller for a crowded
     neighbourhood, so that every label stays readable (12 px or more) and whole
     inside the frame."""
-    from ..render.network import neighbourhood_ids
+    from .graphs import neighbourhood
 
-    n = len(neighbourhood_ids(kb, id, max_nodes)[0])
+    n = len(neighbourhood(app, id, max_nodes))
     return min(760, 460 + 28 * max(0, n - 16))

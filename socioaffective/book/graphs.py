@@ -74,11 +74,24 @@ def _cached_layout(app, ids, center=None, unit=60, aspect=1.8):
     try:
         pos = _read_layout(cache, ids)
     except (OSError, ValueError, TypeError, AttributeError):  # missing, or not a layout of these ids: recompute
+        import os
+
         pos = layout(st.kb, ids, center=center, unit=unit, aspect=aspect)
         cache.parent.mkdir(parents=True, exist_ok=True)
-        cache.write_text(json.dumps(pos, sort_keys=True))
+        tmp = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")  # parallel readers: never a half-written file
+        tmp.write_text(json.dumps(pos, sort_keys=True))
+        os.replace(tmp, cache)
     st.layouts[key] = pos
     return pos
+
+
+def neighbourhood(app, id: str, max_nodes: int) -> list[str]:
+    """:func:`~socioaffective.render.network.neighbourhood_ids` of ``id``, once per build."""
+    st = state(app)
+    key = (id, max_nodes)
+    if key not in st.neighbourhoods:
+        st.neighbourhoods[key] = neighbourhood_ids(st.kb, id, max_nodes)[0]
+    return st.neighbourhoods[key]
 
 
 def graph_spec_data(app, spec: dict, url_for):
@@ -90,7 +103,7 @@ def graph_spec_data(app, spec: dict, url_for):
     reader zooms in (level of detail)."""
     kb = state(app).kb
     if spec["mode"] == "entry":
-        ids, _depth = neighbourhood_ids(kb, spec["entry"], spec["max_nodes"])
+        ids = neighbourhood(app, spec["entry"], spec["max_nodes"])
         pos = _cached_layout(app, ids, center=spec["entry"], unit=80, aspect=2.1)
         members = set(ids)
         labels = sum(1 for r in kb.relations() if r.source in members and r.target in members) <= 12  # more: tooltips only

@@ -75,6 +75,11 @@ def env_get_outdated(app, env, added, changed, removed):
     return out
 
 
+def env_before_read_docs(app, env, docnames):
+    """Remember which pages this build reads (their graph pages are written again)."""
+    state(app).read_docs = set(docnames)
+
+
 def env_purge_doc(app, env, docname):
     _specs(env).pop(docname, None)
 

@@ -10,6 +10,7 @@ from ..errors import SocioaffectiveError
 from ..render import pages
 from ..render.network import graph_page
 from .graphs import _graph_title, _url_for, graph_name, graph_spec_data
+from .incremental import graph_specs
 from .state import GRAPH_DIR, STATIC_DIR, VIS_DIR, entry_docname, state
 
 
@@ -124,14 +125,17 @@ def build_finished(app, exception) -> None:
             _copy_if_changed(f, out / "vendor" / f.relative_to(static / "vendor"))
     _write_if_changed(out / "search-index.js", _search_index(app, st))
     if app.config.html_theme in PYDATA_THEMES:
-        _trim_theme_css(Path(app.outdir) / "_static" / "styles" / "pydata-sphinx-theme.css", Path(app.outdir))
+        _trim_theme_css(Path(app.outdir) / "_static" / "styles" / "pydata-sphinx-theme.css", Path(app.outdir),
+                        tokens_cache=Path(app.doctreedir) / "socioaffective" / "site-tokens.json")
     _write_if_changed(out / "schema.css", pages.schema_css(st.kb.schema))
+    # graph pages: of the pages read in this build (what they show changed), or missing
     graphs = {}
-    for specs in getattr(app.env, "socioaffective_specs", {}).values():
+    for doc, specs in graph_specs(app.env).items():
         for spec in specs:
-            if spec[0] == "graph":
-                g = dict(spec[1])
-                graphs[graph_name(g)] = g
+            g = dict(spec[1])
+            name = graph_name(g)
+            if doc in st.read_docs or not (out / GRAPH_DIR / f"{name}.html").is_file():
+                graphs[name] = g
     for name, g in sorted(graphs.items()):
         page_uri = f"_static/{STATIC_DIR}/{GRAPH_DIR}/{name}.html"
         try:
@@ -275,16 +279,37 @@ _CLASS = re.compile(r"\.(-?[A-Za-z_][A-Za-z0-9_-]*)")
 _TOKEN = re.compile(r"[A-Za-z0-9_-]+")
 
 
-def _site_tokens(outdir: Path) -> set[str]:
+def _site_tokens(outdir: Path, cache: Path | None = None) -> set[str]:
     """Every word of every HTML page and script of the build: a class name that
-    is not among them can be on no element (the scan PurgeCSS does)."""
+    is not among them can be on no element (the scan PurgeCSS does).
+
+    With ``cache`` (a file in the doctree folder), only new files and files
+    changed since the last scan are read again; the words of the others are
+    kept from it (a word of a page since removed may keep a rule, never drop one)."""
+    import json
+
     tokens: set[str] = set()
+    seen: dict[str, int] = {}
+    if cache is not None:
+        try:
+            data = json.loads(cache.read_text(encoding="utf-8"))
+            if data.get("outdir") == str(outdir):
+                tokens, seen = set(data["tokens"]), dict(data["files"])
+        except (OSError, ValueError, KeyError, TypeError):
+            tokens, seen = set(), {}
     for f in outdir.rglob("*"):
         if f.suffix in (".html", ".js") and f.is_file():
             try:
+                stamp = f.stat().st_mtime_ns
+                if seen.get(str(f)) == stamp:
+                    continue
                 tokens.update(_TOKEN.findall(f.read_text(encoding="utf-8", errors="replace")))
+                seen[str(f)] = stamp
             except OSError:
                 continue
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps({"outdir": str(outdir), "files": seen, "tokens": sorted(tokens)}), encoding="utf-8")
     return tokens
 
 
@@ -323,7 +348,7 @@ def _filter_css(css: str, drop) -> str | None:
     return "".join(out)
 
 
-def _trim_theme_css(path: Path, outdir: Path | None = None) -> None:
+def _trim_theme_css(path: Path, outdir: Path | None = None, tokens_cache: Path | None = None) -> None:
     """Drop from the theme's style sheet what the book cannot use.
 
     - Font Awesome's rules and web fonts (~95 KB): the book does not load Font
@@ -339,7 +364,7 @@ def _trim_theme_css(path: Path, outdir: Path | None = None) -> None:
         css = path.read_text(encoding="utf-8")
     except OSError:
         return
-    tokens = _site_tokens(outdir) if outdir is not None else None
+    tokens = _site_tokens(outdir, tokens_cache) if outdir is not None else None
     section = {"name": ""}
 
     def drop(prelude: str, text: str) -> bool:

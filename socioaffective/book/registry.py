@@ -299,7 +299,7 @@ def _declarations() -> tuple[BookDirective, ...]:
         BookDirective("socioaffective-matrix", d.MatrixDirective, kinds_scope("the kinds of its rows and columns", lambda args: args[:2]), _matrix_shows, resolve=_matrix_resolve,
                       example="```{socioaffective-matrix} need principle supports\n```"),
         BookDirective("socioaffective-glossary", d.GlossaryDirective, GLOSSARY_SCOPE, _glossary_shows,
-                      example="```{socioaffective-glossary}\n```"),
+                      example="```{socioaffective-glossary}\n:kind: KIND\n```"),
         BookDirective("socioaffective-schema", d.SchemaDirective, WHOLE_KB, _schema_shows,  # the kinds table counts entries
                       example="```{socioaffective-schema} relations\n```"),
         BookDirective("socioaffective-grades", d.GradesDirective, SCHEMA, _schema_shows,

@@ -33,6 +33,9 @@ class State:
     entries_dir: str  # docname prefix, e.g. "chapters/entries"
     layouts: dict = field(default_factory=dict)
     schema_hash: str = ""  # every page shows labels and badges from schema.yaml
+    neighbourhoods: dict = field(default_factory=dict)  # (id, max_nodes) -> neighbourhood_ids(...)
+    fingerprints: dict | None = None  # entry id -> content hash (book/registry.py)
+    read_docs: set = field(default_factory=set)  # the pages this build reads (env-before-read-docs)
 
 
 def state(app) -> State:
@@ -232,3 +235,24 @@ def env_updated(app, env):
     return []
 
 
+
+
+#: Extensions Jupyter Book adds that do not say whether they are parallel-safe
+#: (Sphinx then refuses ``-j``), and why they are. sphinx-jupyterbook-latex
+#: (added by Jupyter Book unless ``latex: use_jupyterbook_latex: false``): its
+#: read-time transforms touch only the page being read and keep nothing in the
+#: environment; everything else it does is for the LaTeX builder, which writes
+#: serially.
+PARALLEL_SAFE_UNDECLARED = {"sphinx_jupyterbook_latex": "transforms of the page being read only; the rest is for the LaTeX builder"}
+
+
+def declare_parallel_safe(app) -> None:
+    """Let ``-j`` run: mark the extensions of :data:`PARALLEL_SAFE_UNDECLARED` safe
+    (only those that declared nothing; a declared "not safe" stays)."""
+    for name in PARALLEL_SAFE_UNDECLARED:
+        ext = app.extensions.get(name)
+        if ext is None:
+            continue
+        for attr in ("parallel_read_safe", "parallel_write_safe"):
+            if getattr(ext, attr, None) is None:
+                setattr(ext, attr, True)
