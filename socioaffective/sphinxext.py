@@ -37,7 +37,9 @@ adds the tag ``lite``).
 Graph pages are written into ``_static/socioaffective/graphs/`` and embedded
 with iframes; vis-network's files are copied once from the pyvis package.
 A page is rebuilt in an incremental build exactly when what it shows changed
-(a signature per directive, compared at ``env-get-outdated``).
+(a signature per directive, compared at ``env-get-outdated``; each directive's
+is declared once in :mod:`socioaffective.book.registry`, with the directive).
+The extension is parallel-safe (``sphinx-build -j auto``).
 
 This module is the registry (like sphinx-needs' ``needs.py``): every event
 handler, directive and role is connected in :func:`setup`; their code lives in

@@ -113,7 +113,9 @@ def build_finished(app, exception) -> None:
     out = Path(app.outdir) / "_static" / STATIC_DIR
     for f in vis_files():
         if f.suffix == ".css":
-            _write_if_changed(out / VIS_DIR / f.name, vis_css(f.read_text(encoding="utf-8")))
+            dest = out / VIS_DIR / f.name
+            if not dest.is_file() or dest.stat().st_mtime_ns < f.stat().st_mtime_ns:  # trimmed once, not every build
+                _write_if_changed(dest, vis_css(f.read_text(encoding="utf-8")))
         else:
             _copy_if_changed(f, out / VIS_DIR / f.name)
     static = Path(str(resources.files("socioaffective"))) / "static"

@@ -237,13 +237,21 @@ def env_updated(app, env):
 
 
 
-#: Extensions Jupyter Book adds that do not say whether they are parallel-safe
-#: (Sphinx then refuses ``-j``), and why they are. sphinx-jupyterbook-latex
-#: (added by Jupyter Book unless ``latex: use_jupyterbook_latex: false``): its
-#: read-time transforms touch only the page being read and keep nothing in the
-#: environment; everything else it does is for the LaTeX builder, which writes
-#: serially.
-PARALLEL_SAFE_UNDECLARED = {"sphinx_jupyterbook_latex": "transforms of the page being read only; the rest is for the LaTeX builder"}
+#: Extensions of the Jupyter Book stack that do not say whether they are
+#: parallel-safe (Sphinx then reads serially, with a warning that fails a -W
+#: build), and why they are:
+#:
+#: - sphinx-multitoc-numbering (loaded by sphinx-external-toc): it replaces the
+#:   toctree collector's section numbering, which Sphinx runs in the main
+#:   process after reading, on the merged environment;
+#: - sphinx-jupyterbook-latex (added by Jupyter Book unless ``latex:
+#:   use_jupyterbook_latex: false``): its read-time transforms touch only the
+#:   page being read and keep nothing in the environment; the rest is for the
+#:   LaTeX builder, which writes serially.
+PARALLEL_SAFE_UNDECLARED = {
+    "sphinx_multitoc_numbering": "section numbers are assigned in the main process, after reading",
+    "sphinx_jupyterbook_latex": "transforms of the page being read only; the rest is for the LaTeX builder",
+}
 
 
 def declare_parallel_safe(app) -> None:
