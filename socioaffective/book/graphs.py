@@ -73,6 +73,7 @@ def _cached_layout(app, ids, center=None, unit=60, aspect=1.8):
     cache = Path(app.doctreedir) / "socioaffective" / f"layout-{key}.json"
     try:
         pos = _read_layout(cache, ids)
+        layout.remember(st.kb, ids, pos, center=center, unit=unit, aspect=aspect)  # for the GraphML/GEXF exports
     except (OSError, ValueError, TypeError, AttributeError):  # missing, or not a layout of these ids: recompute
         import os
 

@@ -130,6 +130,10 @@ def build_finished(app, exception) -> None:
         _trim_theme_css(Path(app.outdir) / "_static" / "styles" / "pydata-sphinx-theme.css", Path(app.outdir),
                         tokens_cache=Path(app.doctreedir) / "socioaffective" / "site-tokens.json")
     _write_if_changed(out / "schema.css", pages.schema_css(st.kb.schema))
+    # the explorer's layout, from the build's cache: the GraphML and GEXF exports draw it (they run next)
+    from .graphs import _cached_layout
+
+    _cached_layout(app, [e.id for e in st.kb.entries()], unit=105, aspect=1.9)
     # graph pages: of the pages read in this build (what they show changed), or missing
     graphs = {}
     for doc, specs in graph_specs(app.env).items():
