@@ -176,3 +176,24 @@ def test_editing_one_entry_rebuilds_exactly_the_pages_that_show_it(built, tiny_k
     # the list links by label (Sphinx puts the title in when writing): not read again, written again as the toctree parent
     assert "kind-risk" not in again and "Flattery, renamed" in (html / "kind-risk.html").read_text()
     assert "Flattery, renamed" in (html / "explorer.html").read_text() or "Flattery, renamed" in (html / "_static/socioaffective/graphs/explorer.html").read_text()
+
+
+def test_the_theme_css_trim_reads_only_changed_files_and_follows_new_words(tmp_path):
+    """Rebuilds re-trim the theme's sheet (Sphinx copies it again) from cached words and results."""
+    from socioaffective.book.output import _trim_theme_css
+
+    out, cache = tmp_path / "html", tmp_path / "doctrees" / "site-tokens.json"
+    out.mkdir()
+    (out / "a.html").write_text('<div class="used">')
+    css = "/*! Bootstrap v5 */\n.used{color:red}\n.unused{color:blue}\n"
+    sheet = out / "theme.css"
+    sheet.write_text(css)
+    _trim_theme_css(sheet, out, cache)
+    assert sheet.read_text() == "/*! Bootstrap v5 */\n.used{color:red}\n"
+    sheet.write_text(css)  # copied again by the next build
+    _trim_theme_css(sheet, out, cache)
+    assert sheet.read_text() == "/*! Bootstrap v5 */\n.used{color:red}\n"
+    (out / "b.html").write_text('<div class="unused">')  # a new page uses the rule
+    sheet.write_text(css)
+    _trim_theme_css(sheet, out, cache)
+    assert sheet.read_text() == css

@@ -371,6 +371,23 @@ def _trim_theme_css(path: Path, outdir: Path | None = None, tokens_cache: Path |
     except OSError:
         return
     tokens = _site_tokens(outdir, tokens_cache) if outdir is not None else None
+    # the same sheet and the same words give the same result: kept beside the token cache
+    memo = None
+    if tokens_cache is not None:
+        import hashlib
+
+        key = hashlib.sha256(css.encode("utf-8") + b"\0" + " ".join(sorted(tokens or ())).encode("utf-8")).hexdigest()[:24]
+        memo = tokens_cache.with_name(f"theme-css-{key}.css")
+        try:
+            out = memo.read_text(encoding="utf-8")
+        except OSError:
+            out = None
+        if out is not None:
+            if out != css:
+                path.write_text(out, encoding="utf-8")
+            return
+        for old in tokens_cache.parent.glob("theme-css-*.css"):
+            old.unlink()
     section = {"name": ""}
 
     def drop(prelude: str, text: str) -> bool:
@@ -384,6 +401,8 @@ def _trim_theme_css(path: Path, outdir: Path | None = None, tokens_cache: Path |
         return False
 
     out = _filter_css(css, drop)
+    if memo is not None:
+        memo.write_text(css if out is None else out, encoding="utf-8")
     if out is not None and out != css:
         path.write_text(out, encoding="utf-8")
 
