@@ -4,11 +4,10 @@ incremental builds driven by it, and parallel builds."""
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
-
 from bookbuild import FIXTURES, Html, make_fixture_book, sphinx_build
+
 from socioaffective.book import registry as reg
 from socioaffective.errors import SocioaffectiveError
 
@@ -105,7 +104,7 @@ def _mtimes(html) -> dict:
 
 def _content(page: str) -> str:
     """The page's article (what the directives rendered), without the theme's chrome."""
-    m = re.search(r'<div class="body" role="main">(.*?)<div class="clearer">', page, re.S) or re.search(r"<article[^>]*>(.*?)</article>", page, re.S)
+    m = re.search(r'<div class="body" role="main">(.*?)<div class="clearer">', page, re.DOTALL) or re.search(r"<article[^>]*>(.*?)</article>", page, re.DOTALL)
     assert m, page[:300]
     return m.group(1)
 

@@ -25,8 +25,8 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from ..errors import SocioaffectiveError
 from .state import _count, _glossary_entries, glossary_kinds, state
