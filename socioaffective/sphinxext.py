@@ -37,7 +37,9 @@ adds the tag ``lite``).
 Graph pages are written into ``_static/socioaffective/graphs/`` and embedded
 with iframes; vis-network's files are copied once from the pyvis package.
 A page is rebuilt in an incremental build exactly when what it shows changed
-(a signature per directive, compared at ``env-get-outdated``).
+(a signature per directive, compared at ``env-get-outdated``; each directive's
+is declared once in :mod:`socioaffective.book.registry`, with the directive).
+The extension is parallel-safe (``sphinx-build -j auto``).
 
 This module is the registry (like sphinx-needs' ``needs.py``): every event
 handler, directive and role is connected in :func:`setup`; their code lives in
@@ -47,24 +49,10 @@ handler, directive and role is connected in :func:`setup`; their code lives in
 from __future__ import annotations
 
 from . import __version__
-from .book.directives import (
-    BadgeRole,
-    CountRole,
-    EntryDirective,
-    GlossaryDirective,
-    GradeRole,
-    GradesDirective,
-    GraphDirective,
-    KindRole,
-    ListDirective,
-    MatrixDirective,
-    SchemaDirective,
-    ViewDirective,
-)
 from .book.graphs import cached_layout, visit_skip, doctree_resolved, placeholder
-from .book.incremental import env_get_outdated, env_merge_info, env_purge_doc
+from .book.incremental import env_before_read_docs, env_get_outdated, env_merge_info, env_purge_doc
 from .book.output import memoize_pybtex_entry_points, add_templates, build_finished, html_page_context, vis_files
-from .book.state import PAGE_NAME, STATIC_DIR, State, builder_inited, config_inited, entry_docname, env_updated, report_pybtex_errors, write_stubs
+from .book.state import PAGE_NAME, STATIC_DIR, State, builder_inited, config_inited, declare_parallel_safe, entry_docname, env_updated, report_pybtex_errors, write_stubs
 
 __all__ = ["PAGE_NAME", "State", "cached_layout", "entry_docname", "setup", "vis_files", "write_stubs"]
 
@@ -82,8 +70,10 @@ def setup(app):
     app.connect("config-inited", config_inited, priority=400)  # before sphinx-external-toc (900)
     app.connect("config-inited", add_templates)  # layout.html without the icon script, the offline search page
     app.connect("builder-inited", builder_inited)
+    app.connect("builder-inited", declare_parallel_safe)  # before reading, where Sphinx decides on -j
     app.connect("builder-inited", report_pybtex_errors, priority=900)  # after sphinxcontrib-bibtex read the bib
     app.connect("env-get-outdated", env_get_outdated)
+    app.connect("env-before-read-docs", env_before_read_docs)
     app.connect("env-purge-doc", env_purge_doc)
     app.connect("env-merge-info", env_merge_info)
     app.connect("env-updated", env_updated)
@@ -92,18 +82,10 @@ def setup(app):
     app.connect("build-finished", build_finished)
 
     app.add_node(placeholder, html=(visit_skip, None), latex=(visit_skip, None), text=(visit_skip, None), man=(visit_skip, None), texinfo=(visit_skip, None))
-    app.add_directive("socioaffective-entry", EntryDirective)
-    app.add_directive("socioaffective-list", ListDirective)
-    app.add_directive("socioaffective-graph", GraphDirective)
-    app.add_directive("socioaffective-matrix", MatrixDirective)
-    app.add_directive("socioaffective-glossary", GlossaryDirective)
-    app.add_directive("socioaffective-schema", SchemaDirective)
-    app.add_directive("socioaffective-grades", GradesDirective)
-    app.add_directive("socioaffective-view", ViewDirective)  # sources, evidence, review-queue, version
-    app.add_role("socioaffective-kind", KindRole())
-    app.add_role("socioaffective-grade", GradeRole())
-    app.add_role("socioaffective-badge", BadgeRole())
-    app.add_role("socioaffective-count", CountRole())
+    # every directive and role, with its incremental-build signature: book/registry.py
+    from .book.registry import setup as setup_directives
+
+    setup_directives(app)
     app.add_css_file(f"{STATIC_DIR}/socioaffective.css")
     app.add_css_file(f"{STATIC_DIR}/schema.css")
     app.add_js_file(f"{STATIC_DIR}/evidence-filter.js", loading_method="defer")  # the Evidence table's filters
@@ -122,4 +104,4 @@ def setup(app):
     from .book.review import setup as setup_review  # the Design review page (issue 13)
 
     setup_review(app)
-    return {"version": __version__, "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": __version__, "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}

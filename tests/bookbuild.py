@@ -119,6 +119,20 @@ EXTRAS = {
 }
 
 
+def directives_page(kb) -> str:
+    """A page with every declared directive and role (book/registry.py) used once, from its example."""
+    from socioaffective.book.registry import registry
+
+    # an entry of a kind outside the glossary (its glossary example must not repeat the glossary page's terms)
+    entry = next(e for e in kb.entries() if not kb.schema.kinds[e.kind].glossary)
+    grade = next(iter(kb.schema.grades))
+    out = ["# Every directive", ""]
+    for decl in registry().values():
+        example = decl.example.replace("ID", entry.id).replace("KIND", entry.kind).replace("GRADE", grade)
+        out += [f"({decl.name}-example)=", f"## {decl.name}", "", example, ""]
+    return "\n".join(out)
+
+
 def make_fixture_book(fixture: Path, dest: Path, *, kinds: list[str] | None = None, theme: str = "sphinx_book_theme") -> Path:
     """A book in ``dest`` made of the fixture framework ``fixture`` and small pages.
 
@@ -142,7 +156,7 @@ def make_fixture_book(fixture: Path, dest: Path, *, kinds: list[str] | None = No
         toc.append(f"  - file: kind-{kind.name}")
         if kb.entries(kind.name):  # a glob that matches nothing is a warning
             toc += ["    sections:", f"      - glob: chapters/entries/{kind.name}/*"]
-    for name, text in EXTRAS.items():
+    for name, text in {**EXTRAS, "directives": directives_page(kb)}.items():
         (dest / f"{name}.md").write_text(text, encoding="utf-8")
         toc.append(f"  - file: {name}")
     (dest / "_toc.yml").write_text("\n".join(toc) + "\n", encoding="utf-8")

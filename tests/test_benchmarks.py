@@ -173,7 +173,7 @@ def test_book_benchmarks_on_a_small_book(tmp_path):
 
     figs, raw = book.run_all(tmp_path, repeat=1, log=lambda m: None, graph_entries=60, synthetic_entries=30, real=False)
     by_id = {f["id"]: f for f in figs}
-    assert set(by_id) == {"layout", "layout-cached", "explorer", "build-synthetic-30", "rebuild-synthetic-30", "weight-synthetic-30"}
+    assert set(by_id) == {"layout", "layout-cached", "explorer", "build-synthetic-30", "noop-synthetic-30", "build-j-synthetic-30", "rebuild-synthetic-30", "weight-synthetic-30"}
     for f in figs:
         assert f["value"] is not None, f"{f['id']}: {f['note']}"
     assert raw["explorer"]["nodes"] == 60 and raw["explorer"]["book"]["errors"] == []
@@ -181,6 +181,7 @@ def test_book_benchmarks_on_a_small_book(tmp_path):
     assert b["pages"] == b["floor_pages"] and b["pages"] > 30
     assert b["rebuild"]["rewritten"] >= 1 and b["rebuild"]["edited"]
     assert b["weight"]["pages"] == 30
+    assert b["jobs"]["parallel_warnings"] == [] and b["jobs"]["jobs"] >= 1  # -j: no "not safe for parallel reading"
 
 
 def test_force_layout_is_deterministic_and_shows_structure():

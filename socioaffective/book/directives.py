@@ -10,9 +10,10 @@ from ..errors import SocioaffectiveError
 from ..render import pages
 from ..render.matrix import css_name
 from .graphs import placeholder
-from .incremental import note_spec, signature
+from .incremental import note_spec
 from ..query import count_entries, glossary_entries
-from .state import PAGE_NAME, entry_docname, state, warn
+from .state import PAGE_NAME, warn, entry_docname, state
+
 
 
 class MystDirective(SphinxDirective):
@@ -42,8 +43,12 @@ class EntryDirective(MystDirective):
         except SocioaffectiveError as exc:
             warn(str(exc), "unknown-id", self.get_location())
             return []
-        note_spec(self, ("entry", entry.id))
-        out = self.render_myst(pages.entry_page(kb, entry, graph="no-graph" not in self.options))
+        from .registry import entry_shown
+
+        graph = "no-graph" not in self.options
+        text = pages.entry_page(kb, entry, graph=graph)
+        note_spec(self, (entry.id, graph), entry_shown(kb, entry, text))
+        out = self.render_myst(text)
         if self.env.app.builder.format == "html":
             out.append(nodes.raw("", self.cite(entry), format="html"))
         return out
@@ -78,7 +83,7 @@ class ListDirective(MystDirective):
         except SocioaffectiveError as exc:
             warn(str(exc), "unknown-kind", self.get_location())
             return []
-        note_spec(self, ("list", kind, summary))
+        note_spec(self, (kind, summary), text)
         return self.render_myst(text)
 
 
@@ -93,7 +98,7 @@ class SchemaDirective(MystDirective):
             text = pages.schema_table(self.kb(), what)
         except ValueError as exc:
             raise self.error(str(exc)) from None
-        note_spec(self, ("schema", what))
+        note_spec(self, (what,), text)
         return self.render_myst(text)
 
 
@@ -110,7 +115,7 @@ class ViewDirective(MystDirective):
             text = views.render(self.kb(), name)
         except ValueError as exc:
             raise self.error(str(exc)) from None
-        note_spec(self, ("view", name))
+        note_spec(self, (name,), text)
         return self.render_myst(text)
 
 
@@ -146,7 +151,7 @@ class GraphDirective(SphinxDirective):
                 return []
             max_nodes = self.options.get("max-nodes", self.config.socioaffective_graph_max_nodes)
             spec.update(mode="entry", entry=id, max_nodes=max_nodes)
-            spec["height"] = self.options.get("height") or _entry_graph_height(kb, id, max_nodes)
+            spec["height"] = self.options.get("height") or _entry_graph_height(self.env.app, id, max_nodes)
         else:
             kinds = tuple(self.options.get("kinds", "").split())
             for k in kinds:
@@ -154,9 +159,7 @@ class GraphDirective(SphinxDirective):
                     raise self.error(f"socioaffective-graph: no kind `{k}` (kinds: {', '.join(kb.schema.kinds)})")
             spec.update(mode="explorer", kinds=kinds, height=self.options.get("height", 640))
         spec["wide"] = "wide" in self.options
-        frozen = tuple(sorted(spec.items()))
-        note_spec(self, ("graph", frozen))
-        return [placeholder(spec=("graph", frozen))]
+        return [placeholder(spec=note_spec(self, (tuple(sorted(spec.items())),)))]
 
 
 class MatrixDirective(SphinxDirective):
@@ -172,9 +175,7 @@ class MatrixDirective(SphinxDirective):
             kb.matrix(*args)
         except SocioaffectiveError as exc:
             raise self.error(f"socioaffective-matrix: {exc}") from None
-        spec = ("matrix", *args, self.options.get("caption", ""))
-        note_spec(self, spec)
-        return [placeholder(spec=spec)]
+        return [placeholder(spec=note_spec(self, (*args, self.options.get("caption", ""))))]
 
 
 class GlossaryDirective(SphinxDirective):
@@ -192,7 +193,7 @@ class GlossaryDirective(SphinxDirective):
             entries = glossary_entries(st.kb, kind)
         except SocioaffectiveError as exc:
             raise self.error(str(exc)) from None
-        note_spec(self, ("glossary", kind))
+        note_spec(self, (kind,))
         dl = nodes.definition_list(classes=["glossary", "sa-glossary"])
         source, line = self.get_source_info()
         seen: set[str] = set()
@@ -263,15 +264,15 @@ class CountRole(SphinxRole):
         except SocioaffectiveError as exc:
             warn(str(exc), "unknown-kind", self.get_location())
             return [nodes.inline(text="?")], []
-        self.env.socioaffective_specs.setdefault(self.env.docname, {})[("count", self.text.strip())] = signature(self.env.app, ("count", self.text.strip()))  # type: ignore[attr-defined]  # set up by incremental.py
+        note_spec(self, (self.text.strip(),), str(n))
         return [nodes.inline(text=str(n))], []
 
 
-def _entry_graph_height(kb, id: str, max_nodes: int) -> int:
+def _entry_graph_height(app, id: str, max_nodes: int) -> int:
     """A neighbourhood graph's default frame height: 460 px, taller for a crowded
     neighbourhood, so that every label stays readable (12 px or more) and whole
     inside the frame."""
-    from ..render.network import neighbourhood_ids
+    from .graphs import neighbourhood
 
-    n = len(neighbourhood_ids(kb, id, max_nodes)[0])
+    n = len(neighbourhood(app, id, max_nodes))
     return min(760, 460 + 28 * max(0, n - 16))

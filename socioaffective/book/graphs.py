@@ -74,12 +74,26 @@ def cached_layout(app, ids, center=None, unit=60, aspect=1.8):
     cache = Path(app.doctreedir) / "socioaffective" / f"layout-{key}.json"
     try:
         pos = _read_layout(cache, ids)
+        layout.remember(st.kb, ids, pos, center=center, unit=unit, aspect=aspect)  # for the GraphML/GEXF exports
     except (OSError, ValueError, TypeError, AttributeError):  # missing, or not a layout of these ids: recompute
+        import os
+
         pos = layout(st.kb, ids, center=center, unit=unit, aspect=aspect)
         cache.parent.mkdir(parents=True, exist_ok=True)
-        cache.write_text(json.dumps(pos, sort_keys=True))
+        tmp = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")  # parallel readers: never a half-written file
+        tmp.write_text(json.dumps(pos, sort_keys=True))
+        os.replace(tmp, cache)
     st.layouts[key] = pos
     return pos
+
+
+def neighbourhood(app, id: str, max_nodes: int) -> list[str]:
+    """:func:`~socioaffective.render.network.neighbourhood_ids` of ``id``, once per build."""
+    st = state(app)
+    key = (id, max_nodes)
+    if key not in st.neighbourhoods:
+        st.neighbourhoods[key] = neighbourhood_ids(st.kb, id, max_nodes)[0]
+    return st.neighbourhoods[key]
 
 
 def graph_spec_data(app, spec: dict, url_for):
@@ -91,7 +105,7 @@ def graph_spec_data(app, spec: dict, url_for):
     reader zooms in (level of detail)."""
     kb = state(app).kb
     if spec["mode"] == "entry":
-        ids, _depth = neighbourhood_ids(kb, spec["entry"], spec["max_nodes"])
+        ids = neighbourhood(app, spec["entry"], spec["max_nodes"])
         pos = cached_layout(app, ids, center=spec["entry"], unit=80, aspect=2.1)
         members = set(ids)
         labels = sum(1 for r in kb.relations() if r.source in members and r.target in members) <= 12  # more: tooltips only
@@ -111,17 +125,18 @@ def graph_title(kb, spec: dict) -> str:
     return "Graph: the whole framework" if not spec["kinds"] else "Graph: " + ", ".join(kb.schema.kinds[k].plural for k in spec["kinds"])
 
 
-def render_placeholder(app, docname: str, spec: tuple) -> str:
+def render_matrix(app, docname: str, args: tuple) -> str:
+    kb = state(app).kb
+    row, col, rel, caption = args
+    return matrix_table(kb, kb.matrix(row, col, rel), page_url_for(app, app.builder.get_target_uri(docname)), caption)
+
+
+def render_graph(app, docname: str, g: dict) -> str:
     import html
 
-    st = state(app)
-    kb = st.kb
+    kb = state(app).kb
     page_uri = app.builder.get_target_uri(docname)
     url_for = page_url_for(app, page_uri)
-    if spec[0] == "matrix":
-        _, row, col, rel, caption = spec
-        return matrix_table(kb, kb.matrix(row, col, rel), url_for, caption)
-    g = dict(spec[1])
     name = graph_name(g)
     src = links.quote(relative_uri(page_uri, f"_static/{STATIC_DIR}/{GRAPH_DIR}/{name}.html"))
     data = graph_spec_data(app, g, url_for)
@@ -137,6 +152,16 @@ def render_placeholder(app, docname: str, spec: tuple) -> str:
         f'<details class="sa-graph-alt"{open_attr}><summary>The same graph as a table ({n} entr{"y" if n == 1 else "ies"})</summary>'
         f'<div class="sa-table-scroll">{graph_table(data, url_for)}</div></details></figure></div>'
     )
+
+
+def render_placeholder(app, docname: str, spec: tuple) -> str:
+    """The HTML of a placeholder, by its directive's declaration (:mod:`.registry`)."""
+    from .registry import by_key
+
+    decl = by_key(spec[0])
+    if decl.resolve is None:
+        raise SocioaffectiveError(f"`{decl.name}` leaves no placeholder (its declaration has no `resolve`)")
+    return decl.resolve(app, docname, tuple(spec[1:]))
 
 
 def _safe_uri(uri: str) -> bool:

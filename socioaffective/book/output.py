@@ -10,6 +10,7 @@ from ..fsutil import copy_if_changed, write_if_changed
 from ..render import pages
 from ..render.network import graph_page
 from .graphs import graph_title, page_url_for, graph_name, graph_spec_data
+from .incremental import graph_specs
 from .state import GRAPH_DIR, STATIC_DIR, VIS_DIR, entry_docname, state
 
 
@@ -99,7 +100,9 @@ def build_finished(app, exception) -> None:
     out = Path(app.outdir) / "_static" / STATIC_DIR
     for f in vis_files():
         if f.suffix == ".css":
-            _write_if_changed(out / VIS_DIR / f.name, vis_css(f.read_text(encoding="utf-8")))
+            dest = out / VIS_DIR / f.name
+            if not dest.is_file() or dest.stat().st_mtime_ns < f.stat().st_mtime_ns:  # trimmed once, not every build
+                _write_if_changed(dest, vis_css(f.read_text(encoding="utf-8")))
         else:
             _copy_if_changed(f, out / VIS_DIR / f.name)
     static = Path(str(resources.files("socioaffective"))) / "static"
@@ -111,14 +114,21 @@ def build_finished(app, exception) -> None:
             _copy_if_changed(f, out / "vendor" / f.relative_to(static / "vendor"))
     _write_if_changed(out / "search-index.js", _search_index(app, st))
     if app.config.html_theme in PYDATA_THEMES:
-        _trim_theme_css(Path(app.outdir) / "_static" / "styles" / "pydata-sphinx-theme.css", Path(app.outdir))
+        _trim_theme_css(Path(app.outdir) / "_static" / "styles" / "pydata-sphinx-theme.css", Path(app.outdir),
+                        tokens_cache=Path(app.doctreedir) / "socioaffective" / "site-tokens.json")
     _write_if_changed(out / "schema.css", pages.schema_css(st.kb.schema))
+    # the explorer's layout, from the build's cache: the GraphML and GEXF exports draw it (they run next)
+    from .graphs import cached_layout
+
+    cached_layout(app, [e.id for e in st.kb.entries()], unit=105, aspect=1.9)
+    # graph pages: of the pages read in this build (what they show changed), or missing
     graphs = {}
-    for specs in getattr(app.env, "socioaffective_specs", {}).values():
+    for doc, specs in graph_specs(app.env).items():
         for spec in specs:
-            if spec[0] == "graph":
-                g = dict(spec[1])
-                graphs[graph_name(g)] = g
+            g = dict(spec[1])
+            name = graph_name(g)
+            if doc in st.read_docs or not (out / GRAPH_DIR / f"{name}.html").is_file():
+                graphs[name] = g
     for name, g in sorted(graphs.items()):
         page_uri = f"_static/{STATIC_DIR}/{GRAPH_DIR}/{name}.html"
         try:
@@ -262,16 +272,37 @@ _CLASS = re.compile(r"\.(-?[A-Za-z_][A-Za-z0-9_-]*)")
 _TOKEN = re.compile(r"[A-Za-z0-9_-]+")
 
 
-def _site_tokens(outdir: Path) -> set[str]:
+def _site_tokens(outdir: Path, cache: Path | None = None) -> set[str]:
     """Every word of every HTML page and script of the build: a class name that
-    is not among them can be on no element (the scan PurgeCSS does)."""
+    is not among them can be on no element (the scan PurgeCSS does).
+
+    With ``cache`` (a file in the doctree folder), only new files and files
+    changed since the last scan are read again; the words of the others are
+    kept from it (a word of a page since removed may keep a rule, never drop one)."""
+    import json
+
     tokens: set[str] = set()
+    seen: dict[str, int] = {}
+    if cache is not None:
+        try:
+            data = json.loads(cache.read_text(encoding="utf-8"))
+            if data.get("outdir") == str(outdir):
+                tokens, seen = set(data["tokens"]), dict(data["files"])
+        except (OSError, ValueError, KeyError, TypeError):
+            tokens, seen = set(), {}
     for f in outdir.rglob("*"):
         if f.suffix in (".html", ".js") and f.is_file():
             try:
+                stamp = f.stat().st_mtime_ns
+                if seen.get(str(f)) == stamp:
+                    continue
                 tokens.update(_TOKEN.findall(f.read_text(encoding="utf-8", errors="replace")))
+                seen[str(f)] = stamp
             except OSError:
                 continue
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps({"outdir": str(outdir), "files": seen, "tokens": sorted(tokens)}), encoding="utf-8")
     return tokens
 
 
@@ -310,7 +341,7 @@ def _filter_css(css: str, drop) -> str | None:
     return "".join(out)
 
 
-def _trim_theme_css(path: Path, outdir: Path | None = None) -> None:
+def _trim_theme_css(path: Path, outdir: Path | None = None, tokens_cache: Path | None = None) -> None:
     """Drop from the theme's style sheet what the book cannot use.
 
     - Font Awesome's rules and web fonts (~95 KB): the book does not load Font
@@ -326,7 +357,24 @@ def _trim_theme_css(path: Path, outdir: Path | None = None) -> None:
         css = path.read_text(encoding="utf-8")
     except OSError:
         return
-    tokens = _site_tokens(outdir) if outdir is not None else None
+    tokens = _site_tokens(outdir, tokens_cache) if outdir is not None else None
+    # the same sheet and the same words give the same result: kept beside the token cache
+    memo = None
+    if tokens_cache is not None:
+        import hashlib
+
+        key = hashlib.sha256(css.encode("utf-8") + b"\0" + " ".join(sorted(tokens or ())).encode("utf-8")).hexdigest()[:24]
+        memo = tokens_cache.with_name(f"theme-css-{key}.css")
+        try:
+            out = memo.read_text(encoding="utf-8")
+        except OSError:
+            out = None
+        if out is not None:
+            if out != css:
+                path.write_text(out, encoding="utf-8")
+            return
+        for old in tokens_cache.parent.glob("theme-css-*.css"):
+            old.unlink()
     section = {"name": ""}
 
     def drop(prelude: str, text: str) -> bool:
@@ -340,6 +388,8 @@ def _trim_theme_css(path: Path, outdir: Path | None = None) -> None:
         return False
 
     out = _filter_css(css, drop)
+    if memo is not None:
+        memo.write_text(css if out is None else out, encoding="utf-8")
     if out is not None and out != css:
         path.write_text(out, encoding="utf-8")
 

@@ -67,5 +67,5 @@ def write_review_data(app, exception) -> None:
 
 def setup(app) -> None:
     """Called from ``socioaffective.sphinxext.setup``."""
-    app.add_directive("socioaffective-review", ReviewDirective)
+    # the directive `socioaffective-review` is registered by book/registry.py (its declaration)
     app.connect("build-finished", write_review_data)

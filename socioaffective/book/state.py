@@ -38,6 +38,9 @@ class State:
     entries_dir: str  # docname prefix, e.g. "chapters/entries"
     layouts: dict = field(default_factory=dict)
     schema_hash: str = ""  # every page shows labels and badges from schema.yaml
+    neighbourhoods: dict = field(default_factory=dict)  # (id, max_nodes) -> neighbourhood_ids(...)
+    fingerprints: dict | None = None  # entry id -> content hash (book/registry.py)
+    read_docs: set = field(default_factory=set)  # the pages this build reads (env-before-read-docs)
 
 
 def state(app) -> State:
@@ -206,3 +209,32 @@ def env_updated(app, env):
     return []
 
 
+
+
+#: Extensions of the Jupyter Book stack that do not say whether they are
+#: parallel-safe (Sphinx then reads serially, with a warning that fails a -W
+#: build), and why they are:
+#:
+#: - sphinx-multitoc-numbering (loaded by sphinx-external-toc): it replaces the
+#:   toctree collector's section numbering, which Sphinx runs in the main
+#:   process after reading, on the merged environment;
+#: - sphinx-jupyterbook-latex (added by Jupyter Book unless ``latex:
+#:   use_jupyterbook_latex: false``): its read-time transforms touch only the
+#:   page being read and keep nothing in the environment; the rest is for the
+#:   LaTeX builder, which writes serially.
+PARALLEL_SAFE_UNDECLARED = {
+    "sphinx_multitoc_numbering": "section numbers are assigned in the main process, after reading",
+    "sphinx_jupyterbook_latex": "transforms of the page being read only; the rest is for the LaTeX builder",
+}
+
+
+def declare_parallel_safe(app) -> None:
+    """Let ``-j`` run: mark the extensions of :data:`PARALLEL_SAFE_UNDECLARED` safe
+    (only those that declared nothing; a declared "not safe" stays)."""
+    for name in PARALLEL_SAFE_UNDECLARED:
+        ext = app.extensions.get(name)
+        if ext is None:
+            continue
+        for attr in ("parallel_read_safe", "parallel_write_safe"):
+            if getattr(ext, attr, None) is None:
+                setattr(ext, attr, True)

@@ -101,5 +101,5 @@ def _stamp(kb) -> str:
 
 def setup(app) -> None:
     """Called from ``socioaffective.sphinxext.setup``."""
-    app.add_directive("socioaffective-downloads", DownloadsDirective)
+    # the directive `socioaffective-downloads` is registered by book/registry.py (its declaration)
     app.connect("build-finished", write_exports)

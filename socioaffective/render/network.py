@@ -117,6 +117,29 @@ def layout_key(kb, ids) -> str:
     return hashlib.sha256(json.dumps([LAYOUT_VERSION, ids, edges]).encode()).hexdigest()[:20]
 
 
+def _memoized(fn):
+    """Lay a graph out once per process: the book's explorer and the GraphML and
+    GEXF exports ask for the same layout (keyed by :func:`layout_key`)."""
+    import functools
+
+    memo: dict = {}
+
+    @functools.wraps(fn)
+    def wrapper(kb, ids, center=None, seed=7, unit=58.0, aspect=1.8):
+        key = (layout_key(kb, ids), center, seed, unit, aspect)
+        if key not in memo:
+            memo[key] = fn(kb, ids, center=center, seed=seed, unit=unit, aspect=aspect)
+        return dict(memo[key])
+
+    def remember(kb, ids, positions, center=None, seed=7, unit=58.0, aspect=1.8):
+        """Keep a layout read from a cache (the book's) for later calls."""
+        memo[(layout_key(kb, ids), center, seed, unit, aspect)] = dict(positions)
+
+    wrapper.remember = remember
+    return wrapper
+
+
+@_memoized
 def layout(kb, ids, center: str | None = None, seed: int = 7, unit: float = 58.0, aspect: float = 1.8) -> dict[str, tuple[int, int]]:
     """Positions for the entries ``ids``, deterministic for a given graph.
 
