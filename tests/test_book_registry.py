@@ -63,6 +63,7 @@ def test_a_declaration_without_its_signature_cannot_be_made(missing):
 
 
 def test_an_unknown_placeholder_is_an_error_not_a_graph():
+    import socioaffective.book.registry  # noqa: F401  (the registry fills the declarations the placeholder looks up)
     from socioaffective.book.graphs import render_placeholder
 
     with pytest.raises(SocioaffectiveError, match="no book directive `socioaffective-heatmap` is declared"):

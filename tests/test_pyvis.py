@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from socioaffective.render import network
+from socioaffective.render import network, pyvis_network
 from socioaffective.render.pyvis_network import iframe, select
 
 REMOTE = re.compile(r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*[\"']?\s*(?:https?:)?//", re.I)
@@ -69,13 +69,13 @@ def test_the_html_has_no_cdn_reference(real_kb, tmp_path):
 def test_untrusted_text_stays_text(tiny_kb):
     data = network.graph_data(tiny_kb, [e.id for e in tiny_kb.entries()], {})
     data["nodes"][0]["label"] = "</script><script>alert(1)</script>"
-    page = network.to_pyvis(data).generate_html()
+    page = pyvis_network.from_data(data).generate_html()
     assert "<script>alert(1)" not in page
 
 
 def test_to_pyvis_of_graph_data_is_offline_too(tiny_kb):
     data = network.graph_data(tiny_kb, [e.id for e in tiny_kb.entries()], {})
-    assert not REMOTE.search(network.to_pyvis(data).generate_html())
+    assert not REMOTE.search(pyvis_network.from_data(data).generate_html())
 
 
 @pytest.mark.browser

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import pytest
 
 import socioaffective
-from socioaffective.render import network
+from socioaffective.render import network, pyvis_network
 
 
 @pytest.fixture(scope="module")
@@ -169,6 +169,6 @@ def test_labels_are_whole_titles_and_the_explorer_labels_on_zoom(real_kb):
 
 def test_to_pyvis_holds_the_same_graph(tiny_kb):
     data = all_data(tiny_kb)
-    net = network.to_pyvis(data)
+    net = pyvis_network.from_data(data)
     assert {n["id"] for n in net.nodes} == {n["id"] for n in data["nodes"]}
     assert len(net.edges) == len(data["edges"])

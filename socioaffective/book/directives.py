@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective, SphinxRole
@@ -12,7 +14,13 @@ from ..render.matrix import css_name
 from .graphs import placeholder
 from .incremental import note_spec
 from ..query import count_entries, glossary_entries
-from .state import PAGE_NAME, warn, entry_docname, state
+from .state import PAGE_NAME, entry_docname, state, warn
+
+
+def entry_shown(kb, e, text: str) -> str:
+    """An entry page's signature text: its body and its neighbours' titles."""
+    titles = sorted((x.id, x.title, x.kind) for x in kb.related(e.id, direction="both"))
+    return text + json.dumps(titles)
 
 
 
@@ -43,8 +51,6 @@ class EntryDirective(MystDirective):
         except SocioaffectiveError as exc:
             warn(str(exc), "unknown-id", self.get_location())
             return []
-        from .registry import entry_shown
-
         graph = "no-graph" not in self.options
         text = pages.entry_page(kb, entry, graph=graph)
         note_spec(self, (entry.id, graph), entry_shown(kb, entry, text))

@@ -13,7 +13,7 @@ from .. import links
 from ..errors import SocioaffectiveError
 from ..render.matrix import matrix_table
 from ..render.network import LOD_NODES, graph_data, graph_table, layout, layout_key, neighbourhood_ids
-from .state import GRAPH_DIR, SAFE_SCHEMES, STATIC_DIR, warn, entry_docname, state
+from .state import GRAPH_DIR, SAFE_SCHEMES, STATIC_DIR, declaration, entry_docname, state, warn
 
 
 class placeholder(nodes.General, nodes.Element):
@@ -156,9 +156,7 @@ def render_graph(app, docname: str, g: dict) -> str:
 
 def render_placeholder(app, docname: str, spec: tuple) -> str:
     """The HTML of a placeholder, by its directive's declaration (:mod:`.registry`)."""
-    from .registry import by_key
-
-    decl = by_key(spec[0])
+    decl = declaration(spec[0])
     if decl.resolve is None:
         raise SocioaffectiveError(f"`{decl.name}` leaves no placeholder (its declaration has no `resolve`)")
     return decl.resolve(app, docname, tuple(spec[1:]))

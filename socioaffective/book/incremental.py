@@ -12,8 +12,7 @@ re-read.
 
 from __future__ import annotations
 
-from .registry import by_key, registry
-from .state import state
+from .state import declaration, state
 
 SPECS = "socioaffective_specs"  # env attribute: {docname: {spec: (scope key, output hash)}}
 
@@ -28,7 +27,7 @@ def record(env, name: str, args: tuple, text: str | None = None) -> tuple:
     """Record that the page being read uses directive ``name`` with ``args``;
     ``text`` is what it shows when the directive rendered it already (else the
     declaration's ``shows`` renders it). Returns the spec ``(key, *args)``."""
-    decl = registry()[name]
+    decl = declaration(name, by="name")
     args = tuple(args)
     _specs(env).setdefault(env.docname, {})[(decl.key, *args)] = (decl.scope_key(env.app, args), decl.output_sig(env.app, args, text))
     return (decl.key, *args)
@@ -43,7 +42,7 @@ def note_spec(directive, args: tuple, text: str | None = None) -> tuple:
 def is_outdated(app, spec: tuple, recorded) -> tuple[bool, tuple | None]:
     """Whether what ``spec`` shows changed; and the record to keep when it did not."""
     try:
-        decl = by_key(spec[0])
+        decl = declaration(spec[0])
     except Exception:  # noqa: BLE001 - a spec of an older extension: read the page again
         return True, None
     if not (isinstance(recorded, tuple) and len(recorded) == 2):

@@ -30,7 +30,8 @@ from dataclasses import dataclass
 
 from ..errors import SocioaffectiveError
 from ..query import count_entries, glossary_entries, glossary_kinds
-from .state import state
+from .directives import entry_shown
+from .state import DECLARATIONS, state
 
 # ---------------------------------------------------------------------------
 # scopes: what a directive's output may depend on
@@ -201,12 +202,6 @@ def _entry_shows(app, args):
     return entry_shown(kb, e, pages.entry_page(kb, e, graph=args[1]))
 
 
-def entry_shown(kb, e, text: str) -> str:
-    """An entry page's signature text: its body and its neighbours' titles."""
-    titles = sorted((x.id, x.title, x.kind) for x in kb.related(e.id, direction="both"))
-    return text + json.dumps(titles)
-
-
 def _list_shows(app, args):
     from ..render import pages
 
@@ -375,3 +370,6 @@ def setup(app) -> None:
             app.add_role(decl.name, cls())
         else:
             app.add_directive(decl.name, cls)
+
+
+DECLARATIONS.update(name=lambda name: registry()[name], key=by_key)

@@ -238,3 +238,17 @@ def declare_parallel_safe(app) -> None:
         for attr in ("parallel_read_safe", "parallel_write_safe"):
             if getattr(ext, attr, None) is None:
                 setattr(ext, attr, True)
+
+
+#: How the book's modules find a directive's declaration: filled by :mod:`.registry`,
+#: which imports the directive, graph and incremental modules (they never import it back).
+DECLARATIONS: dict = {}
+
+
+def declaration(name: str, by: str = "key"):
+    """The declaration of a directive or role, by its placeholder/spec ``key`` or its ``name``."""
+    try:
+        lookup = DECLARATIONS[by]
+    except KeyError:
+        raise RuntimeError("socioaffective.book.registry is not imported: no directive declarations") from None
+    return lookup(name)

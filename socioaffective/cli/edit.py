@@ -9,7 +9,6 @@ import click
 
 from ..errors import EditError, SocioaffectiveError
 from ..terminal import for_terminal
-from . import cli
 from .common import complete_kind, echo, emit_json, fail, json_option
 
 

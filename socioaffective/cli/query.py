@@ -8,7 +8,6 @@ import click
 
 from ..errors import SocioaffectiveError
 from ..terminal import for_terminal
-from . import cli
 from .common import complete_id, complete_kind, complete_relation, echo, emit_json, fail, json_option, load_kb
 
 

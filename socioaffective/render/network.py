@@ -44,7 +44,6 @@ __all__ = [
     "layout_key",
     "neighbourhood_ids",
     "script_json",
-    "to_pyvis",
 ]
 
 #: vis-network node shapes we pass through from schema.yaml; anything else becomes ``dot``.
@@ -54,13 +53,13 @@ SHAPES = frozenset(
 #: Shapes vis-network draws around their label (so long labels make big shapes).
 INSIDE_SHAPES = frozenset({"ellipse", "box", "circle", "database", "text"})
 _COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")  # fullmatch
-_FALLBACK_COLOR = "#888888"
+FALLBACK_COLOR = "#888888"
 
 
 def kind_color(kind) -> str:
     """The kind's colour if it is a plain ``#rgb``/``#rrggbb`` value, else grey."""
     c = getattr(kind, "color", "") or ""
-    return c if isinstance(c, str) and _COLOR.fullmatch(c) else _FALLBACK_COLOR
+    return c if isinstance(c, str) and _COLOR.fullmatch(c) else FALLBACK_COLOR
 
 
 def kind_shape(kind) -> str:
@@ -510,12 +509,3 @@ def graph_table(data: dict, url_for=None, caption: str = "") -> str:
         f'<th scope="col">Grade</th><th scope="col">Links to</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
     )
 
-
-def to_pyvis(data: dict, **kwargs):
-    """A ``pyvis.network.Network`` holding ``data`` (for notebooks), rendering offline.
-
-    See :mod:`socioaffective.render.pyvis_network` (and ``kb.to_pyvis``).
-    """
-    from .pyvis_network import from_data
-
-    return from_data(data, **kwargs)

@@ -52,7 +52,7 @@ def from_data(data: dict, *, vis_url: str | None = None, height: str = "600px", 
     """A ``pyvis.network.Network`` drawing :func:`~socioaffective.render.network.graph_data`'s ``data``."""
     from pyvis.network import Network
 
-    from .network import _FALLBACK_COLOR
+    from .network import FALLBACK_COLOR
 
     kwargs.setdefault("cdn_resources", "in_line")  # never "remote"; the template below decides anyway
     net = Network(height=height, width=width, directed=True, heading=heading, **kwargs)
@@ -61,7 +61,7 @@ def from_data(data: dict, *, vis_url: str | None = None, height: str = "600px", 
     net.template = net.templateEnv.get_template(net.path)  # what notebook=True renders
     looks = {k["name"]: (k["shape"], k["color"]) for k in data["kinds"]}
     for n in data["nodes"]:
-        shape, color = looks.get(n["group"], ("dot", _FALLBACK_COLOR))
+        shape, color = looks.get(n["group"], ("dot", FALLBACK_COLOR))
         extra = {k: n[k] for k in ("size", "borderWidth", "font") if k in n}
         net.add_node(n["id"], label=n.get("label", n["name"]), title=n["title"], shape=shape, color=color, x=n["x"], y=n["y"], kind=n["group"], **extra)  # not group=: pyvis then drops color
     for e in data["edges"]:
