@@ -170,6 +170,11 @@ def main(argv=None) -> int:
 
             book_figs, book_raw = book.run_all(tmp_parent, repeat=args.repeat, quick=args.quick, log=say)
             results["book"] = book_raw
+            from . import browser  # explorer / bare vis-network ratio, Lighthouse mobile scores
+
+            browser_figs, results["browser"] = browser.run_all(tmp_parent, repeat=args.repeat, log=say,
+                                                               html_root=tmp_parent / "book-real" / "_build" / "html")
+            book_figs += browser_figs
         results["figures"] = figures + book_figs
     finally:
         if not args.keep:

@@ -103,7 +103,8 @@ def _edges(kb, ids: set[str]) -> list:
 
 
 #: Graphs with more entries than this are drawn by level of detail (no labels until zoomed in).
-LOD_NODES = 150
+#: The whole framework (127 entries) is one: at its default zoom its labels would be 2-7 px anyway.
+LOD_NODES = 100
 
 #: Bumped whenever :func:`layout` changes, so cached layouts are recomputed.
 LAYOUT_VERSION = 3
