@@ -222,7 +222,7 @@
     var ids = data.nodes.map(function (n) { return n.id; });
     var W = container.clientWidth, H = container.clientHeight;
     if (ids.length < 2 || !W || !H) { return; }
-    nodes.update(ids.map(function (id) { return {id: id, x: home[id].x, y: home[id].y}; }));
+    if (extent) { nodes.update(ids.map(function (id) { return {id: id, x: home[id].x, y: home[id].y}; })); }  // spread before
     network.redraw();  // vis-network measures the labels as it draws
     var box = {}, P = {}, maxW = 0, maxH = 0, area = 0;
     var minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
@@ -364,10 +364,19 @@
   touch();
   if (!lod && data.nodes.length <= SPREAD_MAX) { spread(); }
   fit();
+  document.body.classList.add("sa-ready");  // shown once laid out: nothing shifts under the reader
   var resizeTimer = null;
+  var spreadWidth = container.clientWidth;
   window.addEventListener("resize", function () {
     clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(function () { touch(); if (!lod && data.nodes.length <= SPREAD_MAX) { spread(); } fit(); }, 150);
+    resizeTimer = setTimeout(function () {
+      touch();
+      // a phone layout depends on the frame's width only (its height follows the layout)
+      var again = !lod && data.nodes.length <= SPREAD_MAX && !(narrow() && container.clientWidth === spreadWidth);
+      spreadWidth = container.clientWidth;
+      if (again) { spread(); }
+      fit();
+    }, 150);
   });
 
   // --- focus: a click on a node keeps its neighbourhood and dims the rest
