@@ -137,16 +137,34 @@ def graph_frames(page):
 
 
 def wait_for_graphs(page):
-    """Every graph frame of the page loaded and drawn. The frames load lazily (as they near
-    the viewport); here they are told to load now, where they are."""
-    count = page.evaluate("""() => { const f = document.querySelectorAll('iframe.sa-graph-frame');
-        f.forEach(e => { e.loading = 'eager'; }); return f.length; }""")
-    for _ in range(120):
-        if len(graph_frames(page)) >= count:
+    """Every graph frame of the page loaded and drawn. Frames load lazily, and a small graph
+    loads vis-network once its frame is in view: each frame is brought into view in turn,
+    then the page is scrolled back to where it was."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    for attempt in range(5):
+        try:  # a redirecting page (the book's root) may navigate meanwhile: then look at the new one
+            count = page.evaluate("""() => { const f = document.querySelectorAll('iframe.sa-graph-frame');
+                f.forEach(e => { e.loading = 'eager'; }); return f.length; }""")
             break
-        page.wait_for_timeout(250)
-    for frame in graph_frames(page):
-        frame.wait_for_function(GRAPH_READY, timeout=30000)
+        except PlaywrightError:
+            page.wait_for_timeout(500)
+            page.wait_for_load_state("load")
+    else:
+        count = 0
+    if not count:
+        return
+    y = page.evaluate("window.scrollY")
+    for i in range(count):
+        page.locator("iframe.sa-graph-frame").nth(i).scroll_into_view_if_needed()
+        for _ in range(120):
+            frames = graph_frames(page)
+            if len(frames) > i:
+                break
+            page.wait_for_timeout(250)
+        for frame in graph_frames(page):
+            frame.wait_for_function(GRAPH_READY, timeout=30000)
+    page.evaluate("(y) => window.scrollTo(0, y)", y)
 
 
 @pytest.fixture
@@ -490,6 +508,7 @@ def test_no_page_is_wider_than_a_phone(browser, real_book, real_kb):
             page.goto(base + "chapters/entries/need/autonomy.html", wait_until="load")
             wait_for_graphs(page)
             (frame,) = graph_frames(page)
+            _settled(page, frame)
             assert frame.frame_element().bounding_box()["width"] <= 390
             assert frame.evaluate(READABLE)["outside"] == []  # the whole graph in its frame; pinch or drag to zoom and pan
             assert frame.evaluate("saNetwork.interactionHandler.options.dragView && saNetwork.interactionHandler.options.zoomView")

@@ -443,6 +443,9 @@ def graph_page(data: dict, *, title: str, static: str, explorer: bool = False) -
         title=esc(title),
         static=esc(static.rstrip("/") + "/"),
         mode="explorer" if explorer else "local",
+        # the explorer is its page's content: vis-network loads with it; a small graph's graph.js
+        # loads vis-network once the frame comes into view (entry pages' graphs are far down)
+        vis=f'<script src="{esc(static.rstrip("/") + "/")}vis/vis-network.min.js"></script>\n' if explorer else "",
         data=script_json(draw),
         text=script_json(text),
     )

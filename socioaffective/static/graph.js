@@ -18,6 +18,9 @@
  * (rendered as text); nothing is parsed as HTML. */
 (function () {
   "use strict";
+  // small graphs load vis-network (469 KB) only when their frame comes into view; the explorer's page loads it itself
+  var me = document.currentScript;
+  function start() {
   var SVG = "http://www.w3.org/2000/svg";
   var SHAPES = {
     dot: "circle:8,8,6", circle: "circle:8,8,6", ellipse: "ellipse:8,8,7,4.5",
@@ -475,4 +478,18 @@
     return box;
   }
 
+  }
+  if (window.vis) { start(); return; }
+  function load() {
+    var s = document.createElement("script");
+    s.src = me.src.replace(/graph\.js(\?.*)?$/, "vis/vis-network.min.js");
+    s.onload = start;
+    document.head.appendChild(s);
+  }
+  var target = document.getElementById("sa-graph");
+  if (!target || !("IntersectionObserver" in window)) { load(); return; }
+  var seen = new IntersectionObserver(function (entries) {
+    if (entries.some(function (e) { return e.isIntersecting; })) { seen.disconnect(); load(); }
+  });
+  seen.observe(target);
 })();
