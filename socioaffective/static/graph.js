@@ -258,7 +258,7 @@
       if (p.x - B.l < left) { p.x = left + B.l; }
       if (p.x + B.r > right) { p.x = right - B.r; }
     }
-    var rounds = Math.min(1000, Math.ceil(2e6 / (ids.length * ids.length)));  // 1,000 for a neighbourhood, fewer for big graphs
+    var rounds = Math.min(phone ? 1000 : 400, Math.ceil(2e6 / (ids.length * ids.length)));  // fewer for big graphs
     for (var round = 0; round < rounds; round++) {
       var moved = false;
       for (var i = 0; i < ids.length; i++) {
