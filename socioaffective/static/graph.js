@@ -275,7 +275,7 @@
             clampX(ids[i]); clampX(ids[j]);
             // phones: where the frame's edge stops them, the rest of the way is up and down
             ox = Math.min(a.x + A.r, b.x + B.r) - Math.max(a.x - A.l, b.x - B.l) + GAP;
-            if (ox <= 0) { continue; }
+            if (!phone || ox <= 1e-6) { continue; }
           }
           var sy = a.y < b.y || (a.y === b.y && i < j) ? -1 : 1;
           a.y += sy * oy * wa; b.y -= sy * oy * wb;
