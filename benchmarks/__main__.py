@@ -186,6 +186,11 @@ def main(argv=None) -> int:
                 from . import peer
 
                 results["peer"] = peer.run_sizes(tmp_parent, args.peer_sizes, repeat=max(1, min(args.repeat, 2)), flow=args.peer_flow, log=say)
+            from . import browser  # explorer / bare vis-network ratio, Lighthouse mobile scores
+
+            browser_figs, results["browser"] = browser.run_all(tmp_parent, repeat=args.repeat, log=say,
+                                                               html_root=tmp_parent / "book-real" / "_build" / "html")
+            book_figs += browser_figs
         results["figures"] = figures + book_figs
     finally:
         if not args.keep:

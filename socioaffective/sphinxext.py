@@ -90,6 +90,7 @@ def setup(app):
     app.add_css_file(f"{STATIC_DIR}/schema.css")
     app.add_js_file(f"{STATIC_DIR}/evidence-filter.js", loading_method="defer")  # the Evidence table's filters
     app.add_js_file(f"{STATIC_DIR}/cite.js", loading_method="defer")
+    app.add_js_file(f"{STATIC_DIR}/graph-frames.js", loading_method="defer")  # phone-height graph frames
 
     # Downloads (issue 5): every export written into _static/socioaffective/exports/
     # at build-finished, and the `socioaffective-downloads` directive. Owned by export/book.py.

@@ -148,7 +148,7 @@ def render_graph(app, docname: str, g: dict) -> str:
     wide = " sa-wide" if g.get("wide") else ""
     return (
         f'<div class="sa-graph-wrap{wide}"><figure class="sa-graph-figure sa-graph-{g["mode"]}">'
-        f'<iframe class="sa-graph-frame" src="{esc(src)}" title="{esc(title)}" style="height:{int(g["height"])}px" allowfullscreen></iframe>{caption}'
+        f'<iframe class="sa-graph-frame" src="{esc(src)}" title="{esc(title)}" style="height:{int(g["height"])}px" loading="lazy" allowfullscreen></iframe>{caption}'
         f'<details class="sa-graph-alt"{open_attr}><summary>The same graph as a table ({n} entr{"y" if n == 1 else "ies"})</summary>'
         f'<div class="sa-table-scroll">{graph_table(data, url_for)}</div></details></figure></div>'
     )

@@ -39,6 +39,14 @@ _PAGE_ASSETS = (
     ("sphinx-design", ("sd-",)),
     ("design-tabs.js", ("sd-tab",)),
     ("mystnb.", ('class="cell', "cell_output", "output ", "jupyter")),
+    # code highlighting and its copy buttons: only where there is code
+    ("pygments.css", ('class="highlight',)),
+    ("copybutton", ('class="highlight',)),
+    ("clipboard.min.js", ('class="highlight',)),
+    # our own scripts: only on the pages that have what they work on
+    ("evidence-filter.js", ("sa-evidence-table",)),
+    ("cite.js", ("data-sa-accessed", "data-sa-url")),
+    ("graph-frames.js", ("sa-graph-frame",)),
 )
 
 
@@ -62,6 +70,25 @@ def _drop_unused_assets(context) -> None:
             if needed is None or any(m in body for m in needed):
                 kept.append(f)
         context[key] = kept
+    if context.get("pagename") != "search":
+        context["script_files"] = [_deferred(f) for f in context.get("script_files") or []]
+
+
+# Scripts that must run where they stand: the page's inline settings read DOCUMENTATION_OPTIONS.
+_BLOCKING = ("documentation_options.js",)
+
+
+def _deferred(js):
+    """``js`` loaded with ``defer`` (it no longer holds up the first paint), unless it is
+    inline, already async or deferred, or in :data:`_BLOCKING`. Deferred scripts still run
+    in their order, before ``DOMContentLoaded``."""
+    name = str(getattr(js, "filename", "") or "")
+    attrs = getattr(js, "attributes", None)
+    if not name or not isinstance(attrs, dict) or "defer" in attrs or "async" in attrs or attrs.get("type") == "module":
+        return js
+    if any(name.endswith(b) for b in _BLOCKING) or "://" in name:
+        return js
+    return type(js)(js.filename, priority=js.priority, **{**attrs, "defer": "defer"})
 
 
 PYDATA_THEMES = ("sphinx_book_theme", "pydata_sphinx_theme")

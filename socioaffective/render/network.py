@@ -103,7 +103,8 @@ def _edges(kb, ids: set[str]) -> list:
 
 
 #: Graphs with more entries than this are drawn by level of detail (no labels until zoomed in).
-LOD_NODES = 150
+#: The whole framework (127 entries) is one: at its default zoom its labels would be 2-7 px anyway.
+LOD_NODES = 100
 
 #: Bumped whenever :func:`layout` changes, so cached layouts are recomputed.
 LAYOUT_VERSION = 4
@@ -464,6 +465,9 @@ def graph_page(data: dict, *, title: str, static: str, explorer: bool = False) -
         title=esc(title),
         static=esc(static.rstrip("/") + "/"),
         mode="explorer" if explorer else "local",
+        # the explorer is its page's content: vis-network loads with it; a small graph's graph.js
+        # loads vis-network once the frame comes into view (entry pages' graphs are far down)
+        vis=f'<script src="{esc(static.rstrip("/") + "/")}vis/vis-network.min.js"></script>\n' if explorer else "",
         data=script_json(draw),
         text=script_json(text),
     )

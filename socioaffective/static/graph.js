@@ -18,6 +18,9 @@
  * (rendered as text); nothing is parsed as HTML. */
 (function () {
   "use strict";
+  // small graphs load vis-network (469 KB) only when their frame comes into view; the explorer's page loads it itself
+  var me = document.currentScript;
+  function start() {
   var SVG = "http://www.w3.org/2000/svg";
   var SHAPES = {
     dot: "circle:8,8,6", circle: "circle:8,8,6", ellipse: "ellipse:8,8,7,4.5",
@@ -206,30 +209,57 @@
   window.saNetwork = network;
   window.saNodes = nodes;
 
-  // --- small graphs: spread the layout over the frame, then push overlapping labels apart
+  // --- small graphs: spread the layout over the frame, then push overlapping labels apart.
+  // Wide frames: the layout fills the frame at scale 1. Narrow frames (phones): the labels
+  // keep MIN_PX at the scale PHONE_SCALE, the layout keeps the frame's width and takes the
+  // height its labels need (the page's graph-frames.js makes the frame that tall).
+  // Positions move in one DataSet update: moveNode() would redraw the whole graph per node.
+  var home = {};
+  data.nodes.forEach(function (n) { home[n.id] = {x: n.x, y: n.y}; });
+  var PHONE = 560;                        // frames narrower than this get the phone layout
+  var PHONE_SCALE = (MIN_PX + 0.3) / FONT; // labels just over MIN_PX there
+  var PACK = 0.42;                        // share of a phone layout's area the label boxes fill
+  var extent = null;                      // the spread layout's bounds (canvas units)
+  function narrow() { return !explorer && container.clientWidth < PHONE; }
   function spread() {
     var ids = data.nodes.map(function (n) { return n.id; });
     var W = container.clientWidth, H = container.clientHeight;
     if (ids.length < 2 || !W || !H) { return; }
-    ids.forEach(function (id, i) { network.moveNode(id, data.nodes[i].x, data.nodes[i].y); });
+    if (extent) { nodes.update(ids.map(function (id) { return {id: id, x: home[id].x, y: home[id].y}; })); }  // spread before
     network.redraw();  // vis-network measures the labels as it draws
-    var box = {}, P = {}, maxW = 0, maxH = 0;
+    var box = {}, P = {}, maxW = 0, maxH = 0, area = 0;
     var minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
     data.nodes.forEach(function (n) {
-      var b = network.getBoundingBox(n.id);
-      box[n.id] = {l: n.x - b.left, r: b.right - n.x, t: n.y - b.top, b: b.bottom - n.y};
+      var b = network.getBoundingBox(n.id), h = home[n.id];
+      box[n.id] = {l: h.x - b.left, r: b.right - h.x, t: h.y - b.top, b: b.bottom - h.y};
       maxW = Math.max(maxW, b.right - b.left);
       maxH = Math.max(maxH, b.bottom - b.top);
-      minX = Math.min(minX, n.x); maxX = Math.max(maxX, n.x); minY = Math.min(minY, n.y); maxY = Math.max(maxY, n.y);
+      area += (b.right - b.left + GAP) * (b.bottom - b.top + GAP);
+      minX = Math.min(minX, h.x); maxX = Math.max(maxX, h.x); minY = Math.min(minY, h.y); maxY = Math.max(maxY, h.y);
     });
     var cx = (minX + maxX) / 2, cy = (minY + maxY) / 2;
     var center = data.center && box[data.center] ? data.center : null;
-    if (center) { var c = data.nodes[ids.indexOf(center)]; cx = c.x; cy = c.y; }
-    // the frame at scale 1, less one label: where the nodes' centres may go
-    var fx = maxX > minX ? Math.max(0.05, (W - maxW - 2 * GAP) / (maxX - minX)) : 1;
-    var fy = maxY > minY ? Math.max(0.05, (H - maxH - 2 * GAP) / (maxY - minY)) : 1;
-    data.nodes.forEach(function (n) { P[n.id] = {x: (n.x - cx) * fx, y: (n.y - cy) * fy}; });
-    for (var round = 0; round < 400; round++) {
+    if (center) { cx = home[center].x; cy = home[center].y; }
+    var phone = narrow();
+    // the frame in canvas units: at scale 1 (wide), or at PHONE_SCALE as tall as the labels need
+    var FW = phone ? W / PHONE_SCALE - 2 * GAP : W, FH = phone ? Math.max(0.6 * FW, area / PACK / FW) : H;  // not from H: the frame follows
+    var fx = maxX > minX ? Math.max(0.05, (FW - maxW - 2 * GAP) / (maxX - minX)) : 1;
+    var fy = maxY > minY ? Math.max(0.05, (FH - maxH - 2 * GAP) / (maxY - minY)) : 1;
+    data.nodes.forEach(function (n) { P[n.id] = {x: (home[n.id].x - cx) * fx, y: (home[n.id].y - cy) * fy}; });
+    var left = -FW / 2, right = FW / 2;
+    if (phone) {  // the centre node stays put: fit the frame's width around it
+      var lo = Infinity, hi = -Infinity;
+      ids.forEach(function (id) { lo = Math.min(lo, P[id].x - box[id].l); hi = Math.max(hi, P[id].x + box[id].r); });
+      left = (lo + hi) / 2 - FW / 2; right = left + FW;
+    }
+    function clampX(id) {  // phones: never wider than the frame (the push goes up and down instead)
+      if (!phone) { return; }
+      var p = P[id], B = box[id];
+      if (p.x - B.l < left) { p.x = left + B.l; }
+      if (p.x + B.r > right) { p.x = right - B.r; }
+    }
+    var rounds = Math.min(phone ? 1000 : 400, Math.ceil(2e6 / (ids.length * ids.length)));  // fewer for big graphs
+    for (var round = 0; round < rounds; round++) {
       var moved = false;
       for (var i = 0; i < ids.length; i++) {
         for (var j = i + 1; j < ids.length; j++) {
@@ -239,28 +269,54 @@
           if (ox <= 0 || oy <= 0) { continue; }
           moved = true;
           var wa = ids[i] === center ? 0 : (ids[j] === center ? 1 : 0.5), wb = 1 - wa;
-          if (ox / W < oy / H) {  // the cheaper way apart, for the frame's shape
+          if (phone ? ox < oy : ox / W < oy / H) {  // the cheaper way apart, for the frame's shape
             var sx = a.x < b.x || (a.x === b.x && i < j) ? -1 : 1;
             a.x += sx * ox * wa; b.x -= sx * ox * wb;
-          } else {
-            var sy = a.y < b.y || (a.y === b.y && i < j) ? -1 : 1;
-            a.y += sy * oy * wa; b.y -= sy * oy * wb;
+            clampX(ids[i]); clampX(ids[j]);
+            // phones: where the frame's edge stops them, the rest of the way is up and down
+            ox = Math.min(a.x + A.r, b.x + B.r) - Math.max(a.x - A.l, b.x - B.l) + GAP;
+            if (!phone || ox <= 1e-6) { continue; }
           }
+          var sy = a.y < b.y || (a.y === b.y && i < j) ? -1 : 1;
+          a.y += sy * oy * wa; b.y -= sy * oy * wb;
         }
       }
       if (!moved) { break; }
     }
-    ids.forEach(function (id) { network.moveNode(id, P[id].x, P[id].y); });
+    extent = {left: Infinity, right: -Infinity, top: Infinity, bottom: -Infinity};
+    ids.forEach(function (id) {
+      var p = P[id], B = box[id];
+      extent.left = Math.min(extent.left, p.x - B.l); extent.right = Math.max(extent.right, p.x + B.r);
+      extent.top = Math.min(extent.top, p.y - B.t); extent.bottom = Math.max(extent.bottom, p.y + B.b);
+    });
+    nodes.update(ids.map(function (id) { return {id: id, x: P[id].x, y: P[id].y}; }));
+    askHeight();
   }
 
+  // phones: tell the book's page how tall this frame must be for the whole graph at PHONE_SCALE
+  var wanted = 0;
+  function askHeight() {
+    if (!narrow() || !extent || window.parent === window) { return; }
+    var chrome = document.body.scrollHeight - container.clientHeight;  // controls and legend
+    wanted = Math.ceil((extent.bottom - extent.top + 4 * GAP) * PHONE_SCALE + chrome);
+    try { window.parent.postMessage({saGraphHeight: wanted}, "*"); } catch (err) { /* no parent page */ }
+  }
+  window.addEventListener("message", function (ev) {  // the page asks again once its script runs
+    if (ev.source === window.parent && ev.data && ev.data.saGraphAsk === 1) { askHeight(); }
+  });
+
   // fit the graph to its frame; small graphs (not the explorer: it opens on the whole picture)
-  // never below MIN_PX labels where the frame is wide
+  // never below MIN_PX labels; on phones at PHONE_SCALE (the frame grows to the graph)
   function fit(ids) {
+    if (!ids && narrow() && extent) {
+      network.moveTo({scale: PHONE_SCALE, position: {x: (extent.left + extent.right) / 2, y: (extent.top + extent.bottom) / 2}, animation: false});
+      return;
+    }
     network.fit(ids ? {nodes: ids, animation: false} : {animation: false});
     var scale = network.getScale();
     if (scale > MAX_ZOOM) {
       network.moveTo({scale: MAX_ZOOM, position: network.getViewPosition(), animation: false});
-    } else if (!explorer && scale * FONT < MIN_PX && container.clientWidth >= 560) {
+    } else if (!explorer && scale * FONT < MIN_PX) {
       network.moveTo({scale: MIN_PX / FONT + 0.001, position: network.getViewPosition(), animation: false});
     }
     labelView();
@@ -302,12 +358,28 @@
   }
 
   var SPREAD_MAX = 150;  // the label push is quadratic: bigger labelled graphs keep their layout
+  function touch() {  // phones: a swipe up or down scrolls the page (the graph fits), other gestures pan and zoom it
+    var action = narrow() ? "pan-y" : "none";
+    container.style.touchAction = action;
+    var hammer = network.canvas && network.canvas.hammer;
+    if (hammer && hammer.set) { hammer.set({touchAction: action}); }
+  }
+  touch();
   if (!lod && data.nodes.length <= SPREAD_MAX) { spread(); }
   fit();
+  document.body.classList.add("sa-ready");  // shown once laid out: nothing shifts under the reader
   var resizeTimer = null;
+  var spreadWidth = container.clientWidth;
   window.addEventListener("resize", function () {
     clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(function () { if (!lod && data.nodes.length <= SPREAD_MAX) { spread(); } fit(); }, 150);
+    resizeTimer = setTimeout(function () {
+      touch();
+      // a phone layout depends on the frame's width only (its height follows the layout)
+      var again = !lod && data.nodes.length <= SPREAD_MAX && !(narrow() && container.clientWidth === spreadWidth);
+      spreadWidth = container.clientWidth;
+      if (again) { spread(); }
+      fit();
+    }, 150);
   });
 
   // --- focus: a click on a node keeps its neighbourhood and dims the rest
@@ -406,4 +478,18 @@
     return box;
   }
 
+  }
+  if (window.vis) { start(); return; }
+  function load() {
+    var s = document.createElement("script");
+    s.src = me.src.replace(/graph\.js(\?.*)?$/, "vis/vis-network.min.js");
+    s.onload = start;
+    document.head.appendChild(s);
+  }
+  var target = document.getElementById("sa-graph");
+  if (!target || !("IntersectionObserver" in window)) { load(); return; }
+  var seen = new IntersectionObserver(function (entries) {
+    if (entries.some(function (e) { return e.isIntersecting; })) { seen.disconnect(); load(); }
+  });
+  seen.observe(target);
 })();
