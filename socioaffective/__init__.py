@@ -54,7 +54,7 @@ __all__ = [
 _LAZY = {"add_entry": ("edit", "add_entry"), "design_review": ("review", "checklist")}
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> object:
     if name in _LAZY:
         from importlib import import_module
 
@@ -65,5 +65,5 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def __dir__():
+def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))

@@ -116,7 +116,7 @@ def neighbourhood(graph: nx.MultiDiGraph, ids: list[str], depth: int = 1) -> nx.
 _LU_WORK = 2e9
 
 
-def _eigen_coords(lap, size: int, rng):
+def _eigen_coords(lap: Any, size: int, rng: Any) -> Any:
     """The Fiedler pair of a connected component's Laplacian (``size`` x 2), or None.
 
     Dense and exact up to 400 nodes. Larger: ARPACK, in shift-invert mode
@@ -152,7 +152,7 @@ def _eigen_coords(lap, size: int, rng):
     return vecs[:, np.argsort(vals)[1:3]]
 
 
-def _ranks(coords):
+def _ranks(coords: Any) -> Any:
     """Each column replaced by its ranks (ties in node order), scaled to [0, 1]."""
     import numpy as np
 
@@ -162,7 +162,7 @@ def _ranks(coords):
     return out / max(len(coords) - 1, 1)
 
 
-def spectral_start(n: int, pairs, *, seed: int = 7):
+def spectral_start(n: int, pairs: Iterable[tuple[int, int]], *, seed: int = 7) -> Any:
     """Start positions (``n`` x 2 in [0, 1]²) from each connected component's spectrum.
 
     Each component with 3 or more nodes is placed by the two eigenvectors of

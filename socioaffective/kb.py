@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import ArgumentError, UnknownIdError, UnknownKindError, need_text
 from .hints import close_matches, did_you_mean, phrase
@@ -237,7 +237,7 @@ class KnowledgeBase:
 
         return neighbourhood(self.graph, [ids] if isinstance(ids, str) else list(ids), depth)
 
-    def to_pyvis(self, id: str | None = None, *, depth: int = 1, kinds=None, **options):
+    def to_pyvis(self, id: str | None = None, *, depth: int = 1, kinds: str | Iterable[str] | None = None, **options: Any) -> Any:
         """A ``pyvis.network.Network`` of ``id``'s neighbourhood (``depth`` links), of
         the entries of ``kinds``, or of everything, drawn as the book draws it and
         rendering offline (:func:`socioaffective.render.pyvis_network.to_pyvis`)."""

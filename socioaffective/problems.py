@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from .codes import CODES
 
 
-def type_name(value) -> str:
+def type_name(value: object) -> str:
     """What a YAML value is, in the words problem messages use.
 
     >>> type_name([1]), type_name(True), type_name(None), type_name("x")

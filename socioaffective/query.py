@@ -143,7 +143,7 @@ def matrix(kb: KnowledgeBase, row_kind: str, col_kind: str, relation: str) -> Ma
 
 # -- counts and the glossary (pure queries the book's directives use) -------------
 
-def count_entries(kb, what: str) -> int:
+def count_entries(kb: KnowledgeBase, what: str) -> int:
     """How many entries of a kind there are (``all``, ``references`` and ``links`` also count).
 
     >>> import socioaffective
@@ -159,12 +159,12 @@ def count_entries(kb, what: str) -> int:
     return len(kb.entries(what))
 
 
-def glossary_kinds(kb) -> list[str]:
+def glossary_kinds(kb: KnowledgeBase) -> list[str]:
     """The kinds schema.yaml marks ``glossary: true`` (in schema order)."""
     return [k.name for k in kb.schema.kinds.values() if k.glossary]
 
 
-def glossary_entries(kb, kind: str = "") -> list:
+def glossary_entries(kb: KnowledgeBase, kind: str = "") -> list[Entry]:
     """Entries of the glossary: of ``kind`` (space-separated kinds), or of every
     glossary kind; an entry whose ``in_glossary`` field (schema.yaml) is ``false`` stays out."""
     kinds = kind.split() if kind.strip() else glossary_kinds(kb)

@@ -597,7 +597,8 @@ class _SchemaBuilder:
     # -- cardinality ------------------------------------------------------------
     def short_form_rules(self, schema: Schema, d: LocDict) -> tuple[LinkRule, ...]:
         """`required_relations: [r]` of a kind: short for `links: {r: {min: 1}}`."""
-        kind_map = d.get("kinds") if isinstance(d.get("kinds"), dict) else LocDict()
+        kinds = d.get("kinds")
+        kind_map = kinds if isinstance(kinds, LocDict) else LocDict()
         out = []
         for k in schema.kinds.values():
             kspec = kind_map.get(k.name)
@@ -616,7 +617,7 @@ class _SchemaBuilder:
             if kind not in schema.kinds:
                 self.err(kline, "schema-unknown-kind", f"cardinality: kind `{kind}` is not declared", did_you_mean(kind, schema.kinds) or "declare the kind under `kinds:` or fix the name")
                 continue
-            if not isinstance(spec, dict):
+            if not isinstance(spec, LocDict):
                 self.err(kline, "schema-invalid", f"cardinality of `{kind}` must be a mapping with `links:` and/or `backlinks:`", f"write `{kind}:` then `links: {{relation: {{min: 1}}}}`")
                 continue
             for end in spec:
@@ -643,7 +644,7 @@ class _SchemaBuilder:
         if r is None:
             self.err(line, "schema-invalid", f"cardinality of `{kind}`, {end}: the relation `{rel}` is not declared", did_you_mean(rel, schema.relations) or "declare the relation under `relations:` or fix the name")
             return None
-        if not isinstance(count, dict):
+        if not isinstance(count, LocDict):
             self.err(line, "schema-invalid", f"{where}: must be a mapping with `min:` and/or `max:`", f"write `{rel}: {{ min: 1 }}`")
             return None
         ok = True

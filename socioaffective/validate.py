@@ -20,7 +20,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from . import links
 from .hints import did_you_mean, slugify, type_name
@@ -61,11 +61,18 @@ def _describe_bad_id(value: str) -> str:
 
 
 # -- the context every rule reads -------------------------------------------------
+class RawRecord(Protocol):
+    """What the rules read of a loader record (:class:`socioaffective.loader.Record`)."""
+
+    data: LocDict
+    file: str
+
+
 class View(NamedTuple):
     """One raw record as the rules see it."""
 
-    rec: object  # a loader Record: .data (LocDict), .file
-    d: dict
+    rec: RawRecord
+    d: LocDict
     file: str
     who: str  # the id if it is text, else ""
     kind: Kind | None
@@ -95,7 +102,7 @@ class Context:
         self.first: dict[str, tuple[str, int]] = {}  # id -> where it is first declared
         self.ids_kinds: dict[str, str] = {}
         self.duplicated: set[str] = set()
-        self.clashes: list[tuple[object, str, str]] = []  # (record, id, with what)
+        self.clashes: list[tuple[RawRecord, str, str]] = []  # (record, id, with what)
         for rec in self.records:
             eid = rec.data.get("id")
             if not isinstance(eid, str) or not eid:
@@ -120,7 +127,7 @@ class Context:
         name = kind.name if kind else None
         fields = self._fields.get(name)
         if fields is None:
-            fields = self._fields[name] = self.schema.fields_of(name) if kind else dict(self.schema.common_fields)
+            fields = self._fields[name] = self.schema.fields_of(kind.name) if kind else dict(self.schema.common_fields)
         relations = self.schema.relations
         values, rels, unknown = [], [], []
         for key in d:  # fields win over relations of the same name
@@ -185,7 +192,7 @@ class Context:
                 mine: list[Link] = []
                 for i, item in enumerate(value if is_list else (value,)):
                     iline = value.line_of(i) if located else line
-                    if isinstance(item, dict):
+                    if isinstance(item, LocDict):
                         iline = item.line_of("target") if "target" in item else item.line
                         target = item.get("target")
                     else:
@@ -363,13 +370,13 @@ def provenances(ctx: Context) -> Iterator[Problem]:
             if spec.type == "provenance":
                 yield from _provenance_problems(ctx, v.file, v.d.line_of(key), v.who, v.d[key], key)
     for v, rel, item, _ in ctx.relation_items():
-        if isinstance(item, dict) and "provenance" in item:
+        if isinstance(item, LocDict) and "provenance" in item:
             yield from _provenance_problems(ctx, v.file, item.line_of("provenance"), v.who, item["provenance"], f"{rel.name} provenance")
 
 
 def _provenance_problems(ctx: Context, f: str, line: int, who: str, value, where: str) -> Iterator[Problem]:
     grades, references = ctx.schema.grades, ctx.references
-    if not isinstance(value, dict):
+    if not isinstance(value, LocDict):
         yield _p(f, line, "bad-provenance", who, f"`{where}` must be a mapping with `source` and `grade`, not a {type_name(value)}", "provenance: {source: editorial, grade: editorial}")
         return
     for key in value:
@@ -434,7 +441,7 @@ def link_items(ctx: Context) -> Iterator[Problem]:
     seen: set[tuple[int, str, str]] = set()
     for v, rel, item, iline in ctx.relation_items():
         f, who, name = v.file, v.who, rel.name
-        if isinstance(item, dict):
+        if isinstance(item, LocDict):
             yield from _item_key_problems(f, who, rel, item)
             target = item.get("target")
             if target is None:
@@ -451,7 +458,7 @@ def link_items(ctx: Context) -> Iterator[Problem]:
         seen.add(key)
 
 
-def _item_key_problems(f: str, who: str, rel: RelationType, item: dict) -> Iterator[Problem]:
+def _item_key_problems(f: str, who: str, rel: RelationType, item: LocDict) -> Iterator[Problem]:
     name = rel.name
     for key in item:
         if key not in _REL_ITEM_KEYS:
@@ -577,7 +584,7 @@ def _partners(ctx: Context, v: View, rule: LinkRule, rel: RelationType) -> tuple
     value = v.d.get(rel.name)
     items = value if isinstance(value, list) else ([] if value is None else [value])
     targets = [link.target for link in ctx.links_from.get((id(v.rec), rel.name), ())]
-    unsure += sum(1 for item in items if not isinstance(item.get("target") if isinstance(item, dict) else item, str))
+    unsure += sum(1 for item in items if not isinstance(item.get("target") if isinstance(item, LocDict) else item, str))
     for t in targets:
         kind = ctx.kind_of(t)
         if kind is None:
@@ -593,6 +600,7 @@ def _partners(ctx: Context, v: View, rule: LinkRule, rel: RelationType) -> tuple
 
 def _count_problems(ctx: Context, v: View, rule: LinkRule, rel: RelationType) -> Iterator[Problem]:
     have, unsure = _partners(ctx, v, rule, rel)
+    assert v.kind is not None  # count rules run on entries of a declared kind
     kind, name = v.kind.name, rel.name
     to = f" to {_or(_a(k) for k in rule.kinds)}" if rule.kinds else ""
     s = "" if rule.min == 1 else "s"
@@ -627,6 +635,7 @@ def _backlink_problems(ctx: Context, v: View, rule: LinkRule, rel: RelationType)
     for link in ctx.links_to.get(v.who, ()):
         if link.relation is rel and rule.counts(link.view.kind.name if link.view.kind else None):
             sources[link.view.who or f"{link.view.file}:{link.view.d.line}"] = None
+    assert v.kind is not None  # count rules run on entries of a declared kind
     kind, name, by = v.kind.name, rel.name, rel.inverse
     what = _or(rule.kinds) if rule.kinds else "entry"
     if len(sources) < rule.min:
@@ -690,7 +699,7 @@ def _quote_hint(value) -> str:
 
 
 def _prov(value, inherited_from: Provenance | None = None) -> Provenance | None:
-    if isinstance(value, dict) and isinstance(value.get("source"), str) and isinstance(value.get("grade"), str):
+    if isinstance(value, LocDict) and isinstance(value.get("source"), str) and isinstance(value.get("grade"), str):
         sources = value.get("sources")
         sources = sources if isinstance(sources, list) else ([sources] if isinstance(sources, str) else [])
         keys = tuple(dict.fromkeys(s for s in sources if isinstance(s, str) and s))
@@ -740,7 +749,7 @@ def build_entries(schema: Schema, records) -> list[Entry]:
                 items = value if isinstance(value, list) else ([] if value is None else [value])
                 for i, item in enumerate(items):
                     line = items.line_of(i) if hasattr(items, "line_of") else d.line_of(key)
-                    if isinstance(item, dict):
+                    if isinstance(item, LocDict):
                         target = item.get("target")
                         if not isinstance(target, str):
                             continue

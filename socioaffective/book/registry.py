@@ -351,7 +351,7 @@ def recording(decl: BookDirective) -> type:
     base = decl.cls
 
     def run(self):
-        result = base.run(self)
+        result = base.run(self)  # type: ignore[attr-defined]  # every declared class is a directive or role
         if not getattr(self, "_sa_recorded", False):
             from .incremental import record
 

@@ -40,6 +40,7 @@ class State:
     schema_hash: str = ""  # every page shows labels and badges from schema.yaml
     neighbourhoods: dict = field(default_factory=dict)  # (id, max_nodes) -> neighbourhood_ids(...)
     fingerprints: dict | None = None  # entry id -> content hash (book/registry.py)
+    outdated: set = field(default_factory=set)  # the pages env-get-outdated found stale
     read_docs: set = field(default_factory=set)  # the pages this build reads (env-before-read-docs)
 
 

@@ -135,7 +135,7 @@ def _memoized(fn):
         """Keep a layout read from a cache (the book's) for later calls."""
         memo[(layout_key(kb, ids), center, seed, unit, aspect)] = dict(positions)
 
-    wrapper.remember = remember
+    wrapper.remember = remember  # type: ignore[attr-defined]  # the book hands its cached layouts to the memo
     return wrapper
 
 
