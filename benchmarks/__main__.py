@@ -62,65 +62,130 @@ def engine_figures(runs: dict[int, dict], cli: dict | None) -> list[dict]:
         r = runs[n]
         top = n == sizes[-1] and n >= 100000
         naive = r.get("floor_naive")
-        note = (f"{r['bytes'] / 1e6:.1f} MB of YAML+bib; {r['relations']:,} links incl. citations; "
-                f"wall clock {report.fmt(report.median(r['cold']), 's')} vs {report.fmt(report.median(r['floor']), 's')}")
+        note = (
+            f"{r['bytes'] / 1e6:.1f} MB of YAML+bib; {r['relations']:,} links incl. citations; "
+            f"wall clock {report.fmt(report.median(r['cold']), 's')} vs {report.fmt(report.median(r['floor']), 's')}"
+        )
         if naive:
             note += f"; plain yaml.load with the GC running: {report.fmt(_cpu(r, 'floor_naive'), 's')}"
-        figs.append(F(
-            f"cold-{n}", f"cold load + validate + graph, {n:,} entries (CPU s)", _cpu(r, "cold"), "s",
-            floor=_cpu(r, "floor"), floor_label=floor_label,
-            target="<= 1.5x floor" if top else "", limit=1.5 if top else None, note=note,
-        ))
+        figs.append(
+            F(
+                f"cold-{n}",
+                f"cold load + validate + graph, {n:,} entries (CPU s)",
+                _cpu(r, "cold"),
+                "s",
+                floor=_cpu(r, "floor"),
+                floor_label=floor_label,
+                target="<= 1.5x floor" if top else "",
+                limit=1.5 if top else None,
+                note=note,
+            )
+        )
     big = [n for n in sizes if n >= 10000]
     if len(big) >= 2:
         a, b = big[-2], big[-1]
         k = b / a
         ratio = report.median(_cpu(runs[b], "cold")) / report.median(_cpu(runs[a], "cold"))
         floor_ratio = report.median(_cpu(runs[b], "floor")) / report.median(_cpu(runs[a], "floor"))
-        figs.append(F(
-            "linearity", f"time({b // 1000}k) / time({a // 1000}k), cold load", ratio, "x",
-            floor=floor_ratio, floor_label="same ratio for the floor",
-            target=f"<= {1.2 * k:g}", limit=1.2 * k, against="value",
-            note=f"{k:g}x more entries",
-        ))
+        figs.append(
+            F(
+                "linearity",
+                f"time({b // 1000}k) / time({a // 1000}k), cold load",
+                ratio,
+                "x",
+                floor=floor_ratio,
+                floor_label="same ratio for the floor",
+                target=f"<= {1.2 * k:g}",
+                limit=1.2 * k,
+                against="value",
+                note=f"{k:g}x more entries",
+            )
+        )
     for n in sizes:
         r = runs[n]
-        figs.append(F(
-            f"warm-{n}", f"warm load (content-hash cache), {n:,} entries (CPU s)", _cpu(r, "warm"), "s",
-            floor=_cpu(r, "cold"), floor_label="the cold load", target="<= 0.1x cold", limit=0.1,
-            note=f"first load writing the cache: {report.fmt(_cpu(r, 'cold_with_write'), 's')}; "
-                 f"wall clock {report.fmt(report.median(r['warm']), 's')}",
-        ))
+        figs.append(
+            F(
+                f"warm-{n}",
+                f"warm load (content-hash cache), {n:,} entries (CPU s)",
+                _cpu(r, "warm"),
+                "s",
+                floor=_cpu(r, "cold"),
+                floor_label="the cold load",
+                target="<= 0.1x cold",
+                limit=0.1,
+                note=f"first load writing the cache: {report.fmt(_cpu(r, 'cold_with_write'), 's')}; wall clock {report.fmt(report.median(r['warm']), 's')}",
+            )
+        )
     n = sizes[-1]
     r = runs[n]
     if r.get("parsed_bytes"):
-        figs.append(F(
-            f"memory-{n}", f"peak memory (RSS growth), {n:,} entries", r["peak_rss_kib"], "KiB",
-            floor=r["parsed_bytes"] / 1024, floor_label="size of the parsed YAML objects",
-            target="<= 4x", limit=4.0,
-        ))
+        figs.append(
+            F(
+                f"memory-{n}",
+                f"peak memory (RSS growth), {n:,} entries",
+                r["peak_rss_kib"],
+                "KiB",
+                floor=r["parsed_bytes"] / 1024,
+                floor_label="size of the parsed YAML objects",
+                target="<= 4x",
+                limit=4.0,
+            )
+        )
     if cli:
-        figs.append(F(
-            "validate-cli", "`socioaffective validate`, real framework (cold cache)", cli["cold_cache"], "s",
-            floor=cli["floor"], floor_label='python -c "import yaml"', target="< 0.5 s", limit=0.5, against="value",
-        ))
-        figs.append(F(
-            "validate-cli-warm", "`socioaffective validate`, real framework (warm cache)", cli["warm_cache"], "s",
-            floor=cli["floor"], floor_label='python -c "import yaml"', target="< 0.5 s", limit=0.5, against="value",
-        ))
+        figs.append(
+            F(
+                "validate-cli",
+                "`socioaffective validate`, real framework (cold cache)",
+                cli["cold_cache"],
+                "s",
+                floor=cli["floor"],
+                floor_label='python -c "import yaml"',
+                target="< 0.5 s",
+                limit=0.5,
+                against="value",
+            )
+        )
+        figs.append(
+            F(
+                "validate-cli-warm",
+                "`socioaffective validate`, real framework (warm cache)",
+                cli["warm_cache"],
+                "s",
+                floor=cli["floor"],
+                floor_label='python -c "import yaml"',
+                target="< 0.5 s",
+                limit=0.5,
+                against="value",
+            )
+        )
         heavy = sorted(set(cli["heavy_cold"]) | set(cli["heavy_warm"]))
-        figs.append(F(
-            "validate-imports", "heavy modules imported by `validate`", heavy, "",
-            target="none of networkx, rdflib, sphinx, numpy, scipy, pyvis, docutils, matplotlib", met=not heavy,
-        ))
+        figs.append(
+            F(
+                "validate-imports",
+                "heavy modules imported by `validate`",
+                heavy,
+                "",
+                target="none of networkx, rdflib, sphinx, numpy, scipy, pyvis, docutils, matplotlib",
+                met=not heavy,
+            )
+        )
     look = 10000 if 10000 in runs else min(runs, key=lambda x: abs(x - 10000))
     lk = runs[look]["lookups"]
     for key, label in (("related", "kb.related(id)"), ("entries_kind", "kb.entries(kind=...)")):
         if key in lk:
-            figs.append(F(
-                f"{key}-{look}", f"{label}, {look:,} entries (median per call)", lk[key], "s",
-                floor=lk["dict_lookup"], floor_label="a dict look-up", target="< 1 ms", limit=1e-3, against="value",
-            ))
+            figs.append(
+                F(
+                    f"{key}-{look}",
+                    f"{label}, {look:,} entries (median per call)",
+                    lk[key],
+                    "s",
+                    floor=lk["dict_lookup"],
+                    floor_label="a dict look-up",
+                    target="< 1 ms",
+                    limit=1e-3,
+                    against="value",
+                )
+            )
     return figs
 
 
@@ -151,8 +216,10 @@ def main(argv=None) -> int:
             t = time.perf_counter()
             runs[n] = engine.measure_in_child(root, args.repeat, naive=n <= 10000)
             if runs[n]["problems"] or runs[n]["references"] != info["references"]:
-                raise RuntimeError(f"the generated {n:,}-entry framework did not load clean ({runs[n]['problems']} problems, "
-                                   f"{runs[n]['references']} of {info['references']} references): the figures would mean nothing")
+                raise RuntimeError(
+                    f"the generated {n:,}-entry framework did not load clean ({runs[n]['problems']} problems, "
+                    f"{runs[n]['references']} of {info['references']} references): the figures would mean nothing"
+                )
             runs[n]["generated"] = info
             say(f"  {n:,} entries measured in {time.perf_counter() - t:.1f} s")
             if not args.keep:
@@ -188,8 +255,7 @@ def main(argv=None) -> int:
                 results["peer"] = peer.run_sizes(tmp_parent, args.peer_sizes, repeat=max(1, min(args.repeat, 2)), flow=args.peer_flow, log=say)
             from . import browser  # explorer / bare vis-network ratio, Lighthouse mobile scores
 
-            browser_figs, results["browser"] = browser.run_all(tmp_parent, repeat=args.repeat, log=say,
-                                                               html_root=tmp_parent / "book-real" / "_build" / "html")
+            browser_figs, results["browser"] = browser.run_all(tmp_parent, repeat=args.repeat, log=say, html_root=tmp_parent / "book-real" / "_build" / "html")
             book_figs += browser_figs
         results["figures"] = figures + book_figs
     finally:

@@ -341,8 +341,12 @@ def transfer(html_root: Path, pages: dict[str, str] = TRANSFER_PAGES) -> dict:
                 page.goto(base + path, wait_until="networkidle")
                 page.wait_for_timeout(300)
                 biggest = sorted(sizes.items(), key=lambda kv: -kv[1])[:3]
-                out[name] = {"path": path, "bytes": sum(sizes.values()), "requests": len(sizes),
-                             "largest": [(u[len(base):].split("?")[0], n) for u, n in biggest]}
+                out[name] = {
+                    "path": path,
+                    "bytes": sum(sizes.values()),
+                    "requests": len(sizes),
+                    "largest": [(u[len(base) :].split("?")[0], n) for u, n in biggest],
+                }
                 ctx.close()
         finally:
             browser.close()
@@ -359,8 +363,12 @@ def lighthouse_scores(html_root: Path, cache: Path, pages: dict[str, str] = TRAN
         if not shutil.which("npm"):
             raise RuntimeError("npm is missing: Lighthouse comes from the npm registry")
         cache.mkdir(parents=True, exist_ok=True)
-        proc = subprocess.run(["npm", "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(cache), f"lighthouse@{LIGHTHOUSE_VERSION}"],
-                              capture_output=True, text=True, timeout=timeout)
+        proc = subprocess.run(
+            ["npm", "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(cache), f"lighthouse@{LIGHTHOUSE_VERSION}"],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
         if proc.returncode != 0 or not exe.exists():
             raise RuntimeError("npm could not install lighthouse: " + (proc.stderr.strip().splitlines() or ["?"])[-1][:160])
     scores = {}
@@ -368,9 +376,19 @@ def lighthouse_scores(html_root: Path, cache: Path, pages: dict[str, str] = TRAN
         for name, path in pages.items():
             report = cache / f"lighthouse-{name}.json"
             proc = subprocess.run(
-                [str(exe), base + path, "--only-categories=performance", "--output=json", f"--output-path={report}", "--quiet",
-                 "--chrome-flags=--headless=new " + " ".join(CHROMIUM_ARGS)],
-                capture_output=True, text=True, timeout=timeout, env={**os.environ, "CHROME_PATH": CHROMIUM},
+                [
+                    str(exe),
+                    base + path,
+                    "--only-categories=performance",
+                    "--output=json",
+                    f"--output-path={report}",
+                    "--quiet",
+                    "--chrome-flags=--headless=new " + " ".join(CHROMIUM_ARGS),
+                ],
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                env={**os.environ, "CHROME_PATH": CHROMIUM},
             )
             if proc.returncode != 0 or not report.exists():
                 raise RuntimeError("lighthouse failed: " + (proc.stderr.strip().splitlines() or ["?"])[-1][:160])
@@ -390,9 +408,18 @@ def transfer_figures(html_root: Path, cache: Path, log=print) -> tuple[list[dict
         raw["transfer"] = t
         for name, w in t.items():
             limit = 1_000_000 if name == "entry" else None
-            figs.append(F(f"transfer-{name}", f"{name} page, everything it loads over HTTP (first visit)", w["bytes"] / 1e6, "MB",
-                          target="<= 1 MB" if limit else "", limit=1.0 if limit else None, against="value",
-                          note=f"{w['requests']} requests; {w['path']}; largest: " + ", ".join(f"{u} {n / 1024:.0f} KiB" for u, n in w["largest"])))
+            figs.append(
+                F(
+                    f"transfer-{name}",
+                    f"{name} page, everything it loads over HTTP (first visit)",
+                    w["bytes"] / 1e6,
+                    "MB",
+                    target="<= 1 MB" if limit else "",
+                    limit=1.0 if limit else None,
+                    against="value",
+                    note=f"{w['requests']} requests; {w['path']}; largest: " + ", ".join(f"{u} {n / 1024:.0f} KiB" for u, n in w["largest"]),
+                )
+            )
     except Exception as exc:  # noqa: BLE001
         figs.append(NM("transfer-entry", "entry page, everything it loads over HTTP", _reason(exc), target="<= 1 MB"))
     try:
@@ -400,8 +427,17 @@ def transfer_figures(html_root: Path, cache: Path, log=print) -> tuple[list[dict
         scores = lighthouse_scores(html_root, cache)
         raw["lighthouse"] = scores
         for name, score in scores.items():
-            figs.append(F(f"lighthouse-{name}", f"Lighthouse mobile performance, {name} page", score, "points", target=">= 90",
-                          met=score >= 90, note=f"Lighthouse {LIGHTHOUSE_VERSION}.x, simulated mobile throttling, Debian's Chromium"))
+            figs.append(
+                F(
+                    f"lighthouse-{name}",
+                    f"Lighthouse mobile performance, {name} page",
+                    score,
+                    "points",
+                    target=">= 90",
+                    met=score >= 90,
+                    note=f"Lighthouse {LIGHTHOUSE_VERSION}.x, simulated mobile throttling, Debian's Chromium",
+                )
+            )
     except Exception as exc:  # noqa: BLE001 - optional: skipped with its reason
         figs.append(NM("lighthouse", "Lighthouse mobile performance (landing, entry, explorer)", _reason(exc), target=">= 90"))
     return figs, raw
@@ -445,8 +481,14 @@ def rebuild_after_edit(book: Path) -> dict:
     time.sleep(0.01)
     b = build(book, full=False)
     rewritten = [p for p in html_pages(book) if pages.get(p) != p.stat().st_mtime_ns]
-    return {"seconds": b["seconds"], "cpu": b["cpu"], "edited": edited, "rewritten": len(rewritten), "pages": len(pages),
-            "rewritten_pages": sorted(p.relative_to(book / "_build" / "html").as_posix() for p in rewritten)[:20]}
+    return {
+        "seconds": b["seconds"],
+        "cpu": b["cpu"],
+        "edited": edited,
+        "rewritten": len(rewritten),
+        "pages": len(pages),
+        "rewritten_pages": sorted(p.relative_to(book / "_build" / "html").as_posix() for p in rewritten)[:20],
+    }
 
 
 # ---------------------------------------------------------------------------
@@ -466,6 +508,7 @@ def _layout_child(root: Path, tmp: Path) -> dict:
     t = time.perf_counter()
     network.layout(kb, ids, unit=105, aspect=1.9)
     first = time.perf_counter() - t
+
     # the build's cache: a fresh build state (a new Sphinx run) reading the doctree cache
     def app():
         st = sphinxext.State(kb=kb, root=root, entries_dir="chapters/entries")
@@ -492,8 +535,14 @@ def _layout_child(root: Path, tmp: Path) -> dict:
     finally:
         where["layout"] = real_layout
     idset = set(ids)
-    return {"nodes": len(ids), "edges": sum(1 for r in kb.relations() if r.source in idset and r.target in idset),
-            "first": first, "fill": fill, "cached": stat(cached), "relaid": len(calls)}
+    return {
+        "nodes": len(ids),
+        "edges": sum(1 for r in kb.relations() if r.source in idset and r.target in idset),
+        "first": first,
+        "fill": fill,
+        "cached": stat(cached),
+        "relaid": len(calls),
+    }
 
 
 def layout_bench(root: Path, tmp: Path, timeout: float = 240) -> dict:
@@ -563,8 +612,7 @@ def explorer_pages(root: Path, dest: Path) -> tuple[Path, Path, int, int]:
     floor = (
         "<!DOCTYPE html><html><head><meta charset='utf-8'>"
         "<link rel='stylesheet' href='../static/vis/vis-network.css'>"
-        "<script src='../static/vis/vis-network.min.js'></script>" + _PROBE +
-        "</head><body><div id='g' style='width:100%;height:720px'></div><script>"
+        "<script src='../static/vis/vis-network.min.js'></script>" + _PROBE + "</head><body><div id='g' style='width:100%;height:720px'></div><script>"
         f"var nodes = new vis.DataSet({json.dumps(nodes)}); var edges = new vis.DataSet({json.dumps(edges)});"
         "new vis.Network(document.getElementById('g'), {nodes: nodes, edges: edges},"
         " {physics: {enabled: false}, edges: {smooth: false}, layout: {improvedLayout: false}});"
@@ -579,7 +627,7 @@ def _insert_probe(page: str) -> str:
     m = _VIS_TAG.search(page)
     if not m:
         raise RuntimeError("the explorer page does not load vis-network with a <script src=...vis-network...>")
-    return page[: m.end()] + _PROBE + page[m.end():]
+    return page[: m.end()] + _PROBE + page[m.end() :]
 
 
 def first_draw(pages: list[Path], repeat: int = 3, timeout_ms: int = 60000) -> list[dict]:
@@ -612,8 +660,9 @@ def first_draw(pages: list[Path], repeat: int = 3, timeout_ms: int = 60000) -> l
 # everything
 
 
-def run_all(tmp: Path, repeat: int = 3, quick: bool = False, log=print, *, graph_entries: int = 5000,
-            synthetic_entries: int = 300, real: bool = True) -> tuple[list[dict], dict]:
+def run_all(
+    tmp: Path, repeat: int = 3, quick: bool = False, log=print, *, graph_entries: int = 5000, synthetic_entries: int = 300, real: bool = True
+) -> tuple[list[dict], dict]:
     """Every book figure; a part that cannot run is reported as not measured.
 
     ``graph_entries`` sizes the layout and explorer graph, ``synthetic_entries``
@@ -637,14 +686,42 @@ def run_all(tmp: Path, repeat: int = 3, quick: bool = False, log=print, *, graph
         lay = layout_bench(root5k, tmp / "layout")
         raw["layout"] = lay
         if "timeout" in lay:
-            figs.append(F("layout", f"graph layout at build, {graph_entries:,} nodes", lay["timeout"], "s", target="< 10 s", met=False,
-                          note=f"stopped after {lay['timeout']:.0f} s without a result"))
+            figs.append(
+                F(
+                    "layout",
+                    f"graph layout at build, {graph_entries:,} nodes",
+                    lay["timeout"],
+                    "s",
+                    target="< 10 s",
+                    met=False,
+                    note=f"stopped after {lay['timeout']:.0f} s without a result",
+                )
+            )
         else:
-            figs.append(F("layout", f"graph layout at build, {lay['nodes']:,} nodes, {lay['edges']:,} links", lay["first"], "s",
-                          target="< 10 s", limit=10, against="value"))
-            figs.append(F("layout-cached", "the same layout again (content-hash cache, new build)", lay["cached"], "s",
-                          floor=lay["first"], floor_label="laying it out", target="never laid out twice", met=lay["relaid"] == 0,
-                          note=f"layouts computed again: {lay['relaid']} (the time is hashing the graph and reading the cached positions)"))
+            figs.append(
+                F(
+                    "layout",
+                    f"graph layout at build, {lay['nodes']:,} nodes, {lay['edges']:,} links",
+                    lay["first"],
+                    "s",
+                    target="< 10 s",
+                    limit=10,
+                    against="value",
+                )
+            )
+            figs.append(
+                F(
+                    "layout-cached",
+                    "the same layout again (content-hash cache, new build)",
+                    lay["cached"],
+                    "s",
+                    floor=lay["first"],
+                    floor_label="laying it out",
+                    target="never laid out twice",
+                    met=lay["relaid"] == 0,
+                    note=f"layouts computed again: {lay['relaid']} (the time is hashing the graph and reading the cached positions)",
+                )
+            )
     except Exception as exc:  # noqa: BLE001 - reported, not hidden
         figs.append(NM("layout", f"graph layout at build, {graph_entries:,} nodes", _reason(exc), target="< 10 s"))
     try:
@@ -653,15 +730,32 @@ def run_all(tmp: Path, repeat: int = 3, quick: bool = False, log=print, *, graph
             raise RuntimeError(f"{CHROMIUM} is missing")
         book_page, floor_page, n_nodes, n_edges = explorer_pages(root5k, tmp / "explorer")
         drawn = first_draw([book_page, floor_page], repeat=repeat)
-        raw["explorer"] = {"nodes": n_nodes, "edges": n_edges, "book": drawn[0], "floor": drawn[1],
-                           "bytes": book_page.stat().st_size, "floor_bytes": floor_page.stat().st_size}
-        figs.append(F("explorer", f"explorer first draw, {n_nodes:,} nodes, headless Chromium", drawn[0]["seconds"], "s",
-                      floor=drawn[1]["seconds"], floor_label="bare vis-network, static positions", target="< 1.5 s", limit=1.5, against="value",
-                      note=f"page {book_page.stat().st_size / 1024:.0f} KiB (floor {floor_page.stat().st_size / 1024:.0f} KiB); "
-                           f"HTML and vis-network loaded at {report.fmt(drawn[0]['vis_loaded'], 's')} "
-                           f"(floor {report.fmt(drawn[1]['vis_loaded'], 's')}); the book draws {n_nodes:,} dots and {n_edges:,} straight solid links "
-                           f"(labels and dashes come for the nodes in view as the reader zooms in, names and tooltips are parsed on first use); "
-                           f"{drawn[0]['seconds']['median'] / drawn[1]['seconds']['median']:.2f}x the floor (goal <= 1.2x); page errors: {len(drawn[0]['errors'])}"))
+        raw["explorer"] = {
+            "nodes": n_nodes,
+            "edges": n_edges,
+            "book": drawn[0],
+            "floor": drawn[1],
+            "bytes": book_page.stat().st_size,
+            "floor_bytes": floor_page.stat().st_size,
+        }
+        figs.append(
+            F(
+                "explorer",
+                f"explorer first draw, {n_nodes:,} nodes, headless Chromium",
+                drawn[0]["seconds"],
+                "s",
+                floor=drawn[1]["seconds"],
+                floor_label="bare vis-network, static positions",
+                target="< 1.5 s",
+                limit=1.5,
+                against="value",
+                note=f"page {book_page.stat().st_size / 1024:.0f} KiB (floor {floor_page.stat().st_size / 1024:.0f} KiB); "
+                f"HTML and vis-network loaded at {report.fmt(drawn[0]['vis_loaded'], 's')} "
+                f"(floor {report.fmt(drawn[1]['vis_loaded'], 's')}); the book draws {n_nodes:,} dots and {n_edges:,} straight solid links "
+                f"(labels and dashes come for the nodes in view as the reader zooms in, names and tooltips are parsed on first use); "
+                f"{drawn[0]['seconds']['median'] / drawn[1]['seconds']['median']:.2f}x the floor (goal <= 1.2x); page errors: {len(drawn[0]['errors'])}",
+            )
+        )
     except Exception as exc:  # noqa: BLE001
         figs.append(NM("explorer", f"explorer first draw, {graph_entries:,} nodes", _reason(exc), target="< 1.5 s"))
     shutil.rmtree(root5k, ignore_errors=True)
@@ -698,33 +792,91 @@ def run_all(tmp: Path, repeat: int = 3, quick: bool = False, log=print, *, graph
             full = stat([r["seconds"] for r in runs])
             full_cpu = stat([r["cpu"] for r in runs])
             floor_cpu = stat([r["cpu"] for r in floor_runs])
-            raw[f"book-{label}"] = {"full": full, "floor": stat([r["seconds"] for r in floor_runs]), "pages": pages,
-                                    "full_cpu": full_cpu, "floor_cpu": floor_cpu,
-                                    "floor_pages": floor_pages, "warnings": runs[-1]["warnings"], "weight": weight, "rebuild": rb,
-                                    "floor_rebuild_nothing_changed": idle, "noop": noop, "jobs": par, "floor_noop": idle_run,
-                                    "load": {"full": [r["load"] for r in runs], "floor": [r["load"] for r in floor_runs]}}
+            raw[f"book-{label}"] = {
+                "full": full,
+                "floor": stat([r["seconds"] for r in floor_runs]),
+                "pages": pages,
+                "full_cpu": full_cpu,
+                "floor_cpu": floor_cpu,
+                "floor_pages": floor_pages,
+                "warnings": runs[-1]["warnings"],
+                "weight": weight,
+                "rebuild": rb,
+                "floor_rebuild_nothing_changed": idle,
+                "noop": noop,
+                "jobs": par,
+                "floor_noop": idle_run,
+                "load": {"full": [r["load"] for r in runs], "floor": [r["load"] for r in floor_runs]},
+            }
             what = "real framework" if n is None else f"{n}-entry synthetic framework"
-            figs.append(F(f"build-{label}", f"full book build, {what} ({pages} pages)", full, "s",
-                          floor=raw[f"book-{label}"]["floor"], floor_label=f"Jupyter Book, {floor_pages} plain Markdown pages",
-                          target="<= 2x floor", limit=2.0,
-                          note=f"load {', '.join(_load_note(r) for r in runs)} (floor {', '.join(_load_note(r) for r in floor_runs)}); "
-                               f"CPU time of the build's processes {report.fmt(full_cpu, 's')} vs {report.fmt(floor_cpu, 's')} "
-                               f"({full_cpu['median'] / floor_cpu['median']:.2f}x); {runs[-1]['warnings']} warning(s) in the build log"))
-            figs.append(F(f"noop-{label}", f"rebuild with nothing changed, {what}", noop["seconds"], "s",
-                          floor=idle, floor_label="Jupyter Book's own no-op rebuild of the plain book", target="close to Jupyter Book's own",
-                          note=f"{noop['seconds'] / idle:.2f}x Jupyter Book's no-op on the plain pages; load {_load_note(noop)}"))
-            figs.append(F(f"build-j-{label}", f"full book build with -j {par['jobs']}, {what}", par["seconds"], "s",
-                          floor=full, floor_label="the serial full build", target="<= 1x serial", limit=1.0,
-                          note=f"CPU {report.fmt(par['cpu'], 's')}; {par['warnings']} warning(s); load {_load_note(par)} "
-                               f"(serial runs: {', '.join(_load_note(r) for r in runs)})"))
-            figs.append(F(f"rebuild-{label}", f"rebuild after editing one description, {what}", rb["seconds"], "s",
-                          floor=full, floor_label="the full build", target="<= 0.2x", limit=0.2,
-                          note=f"edited `{rb['edited']}`; {rb['rewritten']} of {rb['pages']} pages rewritten; "
-                               f"CPU {report.fmt(rb['cpu'], 's')} vs {report.fmt(full_cpu, 's')} ({rb['cpu'] / full_cpu['median']:.2f}x); "
-                               f"Jupyter Book rebuilding the plain book with nothing changed: {report.fmt(idle, 's')}; load {_load_note(rb)}"))
-            figs.append(F(f"weight-{label}", f"entry page weight beyond shared assets, {what} (largest)", weight["kib"]["max"], "KiB",
-                          target="< 60 KiB", limit=60, against="value",
-                          note=f"median {weight['kib']['median']:.1f} KiB over {weight['pages']} entry pages; largest: {weight['worst']}"))
+            figs.append(
+                F(
+                    f"build-{label}",
+                    f"full book build, {what} ({pages} pages)",
+                    full,
+                    "s",
+                    floor=raw[f"book-{label}"]["floor"],
+                    floor_label=f"Jupyter Book, {floor_pages} plain Markdown pages",
+                    target="<= 2x floor",
+                    limit=2.0,
+                    note=f"load {', '.join(_load_note(r) for r in runs)} (floor {', '.join(_load_note(r) for r in floor_runs)}); "
+                    f"CPU time of the build's processes {report.fmt(full_cpu, 's')} vs {report.fmt(floor_cpu, 's')} "
+                    f"({full_cpu['median'] / floor_cpu['median']:.2f}x); {runs[-1]['warnings']} warning(s) in the build log",
+                )
+            )
+            figs.append(
+                F(
+                    f"noop-{label}",
+                    f"rebuild with nothing changed, {what}",
+                    noop["seconds"],
+                    "s",
+                    floor=idle,
+                    floor_label="Jupyter Book's own no-op rebuild of the plain book",
+                    target="close to Jupyter Book's own",
+                    note=f"{noop['seconds'] / idle:.2f}x Jupyter Book's no-op on the plain pages; load {_load_note(noop)}",
+                )
+            )
+            figs.append(
+                F(
+                    f"build-j-{label}",
+                    f"full book build with -j {par['jobs']}, {what}",
+                    par["seconds"],
+                    "s",
+                    floor=full,
+                    floor_label="the serial full build",
+                    target="<= 1x serial",
+                    limit=1.0,
+                    note=f"CPU {report.fmt(par['cpu'], 's')}; {par['warnings']} warning(s); load {_load_note(par)} "
+                    f"(serial runs: {', '.join(_load_note(r) for r in runs)})",
+                )
+            )
+            figs.append(
+                F(
+                    f"rebuild-{label}",
+                    f"rebuild after editing one description, {what}",
+                    rb["seconds"],
+                    "s",
+                    floor=full,
+                    floor_label="the full build",
+                    target="<= 0.2x",
+                    limit=0.2,
+                    note=f"edited `{rb['edited']}`; {rb['rewritten']} of {rb['pages']} pages rewritten; "
+                    f"CPU {report.fmt(rb['cpu'], 's')} vs {report.fmt(full_cpu, 's')} ({rb['cpu'] / full_cpu['median']:.2f}x); "
+                    f"Jupyter Book rebuilding the plain book with nothing changed: {report.fmt(idle, 's')}; load {_load_note(rb)}",
+                )
+            )
+            figs.append(
+                F(
+                    f"weight-{label}",
+                    f"entry page weight beyond shared assets, {what} (largest)",
+                    weight["kib"]["max"],
+                    "KiB",
+                    target="< 60 KiB",
+                    limit=60,
+                    against="value",
+                    note=f"median {weight['kib']['median']:.1f} KiB over {weight['pages']} entry pages; largest: {weight['worst']}",
+                )
+            )
             if fw:
                 shutil.rmtree(fw, ignore_errors=True)
         except Exception as exc:  # noqa: BLE001

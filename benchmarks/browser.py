@@ -56,7 +56,7 @@ def _insert_probe(page: str) -> str:
     m = _VIS_TAG.search(page)
     if not m:
         raise RuntimeError("the explorer page does not load vis-network with a <script src=...vis-network...>")
-    return page[: m.end()] + PROBE + page[m.end():]
+    return page[: m.end()] + PROBE + page[m.end() :]
 
 
 def explorer_pages(root: Path, dest: Path) -> tuple[Path, Path, int, int]:
@@ -93,8 +93,9 @@ def explorer_pages(root: Path, dest: Path) -> tuple[Path, Path, int, int]:
     floor = (
         "<!DOCTYPE html><html><head><meta charset='utf-8'>"
         "<link rel='stylesheet' href='../static/vis/vis-network.css'>"
-        "<script src='../static/vis/vis-network.min.js'></script>" + PROBE +
-        "</head><body style='margin:0'><div id='g' style='width:100%;height:100vh'></div><script>"
+        "<script src='../static/vis/vis-network.min.js'></script>"
+        + PROBE
+        + "</head><body style='margin:0'><div id='g' style='width:100%;height:100vh'></div><script>"
         f"var nodes = new vis.DataSet({json.dumps(nodes)}); var edges = new vis.DataSet({json.dumps(edges)});"
         "new vis.Network(document.getElementById('g'), {nodes: nodes, edges: edges},"
         " {physics: {enabled: false}, edges: {smooth: false}, layout: {improvedLayout: false}});"
@@ -131,8 +132,7 @@ def first_draws(pages: list[Path], repeat: int = 5, timeout_ms: int = 90000) -> 
         finally:
             browser.close()
     ratios = [a / b for a, b in zip(times[0], times[1])] if len(pages) > 1 else []
-    return {"seconds": times, "ratios": ratios, "ratio": statistics.median(ratios) if ratios else None,
-            "nodes_drawn": drawn, "errors": errors[:5]}
+    return {"seconds": times, "ratios": ratios, "ratio": statistics.median(ratios) if ratios else None, "nodes_drawn": drawn, "errors": errors[:5]}
 
 
 def explorer_ratio(root: Path, dest: Path, repeat: int = 5) -> dict:
@@ -175,8 +175,12 @@ def lighthouse_exe(cache: Path, timeout: float = 600) -> Path:
     if not shutil.which("npm"):
         raise RuntimeError("npm is missing: Lighthouse comes from the npm registry")
     cache.mkdir(parents=True, exist_ok=True)
-    proc = subprocess.run(["npm", "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(cache), f"lighthouse@{LIGHTHOUSE_VERSION}"],
-                          capture_output=True, text=True, timeout=timeout)
+    proc = subprocess.run(
+        ["npm", "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(cache), f"lighthouse@{LIGHTHOUSE_VERSION}"],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     if proc.returncode != 0 or not exe.exists():
         raise RuntimeError("npm could not install lighthouse: " + (proc.stderr.strip().splitlines() or ["?"])[-1][:160])
     return exe
@@ -194,17 +198,31 @@ def lighthouse(html_root: Path, cache: Path, pages: dict[str, str] = PAGES, runs
             for k in range(runs):
                 report = cache / f"lighthouse-{name}-{k}.json"
                 proc = subprocess.run(
-                    [str(exe), base + path, "--only-categories=performance", "--output=json", f"--output-path={report}", "--quiet",
-                     "--chrome-flags=--headless=new " + " ".join(CHROMIUM_ARGS)],
-                    capture_output=True, text=True, timeout=timeout, env={**os.environ, "CHROME_PATH": CHROMIUM},
+                    [
+                        str(exe),
+                        base + path,
+                        "--only-categories=performance",
+                        "--output=json",
+                        f"--output-path={report}",
+                        "--quiet",
+                        "--chrome-flags=--headless=new " + " ".join(CHROMIUM_ARGS),
+                    ],
+                    capture_output=True,
+                    text=True,
+                    timeout=timeout,
+                    env={**os.environ, "CHROME_PATH": CHROMIUM},
                 )
                 if proc.returncode != 0 or not report.exists():
                     raise RuntimeError("lighthouse failed: " + (proc.stderr.strip().splitlines() or ["?"])[-1][:160])
                 data = json.loads(report.read_text())
                 scores.append(round(100 * (data["categories"]["performance"]["score"] or 0)))
                 a = data["audits"]
-                metrics.append({k2: a[k2].get("numericValue") for k2 in
-                                ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "cumulative-layout-shift", "speed-index")})
+                metrics.append(
+                    {
+                        k2: a[k2].get("numericValue")
+                        for k2 in ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "cumulative-layout-shift", "speed-index")
+                    }
+                )
             i = sorted(range(runs), key=lambda j: scores[j])[runs // 2]
             out[name] = {"path": path, "score": scores[i], "scores": scores, "metrics": metrics[i]}
     return out
@@ -229,10 +247,19 @@ def run_all(tmp: Path, repeat: int = 3, log=print, *, html_root: Path | None = N
         r = explorer_ratio(root, tmp / "browser-explorer", repeat=max(3, repeat))
         raw["explorer"] = r
         med = [statistics.median(s) for s in r["seconds"]]
-        figs.append(F("explorer-ratio", f"explorer first draw / bare vis-network, {r['nodes']:,} nodes, headless Chromium",
-                      r["ratio"], "x", target="<= 1.2x", limit=1.2, against="value",
-                      note=f"per-round ratios {', '.join(f'{x:.2f}' for x in r['ratios'])}; medians {med[0]:.2f} s vs {med[1]:.2f} s; "
-                           f"{r['edges']:,} links; page errors: {len(r['errors'])}"))
+        figs.append(
+            F(
+                "explorer-ratio",
+                f"explorer first draw / bare vis-network, {r['nodes']:,} nodes, headless Chromium",
+                r["ratio"],
+                "x",
+                target="<= 1.2x",
+                limit=1.2,
+                against="value",
+                note=f"per-round ratios {', '.join(f'{x:.2f}' for x in r['ratios'])}; medians {med[0]:.2f} s vs {med[1]:.2f} s; "
+                f"{r['edges']:,} links; page errors: {len(r['errors'])}",
+            )
+        )
         shutil.rmtree(root, ignore_errors=True)
     except Exception as exc:  # noqa: BLE001 - reported, not hidden
         figs.append(NM("explorer-ratio", f"explorer first draw / bare vis-network, {graph_entries:,} nodes", _reason(exc), target="<= 1.2x"))
@@ -244,10 +271,18 @@ def run_all(tmp: Path, repeat: int = 3, log=print, *, html_root: Path | None = N
         raw["lighthouse"] = lh
         for name, v in lh.items():
             m = v["metrics"]
-            figs.append(F(f"lighthouse-mobile-{name}", f"Lighthouse mobile performance, {name} page", v["score"], "points",
-                          target=">= 90", met=v["score"] >= 90,
-                          note=f"{v['path']}; FCP {m['first-contentful-paint'] / 1000:.1f} s, LCP {m['largest-contentful-paint'] / 1000:.1f} s, "
-                               f"TBT {m['total-blocking-time']:.0f} ms, CLS {m['cumulative-layout-shift']:.3f}; Lighthouse {LIGHTHOUSE_VERSION}.x, Debian's Chromium"))
+            figs.append(
+                F(
+                    f"lighthouse-mobile-{name}",
+                    f"Lighthouse mobile performance, {name} page",
+                    v["score"],
+                    "points",
+                    target=">= 90",
+                    met=v["score"] >= 90,
+                    note=f"{v['path']}; FCP {m['first-contentful-paint'] / 1000:.1f} s, LCP {m['largest-contentful-paint'] / 1000:.1f} s, "
+                    f"TBT {m['total-blocking-time']:.0f} ms, CLS {m['cumulative-layout-shift']:.3f}; Lighthouse {LIGHTHOUSE_VERSION}.x, Debian's Chromium",
+                )
+            )
     except Exception as exc:  # noqa: BLE001 - optional: skipped with its reason
         figs.append(NM("lighthouse-mobile", "Lighthouse mobile performance (landing, entry, explorer)", _reason(exc), target=">= 90"))
     return figs, raw

@@ -385,7 +385,7 @@ def validate_cli(root=None, repeat: int = 5) -> dict:
             marks = [line for line in proc.stdout.splitlines() if line.startswith("HEAVY:")]
             if not marks:
                 raise RuntimeError(f"the import probe failed: {proc.stderr[-2000:]}")
-            out[label] = [m for m in marks[-1][len("HEAVY:"):].split(",") if m]
+            out[label] = [m for m in marks[-1][len("HEAVY:") :].split(",") if m]
     return out
 
 

@@ -90,7 +90,6 @@ def kind_counts(n: int, kinds=None) -> dict[str, int]:
 
 def _schema(root):
     """The schema of the framework at ``root`` (default: the project's own)."""
-    from socioaffective.schema import load_schema
 
     base = Path(root) if root is not None else socioaffective.default_root()
     return load_schema(base / FRAMEWORK_DIR / SCHEMA_FILE)
@@ -161,7 +160,7 @@ class _Values:
             if spec.values:
                 return self.rng.choice(spec.values)
             limit = spec.max_length or 60
-            return self.text.words(min(20, limit - 10)).strip()[: limit]
+            return self.text.words(min(20, limit - 10)).strip()[:limit]
         if t == "text":
             return self.text.sentence(self.rng.randint(80, 200))
         if t == "integer":
@@ -394,7 +393,6 @@ def _honour_counts(schema, link_plan: dict, ids: dict, index: dict, acyclic: set
             for src in chosen:
                 owed.setdefault(src, {}).setdefault(rule.relation, []).append(target)
     return plan, owed
-
 
 
 def _owed_backlinks(schema, ids: dict, index: dict, rng: random.Random) -> dict[str, dict[str, list[str]]]:

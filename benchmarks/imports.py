@@ -35,12 +35,7 @@ from .engine import stat
 
 REPO = Path(__file__).resolve().parent.parent
 
-_FLOOR = (
-    "import sys, yaml\n"
-    "for p in sys.argv[1:]:\n"
-    "    with open(p, 'rb') as f:\n"
-    "        yaml.load(f.read(), Loader=yaml.CSafeLoader)\n"
-)
+_FLOOR = "import sys, yaml\nfor p in sys.argv[1:]:\n    with open(p, 'rb') as f:\n        yaml.load(f.read(), Loader=yaml.CSafeLoader)\n"
 
 
 _TIME_CLI = (
@@ -75,8 +70,7 @@ def _load() -> float | None:
 
 
 def compile_bytecode() -> None:
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "socioaffective")],
-                   capture_output=True, env=_env(), cwd=REPO, timeout=300)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "socioaffective")], capture_output=True, env=_env(), cwd=REPO, timeout=300)
 
 
 def _child(cmd: list[str], env: dict) -> tuple[float, float, subprocess.CompletedProcess]:
@@ -102,7 +96,7 @@ def parse_importtime(stderr: str) -> list[tuple[str, int, int]]:
         if not line.startswith("import time:") or "self [us]" in line:
             continue
         try:
-            head, cum, name = line[len("import time:"):].split("|", 2)
+            head, cum, name = line[len("import time:") :].split("|", 2)
             rows.append((name.strip(), int(head), int(cum)))
         except ValueError:
             continue
@@ -123,15 +117,31 @@ def import_profile(code: str, repeat: int, env: dict, args: tuple = ()) -> dict:
             best[name] = min(best.get(name, self_us), self_us)
     top = sorted(best.items(), key=lambda kv: -kv[1])[:8]
     unwanted = [n for n in best if n in UNWANTED or n.startswith(("socioaffective.export.", "socioaffective.render"))]
-    return {"seconds": sum(best.values()) / 1e6, "modules": len(best), "per_run": stat(totals),
-            "top": [(name, us / 1e6) for name, us in top], "unwanted": sorted(unwanted),
-            "socioaffective_modules": sorted(n for n in best if n.split(".")[0] == "socioaffective")}
+    return {
+        "seconds": sum(best.values()) / 1e6,
+        "modules": len(best),
+        "per_run": stat(totals),
+        "top": [(name, us / 1e6) for name, us in top],
+        "unwanted": sorted(unwanted),
+        "socioaffective_modules": sorted(n for n in best if n.split(".")[0] == "socioaffective"),
+    }
 
 
 #: Modules `validate` must not import (tests/test_imports.py checks the same).
-UNWANTED = {"socioaffective.edit", "socioaffective.cli.edit", "socioaffective.cli.export", "socioaffective.cli.content",
-            "socioaffective.cli.review", "socioaffective.review", "socioaffective._review_text", "socioaffective.jsonschema",
-            "socioaffective.diff", "socioaffective.review_queue", "socioaffective.graph", "importlib.metadata"}
+UNWANTED = {
+    "socioaffective.edit",
+    "socioaffective.cli.edit",
+    "socioaffective.cli.export",
+    "socioaffective.cli.content",
+    "socioaffective.cli.review",
+    "socioaffective.review",
+    "socioaffective._review_text",
+    "socioaffective.jsonschema",
+    "socioaffective.diff",
+    "socioaffective.review_queue",
+    "socioaffective.graph",
+    "importlib.metadata",
+}
 
 
 def framework_yaml(root: Path) -> list[Path]:
@@ -146,8 +156,7 @@ def measure(root: Path | None = None, repeat: int = 7) -> dict:
     compile_bytecode()
     from . import report
 
-    out: dict = {"load_average_start": list(os.getloadavg()) if hasattr(os, "getloadavg") else None, "root": str(root),
-                 "machine": report.machine()}
+    out: dict = {"load_average_start": list(os.getloadavg()) if hasattr(os, "getloadavg") else None, "root": str(root), "machine": report.machine()}
     with tempfile.TemporaryDirectory(prefix="sa-bench-imports-") as cache_dir:
         env = _env(SOCIOAFFECTIVE_CACHE_DIR=cache_dir)
         # import time: CPU time of the imports in a fresh process, the CLI against its floor
@@ -164,8 +173,10 @@ def measure(root: Path | None = None, repeat: int = 7) -> dict:
                 if key == "cli":
                     series["validate_module"].append(got["validate_module"])
         out["import_cpu"] = {k: stat(v) for k, v in series.items()}
-        run_validate = ("import sys\nfrom socioaffective.cli import main\nsys.argv = ['socioaffective', 'validate', sys.argv[1]]\n"
-                        "try:\n    main()\nexcept SystemExit:\n    pass\n")
+        run_validate = (
+            "import sys\nfrom socioaffective.cli import main\nsys.argv = ['socioaffective', 'validate', sys.argv[1]]\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        )
         _child([sys.executable, "-m", "socioaffective", "validate", str(root)], env)  # fill the load cache
         # which modules `validate` imports, and the costliest (importtime: wall clock, so per-module minimum)
         out["import_validate"] = import_profile(run_validate, min(repeat, 3), env, (str(root),))
@@ -207,24 +218,45 @@ def figures(r: dict) -> list[dict]:
     top = ", ".join(f"{n} {s * 1e3:.1f} ms" for n, s in iv["top"][:5])
     sa = iv["socioaffective_modules"]
     figs = [
-        F("import-cli", "import time of `socioaffective.cli` (CPU s, fresh process)", ic["cli"], "s",
-          floor=ic["floor"], floor_label="import yaml, click",
-          note=f"then loading the `validate` command's module: {report.fmt(ic['validate_module'], 's')}; "
-               f"wall clock {report.fmt(ic['cli_wall'], 's')} vs {report.fmt(ic['floor_wall'], 's')}; 1-min load {r['load_imports']}"),
-        F("import-validate", "modules `socioaffective validate` imports (warm cache)", iv["modules"], "modules",
-          note=f"{len(sa)} of them socioaffective's: {', '.join(m.split('.', 1)[-1] if '.' in m else m for m in sa)}; none of "
-               f"edit, cli.edit, cli.export, cli.content, cli.review, review, export formats, importlib.metadata: "
-               f"{'yes' if not iv['unwanted'] else 'NO: ' + ', '.join(iv['unwanted'])}; costliest by -X importtime (wall clock, "
-               f"minimum of {iv['per_run']['n']} runs): {top}",
-          met=not iv["unwanted"], target="only what validate uses"),
+        F(
+            "import-cli",
+            "import time of `socioaffective.cli` (CPU s, fresh process)",
+            ic["cli"],
+            "s",
+            floor=ic["floor"],
+            floor_label="import yaml, click",
+            note=f"then loading the `validate` command's module: {report.fmt(ic['validate_module'], 's')}; "
+            f"wall clock {report.fmt(ic['cli_wall'], 's')} vs {report.fmt(ic['floor_wall'], 's')}; 1-min load {r['load_imports']}",
+        ),
+        F(
+            "import-validate",
+            "modules `socioaffective validate` imports (warm cache)",
+            iv["modules"],
+            "modules",
+            note=f"{len(sa)} of them socioaffective's: {', '.join(m.split('.', 1)[-1] if '.' in m else m for m in sa)}; none of "
+            f"edit, cli.edit, cli.export, cli.content, cli.review, review, export formats, importlib.metadata: "
+            f"{'yes' if not iv['unwanted'] else 'NO: ' + ', '.join(iv['unwanted'])}; costliest by -X importtime (wall clock, "
+            f"minimum of {iv['per_run']['n']} runs): {top}",
+            met=not iv["unwanted"],
+            target="only what validate uses",
+        ),
     ]
     for key, label in (("warm", "warm load cache"), ("no_cache", "load cache off")):
         ratio_wall = report.median(e[key]["wall"]) / report.median(e["floor"]["wall"])
-        figs.append(F(f"validate-e2e-{key.replace('_', '-')}", f"`socioaffective validate`, real framework, {label} (CPU s)",
-                      e[key]["cpu"], "s", floor=e["floor"]["cpu"], floor_label="python + C-loader parse of the same YAML files",
-                      target="<= 2x floor", limit=2.0,
-                      note=f"wall clock {report.fmt(e[key]['wall'], 's')} vs {report.fmt(e['floor']['wall'], 's')} ({ratio_wall:.2f}x); "
-                           f"bare python {report.fmt(e['python']['cpu'], 's')} CPU; {r['files']} files, {r['bytes'] / 1024:.0f} KiB; {load}"))
+        figs.append(
+            F(
+                f"validate-e2e-{key.replace('_', '-')}",
+                f"`socioaffective validate`, real framework, {label} (CPU s)",
+                e[key]["cpu"],
+                "s",
+                floor=e["floor"]["cpu"],
+                floor_label="python + C-loader parse of the same YAML files",
+                target="<= 2x floor",
+                limit=2.0,
+                note=f"wall clock {report.fmt(e[key]['wall'], 's')} vs {report.fmt(e['floor']['wall'], 's')} ({ratio_wall:.2f}x); "
+                f"bare python {report.fmt(e['python']['cpu'], 's')} CPU; {r['files']} files, {r['bytes'] / 1024:.0f} KiB; {load}",
+            )
+        )
     return figs
 
 

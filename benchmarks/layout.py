@@ -127,19 +127,33 @@ def figures(runs: dict[int, dict]) -> list[dict]:
         big = n >= 5000
         size = f"random geometric graph, {r['nodes']:,} nodes, {r['edges']:,} links"
         load = f"load average {r['load_before'][0]:g} before, {r['load_after'][0]:g} after" if r["load_before"] and r["load_after"] else "load not known"
-        figs.append(F(
-            f"layout-rgg-{n}", f"big-graph layout, {size} (CPU s)", r["seconds_cpu"], "s",
-            target="<= 3 s" if big else "", limit=3.0 if big else None, against="value",
-            note=f"wall clock {report.fmt(r['seconds'], 's')}; {load}",
-        ))
+        figs.append(
+            F(
+                f"layout-rgg-{n}",
+                f"big-graph layout, {size} (CPU s)",
+                r["seconds_cpu"],
+                "s",
+                target="<= 3 s" if big else "",
+                limit=3.0 if big else None,
+                against="value",
+                note=f"wall clock {report.fmt(r['seconds'], 's')}; {load}",
+            )
+        )
         base = r["random_start"]
-        figs.append(F(
-            f"layout-quality-{n}", f"layout quality, {size} (distance Spearman)", r["spearman"], "",
-            floor=base, floor_label="the random start" if base is not None else "",
-            target=">= 0.95" if big else "", met=(r["spearman"] >= 0.95 and r["deterministic"]) if big else None,
-            note=("the same layout on every run" if r["deterministic"] else "NOT the same layout on every run")
-            + (f"; from a random start: {base:.2f}" if base is not None else ""),
-        ))
+        figs.append(
+            F(
+                f"layout-quality-{n}",
+                f"layout quality, {size} (distance Spearman)",
+                r["spearman"],
+                "",
+                floor=base,
+                floor_label="the random start" if base is not None else "",
+                target=">= 0.95" if big else "",
+                met=(r["spearman"] >= 0.95 and r["deterministic"]) if big else None,
+                note=("the same layout on every run" if r["deterministic"] else "NOT the same layout on every run")
+                + (f"; from a random start: {base:.2f}" if base is not None else ""),
+            )
+        )
     return figs
 
 

@@ -88,8 +88,7 @@ def _conf(extensions: list[str], extra: str = "") -> str:
         f"extensions = {extensions!r}\n"
         "html_theme = 'sphinx_book_theme'\n"
         f"html_theme_options = {THEME_OPTIONS!r}\n"
-        "html_title = project\n"
-        + extra
+        "html_title = project\n" + extra
     )
 
 
@@ -114,13 +113,26 @@ def framework_items(root: Path) -> dict:
             else:
                 links.setdefault(r.name, []).append(r.target)
         p = e.provenance
-        entries.append({"id": e.id, "kind": e.kind, "title": e.title, "summary": e.summary, "description": e.description,
-                        "links": links, "cites": cites, "source": p.source if p else "", "grade": p.grade if p else ""})
+        entries.append(
+            {
+                "id": e.id,
+                "kind": e.kind,
+                "title": e.title,
+                "summary": e.summary,
+                "description": e.description,
+                "links": links,
+                "cites": cites,
+                "source": p.source if p else "",
+                "grade": p.grade if p else "",
+            }
+        )
     used = {name for x in entries for name in x["links"]}
-    relations = {name: {"outgoing": rt.label or name, "incoming": rt.inverse or f"{rt.label or name} (incoming)"}
-                 for name, rt in kb.schema.relations.items() if name in used}
-    kinds = {k.name: {"title": k.label, "plural": k.plural, "color": k.color} for k in kb.schema.kinds.values()
-             if any(x["kind"] == k.name for x in entries)}
+    relations = {
+        name: {"outgoing": rt.label or name, "incoming": rt.inverse or f"{rt.label or name} (incoming)"}
+        for name, rt in kb.schema.relations.items()
+        if name in used
+    }
+    kinds = {k.name: {"title": k.label, "plural": k.plural, "color": k.color} for k in kb.schema.kinds.values() if any(x["kind"] == k.name for x in entries)}
     return {"entries": entries, "relations": relations, "kinds": kinds, "bib": root / "references.bib"}
 
 
@@ -148,8 +160,7 @@ def needs_project(items: dict, dest: Path, *, flow: bool = False) -> Path:
         "needs_show_link_type = True\n"
         "needs_show_link_title = True\n"
         "bibtex_bibfiles = ['references.bib']\n"
-        "bibtex_reference_style = 'author_year'\n"
-        + ("needs_flow_engine = 'graphviz'\n" if flow else "")
+        "bibtex_reference_style = 'author_year'\n" + ("needs_flow_engine = 'graphviz'\n" if flow else "")
     )
     (dest / "conf.py").write_text(_conf(exts, extra), encoding="utf-8")
     shutil.copy2(items["bib"], dest / "references.bib")
@@ -166,8 +177,10 @@ def needs_project(items: dict, dest: Path, *, flow: bool = False) -> Path:
         opts.append(f"   :source: {rst_text(x['source'])}")
         opts.append(f"   :grade: {rst_text(x['grade'])}")
         cites = " ".join(f":cite:p:`{k}`" for k in x["cites"])
-        body = (f"{_heading(x['title'])}\n.. {x['kind']}:: {rst_text(x['title'])}\n" + "\n".join(opts) + "\n\n"
-                f"   {rst_text(x['summary'])}\n\n   {rst_text(x['description'])}\n\n   Sources: {cites}\n")
+        body = (
+            f"{_heading(x['title'])}\n.. {x['kind']}:: {rst_text(x['title'])}\n" + "\n".join(opts) + "\n\n"
+            f"   {rst_text(x['summary'])}\n\n   {rst_text(x['description'])}\n\n   Sources: {cites}\n"
+        )
         if flow:
             body += _flow(x, by_id)
         _write_entry(dest, x, body)
@@ -200,8 +213,7 @@ def _write_entry(dest: Path, x: dict, body: str) -> None:
 def _kind_pages(dest: Path, kinds: dict, table) -> None:
     for k, v in kinds.items():
         (dest / k).mkdir(exist_ok=True)
-        (dest / k / "index.rst").write_text(
-            _heading(v["plural"]) + "\n" + table(k) + ".. toctree::\n   :hidden:\n   :glob:\n\n   *\n", encoding="utf-8")
+        (dest / k / "index.rst").write_text(_heading(v["plural"]) + "\n" + table(k) + ".. toctree::\n   :hidden:\n   :glob:\n\n   *\n", encoding="utf-8")
 
 
 def _index(dest: Path, kinds: dict, bibliography: bool) -> None:
@@ -239,8 +251,13 @@ def sphinx_build(project: Path, *, full: bool = True, timeout: float = 1800) -> 
     log = proc.stdout + proc.stderr
     if proc.returncode != 0 or not (out / "index.html").exists():
         raise RuntimeError(f"sphinx-build failed in {project} (exit {proc.returncode}):\n{log[-3000:]}")
-    return {"seconds": seconds, "cpu": cpu, "warnings": len(re.findall(r"WARNING", log)), "load": load,
-            "warning_lines": [line for line in log.splitlines() if "WARNING" in line][:5]}
+    return {
+        "seconds": seconds,
+        "cpu": cpu,
+        "warnings": len(re.findall(r"WARNING", log)),
+        "load": load,
+        "warning_lines": [line for line in log.splitlines() if "WARNING" in line][:5],
+    }
 
 
 def _our_build(book: Path, full: bool = True) -> dict:
@@ -274,7 +291,7 @@ def needs_in_html(project: Path) -> dict[str, dict]:
         text = page.read_text(encoding="utf-8", errors="replace")
         for m in _NEED_TABLE.finditer(text):
             end = text.find("</table>", m.end())
-            block = text[m.end():end]
+            block = text[m.end() : end]
             links = {(kind, t) for kind, span in _LINK_SPAN.findall(block) for t in _HREF_ID.findall(span)}
             out[m.group(1)] = {"page": page.relative_to(html).as_posix(), "links": links}
     return out
@@ -307,8 +324,11 @@ def run(tmp: Path, n: int = 300, repeat: int = 2, *, flow: bool = False, log=pri
     ours = ourbook.copy_book(tmp / f"peer-ours-{n}", fw)
     needs = needs_project(items, tmp / f"peer-needs-{n}")
     floor = floor_project(items, tmp / f"peer-floor-{n}")
-    variants = {"ours": lambda full=True: _our_build(ours, full), "needs": lambda full=True: sphinx_build(needs, full=full),
-                "floor": lambda full=True: sphinx_build(floor, full=full)}
+    variants = {
+        "ours": lambda full=True: _our_build(ours, full),
+        "needs": lambda full=True: sphinx_build(needs, full=full),
+        "floor": lambda full=True: sphinx_build(floor, full=full),
+    }
     dirs = {"ours": ours, "needs": needs, "floor": floor}
     if flow:
         needs_flow = needs_project(items, tmp / f"peer-needs-flow-{n}", flow=True)
@@ -333,16 +353,21 @@ def run(tmp: Path, n: int = 300, repeat: int = 2, *, flow: bool = False, log=pri
     rebuilds["ours"] = _rebuild(ours, lambda: _our_build(ours, full=False), edit_ours)
     for name in [k for k in variants if k != "ours"]:
         d = dirs[name]
-        rebuilds[name] = _rebuild(d, lambda name=name: variants[name](full=False),
-                                  lambda d=d: (edit_need(d, items, edited["id"]), edited["id"])[1])
+        rebuilds[name] = _rebuild(d, lambda name=name: variants[name](full=False), lambda d=d: (edit_need(d, items, edited["id"]), edited["id"])[1])
     raw = {
-        "entries": n, "generated": info, "peer": f"{PEER} {version}", "repeat": repeat, "pages": pages,
-        "needs_shown": len(shown), "links": sum(len(ts) for x in items["entries"] for ts in x["links"].values()),
+        "entries": n,
+        "generated": info,
+        "peer": f"{PEER} {version}",
+        "repeat": repeat,
+        "pages": pages,
+        "needs_shown": len(shown),
+        "links": sum(len(ts) for x in items["entries"] for ts in x["links"].values()),
         "citations": sum(len(x["cites"]) for x in items["entries"]),
-        "full": {k: {"seconds": stat([r["seconds"] for r in v]), "cpu": stat([r["cpu"] for r in v]),
-                     "load": [r["load"] for r in v], "warnings": v[-1]["warnings"]} for k, v in runs.items()},
-        "rebuild": {k: {key: v[key] for key in ("seconds", "cpu", "load", "warnings", "edited", "rewritten", "pages")}
-                    for k, v in rebuilds.items()},
+        "full": {
+            k: {"seconds": stat([r["seconds"] for r in v]), "cpu": stat([r["cpu"] for r in v]), "load": [r["load"] for r in v], "warnings": v[-1]["warnings"]}
+            for k, v in runs.items()
+        },
+        "rebuild": {k: {key: v[key] for key in ("seconds", "cpu", "load", "warnings", "edited", "rewritten", "pages")} for k, v in rebuilds.items()},
         "warning_lines": {k: v[-1].get("warning_lines", []) for k, v in runs.items() if k != "ours"},
     }
     return figures(raw), raw
@@ -367,27 +392,59 @@ def figures(raw: dict) -> list[dict]:
         return f"wall clock {wa:.1f} s vs {wb:.1f} s ({wa / wb:.2f}x)"
 
     figs = [
-        F(f"peer-build-{n}", f"full build, {n:,} entries: ours / {version} without diagrams (CPU s; {pages['ours']} / {pages['needs']} pages)",
-          full["ours"]["cpu"], "s", floor=full["needs"]["cpu"], floor_label=f"{version}, same items, links and citations",
-          target="<= 1x", limit=1.0,
-          note=f"{wall('ours', 'needs')}; {loads('ours', 'needs')}; {shown} needs shown; "
-               f"warnings: ours {full['ours']['warnings']}, theirs {full['needs']['warnings']}"),
-        F(f"peer-floor-{n}", f"full build, {n:,} entries: ours / plain reST pages (CPU s; {pages['floor']} pages)",
-          full["ours"]["cpu"], "s", floor=full["floor"]["cpu"], floor_label="Sphinx, plain reST, same theme",
-          target="<= 2.5x", limit=2.5,
-          note=f"{wall('ours', 'floor')}; {version.split()[0]} / plain pages: "
-               f"{report.median(full['needs']['cpu']) / report.median(full['floor']['cpu']):.2f}x CPU; {loads('ours', 'floor')}"),
-        F(f"peer-rebuild-{n}", f"rebuild after editing one entry, {n:,} entries: ours / {version.split()[0]} (CPU s)",
-          rb["ours"]["cpu"], "s", floor=rb["needs"]["cpu"], floor_label=f"{version.split()[0]}, incremental sphinx-build",
-          target="<= 1x", limit=1.0,
-          note=f"edited `{rb['ours']['edited']}`; pages rewritten: ours {rb['ours']['rewritten']} of {rb['ours']['pages']}, "
-               f"theirs {rb['needs']['rewritten']} of {rb['needs']['pages']}; {wall('ours', 'needs', rb)}; "
-               f"plain reST rebuild {rb['floor']['cpu']:.2f} s CPU; {loads('ours', 'needs', which=rb)}"),
+        F(
+            f"peer-build-{n}",
+            f"full build, {n:,} entries: ours / {version} without diagrams (CPU s; {pages['ours']} / {pages['needs']} pages)",
+            full["ours"]["cpu"],
+            "s",
+            floor=full["needs"]["cpu"],
+            floor_label=f"{version}, same items, links and citations",
+            target="<= 1x",
+            limit=1.0,
+            note=f"{wall('ours', 'needs')}; {loads('ours', 'needs')}; {shown} needs shown; "
+            f"warnings: ours {full['ours']['warnings']}, theirs {full['needs']['warnings']}",
+        ),
+        F(
+            f"peer-floor-{n}",
+            f"full build, {n:,} entries: ours / plain reST pages (CPU s; {pages['floor']} pages)",
+            full["ours"]["cpu"],
+            "s",
+            floor=full["floor"]["cpu"],
+            floor_label="Sphinx, plain reST, same theme",
+            target="<= 2.5x",
+            limit=2.5,
+            note=f"{wall('ours', 'floor')}; {version.split()[0]} / plain pages: "
+            f"{report.median(full['needs']['cpu']) / report.median(full['floor']['cpu']):.2f}x CPU; {loads('ours', 'floor')}",
+        ),
+        F(
+            f"peer-rebuild-{n}",
+            f"rebuild after editing one entry, {n:,} entries: ours / {version.split()[0]} (CPU s)",
+            rb["ours"]["cpu"],
+            "s",
+            floor=rb["needs"]["cpu"],
+            floor_label=f"{version.split()[0]}, incremental sphinx-build",
+            target="<= 1x",
+            limit=1.0,
+            note=f"edited `{rb['ours']['edited']}`; pages rewritten: ours {rb['ours']['rewritten']} of {rb['ours']['pages']}, "
+            f"theirs {rb['needs']['rewritten']} of {rb['needs']['pages']}; {wall('ours', 'needs', rb)}; "
+            f"plain reST rebuild {rb['floor']['cpu']:.2f} s CPU; {loads('ours', 'needs', which=rb)}",
+        ),
     ]
     if "needs-flow" in full:
-        figs.insert(1, F(f"peer-build-flow-{n}", f"full build, {n:,} entries: ours / {version.split()[0]} with a needflow per item (CPU s)",
-                         full["ours"]["cpu"], "s", floor=full["needs-flow"]["cpu"], floor_label=f"{version}, a graphviz needflow per need",
-                         target="<= 1x", limit=1.0, note=f"{wall('ours', 'needs-flow')}; {loads('ours', 'needs-flow')}"))
+        figs.insert(
+            1,
+            F(
+                f"peer-build-flow-{n}",
+                f"full build, {n:,} entries: ours / {version.split()[0]} with a needflow per item (CPU s)",
+                full["ours"]["cpu"],
+                "s",
+                floor=full["needs-flow"]["cpu"],
+                floor_label=f"{version}, a graphviz needflow per need",
+                target="<= 1x",
+                limit=1.0,
+                note=f"{wall('ours', 'needs-flow')}; {loads('ours', 'needs-flow')}",
+            ),
+        )
     return figs
 
 
@@ -396,16 +453,14 @@ def run_sizes(tmp: Path, sizes, repeat: int = 2, *, flow: bool = False, log=prin
     from . import report
 
     started = time.perf_counter()
-    section: dict = {"date": report.now(), "machine": report.machine(), "load_average_start": report.machine().get("load_average"),
-                     "sizes": {}, "figures": []}
+    section: dict = {"date": report.now(), "machine": report.machine(), "load_average_start": report.machine().get("load_average"), "sizes": {}, "figures": []}
     for n in sizes:
         try:
             figs, raw = run(Path(tmp), n, repeat, flow=flow, log=log)
             section["sizes"][str(n)] = raw
             section["figures"].extend(figs)
         except Exception as exc:  # noqa: BLE001 - reported, not hidden
-            section["figures"].append(report.not_measured(f"peer-build-{n}", f"full build, {n:,} entries: ours / {PEER}",
-                                                          ourbook._reason(exc), target="<= 1x"))
+            section["figures"].append(report.not_measured(f"peer-build-{n}", f"full build, {n:,} entries: ours / {PEER}", ourbook._reason(exc), target="<= 1x"))
     section["load_average_end"] = report.machine().get("load_average")
     section["elapsed_s"] = round(time.perf_counter() - started, 1)
     return section

@@ -39,15 +39,31 @@ def figure(id, name, value, unit, *, floor=None, floor_label="", target="", limi
         else:
             met = v <= limit
     return {
-        "id": id, "figure": name, "value": value, "unit": unit, "floor": floor, "floor_label": floor_label,
-        "ratio": ratio, "target": target, "met": met, "note": note,
+        "id": id,
+        "figure": name,
+        "value": value,
+        "unit": unit,
+        "floor": floor,
+        "floor_label": floor_label,
+        "ratio": ratio,
+        "target": target,
+        "met": met,
+        "note": note,
     }
 
 
 def not_measured(id, name, reason: str, target: str = "", floor_label: str = "") -> dict:
     return {
-        "id": id, "figure": name, "value": None, "unit": "", "floor": None, "floor_label": floor_label,
-        "ratio": None, "target": target, "met": None, "note": f"not measured ({reason})",
+        "id": id,
+        "figure": name,
+        "value": None,
+        "unit": "",
+        "floor": None,
+        "floor_label": floor_label,
+        "ratio": None,
+        "target": target,
+        "met": None,
+        "note": f"not measured ({reason})",
     }
 
 

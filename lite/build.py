@@ -47,6 +47,8 @@ PINS = HERE / "pins.toml"
 KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
 #: what the kernel needs of Pyodide's npm package (no source maps, types or demo pages)
 CORE_FILES = ("pyodide.mjs", "pyodide.js", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "package.json")
+
+
 #: markers of the browser's Python, for reading wheels' dependencies
 def _environment(python: str) -> dict[str, str]:
     return {
@@ -143,8 +145,23 @@ def fetch_wheels(pins: dict, cache: Path) -> list[Path]:
     for name, version in pins["wheels"].items():
         have = _find_wheel(wheels_dir, name, version)
         if have is None:
-            _pip("download", "--quiet", "--no-deps", "--only-binary=:all:", "--python-version", pins["pyodide"]["python"],
-                 "--platform", "any", "--implementation", "py", "--abi", "none", "-d", str(wheels_dir), f"{name}=={version}")
+            _pip(
+                "download",
+                "--quiet",
+                "--no-deps",
+                "--only-binary=:all:",
+                "--python-version",
+                pins["pyodide"]["python"],
+                "--platform",
+                "any",
+                "--implementation",
+                "py",
+                "--abi",
+                "none",
+                "-d",
+                str(wheels_dir),
+                f"{name}=={version}",
+            )
             have = _find_wheel(wheels_dir, name, version)
         if have is None or not have.name.endswith("-none-any.whl"):
             raise BuildError(f"no pure-Python wheel of {name} {version} on PyPI")
@@ -250,8 +267,9 @@ def wheel_record(whl: Path, python: str) -> dict:
         req = Requirement(spec)
         if req.marker is None or req.marker.evaluate(env):
             depends.append(_norm(req.name))
-    imports = sorted({n.split("/")[0].removesuffix(".py") for n in names
-                      if not n.split("/")[0].endswith((".dist-info", ".data")) and (n.endswith(".py") or "/" in n)})
+    imports = sorted(
+        {n.split("/")[0].removesuffix(".py") for n in names if not n.split("/")[0].endswith((".dist-info", ".data")) and (n.endswith(".py") or "/" in n)}
+    )
     return {
         "name": _norm(meta["Name"]),
         "version": meta["Version"],
@@ -274,8 +292,7 @@ def make_lock(core_lock: dict, wheels: list[Path], python: str) -> dict:
         packages[rec["name"]] = rec
     missing = sorted({(name, dep) for name, rec in packages.items() for dep in rec["depends"] if dep not in packages})
     if missing:
-        raise BuildError("required dependencies missing from lite/pins.toml [wheels]: "
-                         + ", ".join(f"{dep} (needed by {name})" for name, dep in missing))
+        raise BuildError("required dependencies missing from lite/pins.toml [wheels]: " + ", ".join(f"{dep} (needed by {name})" for name, dep in missing))
     return {"info": core_lock["info"], "packages": dict(sorted(packages.items()))}
 
 
@@ -325,9 +342,28 @@ def build(output_dir: Path, cache: Path) -> Path:
         lay_out(pins, core, wheels, lite_dir)
         if output_dir.exists():
             shutil.rmtree(output_dir)
-        cmd = [sys.executable, "-m", "jupyterlite_core", "build", "--lite-dir", str(lite_dir), "--output-dir", str(output_dir),
-               "--contents", str(HERE / "content"), "--apps", "repl", "--apps", "notebooks", "--apps", "lab",
-               "--no-sourcemaps", "--no-unused-shared-packages", "--source-date-epoch", "315532800"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "jupyterlite_core",
+            "build",
+            "--lite-dir",
+            str(lite_dir),
+            "--output-dir",
+            str(output_dir),
+            "--contents",
+            str(HERE / "content"),
+            "--apps",
+            "repl",
+            "--apps",
+            "notebooks",
+            "--apps",
+            "lab",
+            "--no-sourcemaps",
+            "--no-unused-shared-packages",
+            "--source-date-epoch",
+            "315532800",
+        ]
         _run(cmd, cwd=work)
     finally:
         shutil.rmtree(work, ignore_errors=True)

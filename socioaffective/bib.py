@@ -14,8 +14,18 @@ from .schema import REFERENCE_KIND
 from .yamlio import DEFAULT_MAX_BYTES
 
 _ACCENTS = {
-    '"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303", "=": "\u0304",
-    ".": "\u0307", "u": "\u0306", "v": "\u030c", "c": "\u0327", "H": "\u030b", "k": "\u0328",
+    '"': "\u0308",
+    "'": "\u0301",
+    "`": "\u0300",
+    "^": "\u0302",
+    "~": "\u0303",
+    "=": "\u0304",
+    ".": "\u0307",
+    "u": "\u0306",
+    "v": "\u030c",
+    "c": "\u0327",
+    "H": "\u030b",
+    "k": "\u0328",
 }
 _SPECIAL = {"o": "ø", "O": "Ø", "aa": "å", "AA": "Å", "ss": "ß", "ae": "æ", "AE": "Æ", "l": "ł", "L": "Ł", "i": "ı", "oe": "œ", "OE": "Œ"}
 _ACCENT_RE = re.compile(r"\\([\"'`^~=.]|[uvcHk](?![a-zA-Z]))\s*(?:\{\\?([a-zA-Z])\}|\\?([a-zA-Z]))")
@@ -90,7 +100,16 @@ def _swallowed_fields(rel: str, entry, problems: list[Problem]) -> set[str]:
             name = m.group(1).lower()
             swallowed.add(name)
             line = (f.start_line or entry.start_line or 0) + 1
-            problems.append(Problem(rel, line, "bib-syntax", entry.key, f"the value of `{f.key}` runs into `{m.group(1)} = ...`: a comma is missing at the end of this line", f"add a comma after the value of `{f.key}`"))
+            problems.append(
+                Problem(
+                    rel,
+                    line,
+                    "bib-syntax",
+                    entry.key,
+                    f"the value of `{f.key}` runs into `{m.group(1)} = ...`: a comma is missing at the end of this line",
+                    f"add a comma after the value of `{f.key}`",
+                )
+            )
     return swallowed
 
 
@@ -152,7 +171,7 @@ def _value_problem(raw: str, macros: set[str]) -> str:
         if i >= n:
             return "the value is empty"
         c = raw[i]
-        if c in "{\"":
+        if c in '{"':
             j = _value_end(raw, i, quote=c == '"')
             if j == -2:
                 return "a `}` closes a brace that was never opened"
@@ -177,9 +196,9 @@ def _value_problem(raw: str, macros: set[str]) -> str:
         if i >= n:
             return ""
         if raw[i] != "#":
-            rest = raw[i:i + 20]
+            rest = raw[i : i + 20]
             if c == '"':
-                return f"a `\"` ends the quoted value before `{rest}` (a `\\\"` accent must be written `{{\\\"o}}` inside a \"...\" value)"
+                return f'a `"` ends the quoted value before `{rest}` (a `\\"` accent must be written `{{\\"o}}` inside a "..." value)'
             return f"the value ends before `{rest}`"
         i += 1
 
@@ -228,35 +247,98 @@ def _book_reader_problems(rel: str, entries, raw_values: dict, macros: set[str])
         low = e.key.lower()
         if low in first_by_key and first_by_key[low][0] != e.key:
             other, at = first_by_key[low]
-            problems.append(Problem(rel, line, "bib-duplicate-key", e.key, f"the key `{e.key}` differs only in case from `{other}` at line {at}; the book's reader compares keys ignoring case and would drop this work (in strict mode, every later one too)", "give each work one entry, or rename one of the keys"))
+            problems.append(
+                Problem(
+                    rel,
+                    line,
+                    "bib-duplicate-key",
+                    e.key,
+                    f"the key `{e.key}` differs only in case from `{other}` at line {at}; the book's reader compares keys ignoring case and would drop this work (in strict mode, every later one too)",
+                    "give each work one entry, or rename one of the keys",
+                )
+            )
         else:
             first_by_key.setdefault(low, (e.key, line))
         if not e.key.strip() or _SPACE_RE.search(e.key):
-            problems.append(Problem(rel, line, "bib-syntax", e.key, f"the key `{e.key}` contains a space, which the book's reader does not allow", "write the key without spaces, e.g. `doe2020title`"))
+            problems.append(
+                Problem(
+                    rel,
+                    line,
+                    "bib-syntax",
+                    e.key,
+                    f"the key `{e.key}` contains a space, which the book's reader does not allow",
+                    "write the key without spaces, e.g. `doe2020title`",
+                )
+            )
         seen_fields: dict[str, str] = {}
         for f in e.fields:
             fline = (f.start_line if f.start_line is not None else e.start_line or 0) + 1
             name = f.key.lower()
             if name in seen_fields:
-                problems.append(Problem(rel, fline, "bib-syntax", e.key, f"the field `{f.key}` is given twice (as `{seen_fields[name]}` too); the book's reader refuses the entry", "keep one of the two fields"))
+                problems.append(
+                    Problem(
+                        rel,
+                        fline,
+                        "bib-syntax",
+                        e.key,
+                        f"the field `{f.key}` is given twice (as `{seen_fields[name]}` too); the book's reader refuses the entry",
+                        "keep one of the two fields",
+                    )
+                )
                 continue
             seen_fields[name] = f.key
             raw = raw_values.get(id(f), str(f.value))
             m = _BRACE_ESCAPE_RE.search(raw)
             if m:
-                problems.append(Problem(rel, fline, "bib-syntax", e.key, f"`{f.key}` holds `{m.group()[-2:]}`: BibTeX has no brace escape, so the book's reader counts that brace and fails on the entry", "remove the brace, or write it as `\\textbraceleft`/`\\textbraceright`"))
+                problems.append(
+                    Problem(
+                        rel,
+                        fline,
+                        "bib-syntax",
+                        e.key,
+                        f"`{f.key}` holds `{m.group()[-2:]}`: BibTeX has no brace escape, so the book's reader counts that brace and fails on the entry",
+                        "remove the brace, or write it as `\\textbraceleft`/`\\textbraceright`",
+                    )
+                )
                 continue
             why = "" if _SWALLOWED_RE.search(str(f.value)) else _value_problem(raw, macros)  # a missing comma: reported as such
             if why:
-                problems.append(Problem(rel, fline, "bib-syntax", e.key, f"the book's reader cannot read the value of `{f.key}`: {why}", "put the value in braces `{...}` with balanced braces inside"))
+                problems.append(
+                    Problem(
+                        rel,
+                        fline,
+                        "bib-syntax",
+                        e.key,
+                        f"the book's reader cannot read the value of `{f.key}`: {why}",
+                        "put the value in braces `{...}` with balanced braces inside",
+                    )
+                )
                 continue
             value = str(f.value).strip()
             if name in ("author", "editor"):
                 for person in _names(value):
                     if _top_level_commas(person) > 2:
-                        problems.append(Problem(rel, fline, "bib-bad-name", e.key, f"the name `{person[:60]}` in `{f.key}` has more than two commas; the book's reader cannot split it into last and first names", "separate people with ` and `, and write each as `Last, First` (or `{Company, Inc.}` in braces)"))
+                        problems.append(
+                            Problem(
+                                rel,
+                                fline,
+                                "bib-bad-name",
+                                e.key,
+                                f"the name `{person[:60]}` in `{f.key}` has more than two commas; the book's reader cannot split it into last and first names",
+                                "separate people with ` and `, and write each as `Last, First` (or `{Company, Inc.}` in braces)",
+                            )
+                        )
             elif name == "url" and not value.lower().startswith(_URL_SCHEMES):
-                problems.append(Problem(rel, fline, "bib-bad-url", e.key, f"the url `{value[:60]}` is not an http(s) address; the book would drop the link", "write the full address, starting with https://"))
+                problems.append(
+                    Problem(
+                        rel,
+                        fline,
+                        "bib-bad-url",
+                        e.key,
+                        f"the url `{value[:60]}` is not an http(s) address; the book would drop the link",
+                        "write the full address, starting with https://",
+                    )
+                )
     return problems
 
 
@@ -293,9 +375,27 @@ def load_bib(path: Path, rel: str = "references.bib", max_bytes: int = DEFAULT_M
         st = path.stat()
         size = st.st_size
         if not stat.S_ISREG(st.st_mode) and not stat.S_ISDIR(st.st_mode):
-            return refs, [Problem(rel, 0, "file-unreadable", "", "this is not an ordinary file (a device, pipe or socket); it was not read", "replace it with an ordinary file")]
+            return refs, [
+                Problem(
+                    rel,
+                    0,
+                    "file-unreadable",
+                    "",
+                    "this is not an ordinary file (a device, pipe or socket); it was not read",
+                    "replace it with an ordinary file",
+                )
+            ]
         if size > max_bytes:
-            return refs, [Problem(rel, 0, "file-too-large", "", f"the file is {size:,} bytes, over the limit of {max_bytes:,}; it was not read", "split off what is not cited, or raise `limits.max_file_bytes` in schema.yaml")]
+            return refs, [
+                Problem(
+                    rel,
+                    0,
+                    "file-too-large",
+                    "",
+                    f"the file is {size:,} bytes, over the limit of {max_bytes:,}; it was not read",
+                    "split off what is not cited, or raise `limits.max_file_bytes` in schema.yaml",
+                )
+            ]
         raw = path.read_bytes()
     except OSError as exc:
         return refs, [Problem(rel, 0, "file-unreadable", "", f"cannot read the file: {exc.strerror}", "references.bib must be a file you may read")]
@@ -306,7 +406,16 @@ def load_bib(path: Path, rel: str = "references.bib", max_bytes: int = DEFAULT_M
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        problems.append(Problem(rel, line, "encoding", "", f"byte 0x{raw[exc.start:exc.start+1].hex()} is not valid UTF-8 (as Latin-1 it would read `{raw[exc.start:exc.start+1].decode('latin-1')}`)", "re-save the file as UTF-8"))
+        problems.append(
+            Problem(
+                rel,
+                line,
+                "encoding",
+                "",
+                f"byte 0x{raw[exc.start : exc.start + 1].hex()} is not valid UTF-8 (as Latin-1 it would read `{raw[exc.start : exc.start + 1].decode('latin-1')}`)",
+                "re-save the file as UTF-8",
+            )
+        )
         # Read on with the bad bytes replaced, so the keys are known and no
         # citation is reported as missing because of one accented letter.
         text = raw.decode("utf-8", errors="replace")
@@ -318,10 +427,28 @@ def load_bib(path: Path, rel: str = "references.bib", max_bytes: int = DEFAULT_M
         if kind == "DuplicateBlockKeyBlock":
             prev = getattr(block, "previous_block", None)
             where = f" at line {prev.start_line + 1}" if prev is not None and prev.start_line is not None else ""
-            problems.append(Problem(rel, line, "bib-duplicate-key", block.key, f"the key `{block.key}` is used by an earlier entry too{where}; this one was ignored", "give each work one entry, or rename one of the keys"))
+            problems.append(
+                Problem(
+                    rel,
+                    line,
+                    "bib-duplicate-key",
+                    block.key,
+                    f"the key `{block.key}` is used by an earlier entry too{where}; this one was ignored",
+                    "give each work one entry, or rename one of the keys",
+                )
+            )
         else:
             first = block.raw.strip().splitlines()[0][:60] if block.raw.strip() else ""
-            problems.append(Problem(rel, line, "bib-syntax", "", f"this BibTeX block could not be parsed: `{first}`", "check that every `{` is closed and fields are separated by commas"))
+            problems.append(
+                Problem(
+                    rel,
+                    line,
+                    "bib-syntax",
+                    "",
+                    f"this BibTeX block could not be parsed: `{first}`",
+                    "check that every `{` is closed and fields are separated by commas",
+                )
+            )
     macros = set(_PYBTEX_MACROS) | {str(b.key).lower() for b in library.strings}
     problems.extend(_book_reader_problems(rel, library.entries, raw_values, macros))
     per_entry: list[dict[str, str]] = []
@@ -340,7 +467,9 @@ def load_bib(path: Path, rel: str = "references.bib", max_bytes: int = DEFAULT_M
         swallowed = _swallowed_fields(rel, e, problems)
         for required in ("title", "year"):
             if not (fields.get(required) or inherited.get(required)) and required not in swallowed:
-                problems.append(Problem(rel, line, "bib-missing-field", e.key, f"the entry has no `{required}`", f"add `{required} = {{...}}` from the work's record"))
+                problems.append(
+                    Problem(rel, line, "bib-missing-field", e.key, f"the entry has no `{required}`", f"add `{required} = {{...}}` from the work's record")
+                )
         if not (fields.get("author") or fields.get("editor") or inherited.get("author") or inherited.get("editor") or swallowed & {"author", "editor"}):
             problems.append(Problem(rel, line, "bib-missing-field", e.key, "the entry has no `author` (or `editor`)", "add the authors from the work's record"))
         fields = {**inherited, **fields}

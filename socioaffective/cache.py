@@ -50,8 +50,19 @@ FORMAT = 3
 MAX_FILES = 32
 #: Engine modules whose code decides what a load returns.
 _ENGINE_MODULES = (
-    "bib.py", "cache.py", "codes.py", "errors.py", "kb.py", "loader.py", "model.py",
-    "problems.py", "schema.py", "terminal.py", "validate.py", "yamlio.py", "fsutil.py",
+    "bib.py",
+    "cache.py",
+    "codes.py",
+    "errors.py",
+    "kb.py",
+    "loader.py",
+    "model.py",
+    "problems.py",
+    "schema.py",
+    "terminal.py",
+    "validate.py",
+    "yamlio.py",
+    "fsutil.py",
 )
 _SUFFIX = ".pickle"
 _KEY_FILE = ".key"
@@ -98,8 +109,9 @@ def _dist_version(name: str) -> str:
         if spec and spec.origin:
             site = Path(spec.origin).resolve().parent.parent
             prefix = name.lower().replace("-", "_") + "-"
-            found = sorted(p.name[len(prefix):-len(".dist-info")] for p in site.iterdir()
-                           if p.name.lower().startswith(prefix) and p.name.endswith(".dist-info"))
+            found = sorted(
+                p.name[len(prefix) : -len(".dist-info")] for p in site.iterdir() if p.name.lower().startswith(prefix) and p.name.endswith(".dist-info")
+            )
             if found:
                 return ",".join(found)  # several (a stale copy): any change still changes the key
         from importlib.metadata import version
@@ -241,7 +253,7 @@ def get(key: str):
                 raise ValueError("not an ordinary file of this user, or writable by others")
             blob = f.read()
         head = len(_MAGIC) + _MAC_BYTES
-        if not blob.startswith(_MAGIC) or not hmac.compare_digest(blob[len(_MAGIC):head], _mac(secret, blob[head:])):
+        if not blob.startswith(_MAGIC) or not hmac.compare_digest(blob[len(_MAGIC) : head], _mac(secret, blob[head:])):
             raise ValueError("the HMAC does not match: tampered, or written with another key")
         with gc_paused():
             payload = pickle.loads(blob[head:])

@@ -37,7 +37,13 @@ SKOS_MAPPINGS = {
     "narrow_match": "narrowMatch",
 }
 #: The SKOS property read from the other end of a link.
-SKOS_INVERSE = {"exactMatch": "exactMatch", "closeMatch": "closeMatch", "relatedMatch": "relatedMatch", "broadMatch": "narrowMatch", "narrowMatch": "broadMatch"}
+SKOS_INVERSE = {
+    "exactMatch": "exactMatch",
+    "closeMatch": "closeMatch",
+    "relatedMatch": "relatedMatch",
+    "broadMatch": "narrowMatch",
+    "narrowMatch": "broadMatch",
+}
 #: How each SKOS property reads on our entry's page (subject = our entry).
 SKOS_LABEL = {"exactMatch": "exact match", "closeMatch": "close match", "relatedMatch": "related", "broadMatch": "broader", "narrowMatch": "narrower"}
 
@@ -133,7 +139,9 @@ def mappings_of(kb, id: str) -> list[Mapping]:
         if m.subject.id == id:
             found.append(m)
         elif m.external.id == id:  # an external item's own page: read from its side
-            found.append(Mapping(m.external, SKOS_INVERSE[m.predicate], m.subject, taxonomy_of(kb, m.subject) if m.subject.kind == EXTERNAL_KIND else None, m.relation))
+            found.append(
+                Mapping(m.external, SKOS_INVERSE[m.predicate], m.subject, taxonomy_of(kb, m.subject) if m.subject.kind == EXTERNAL_KIND else None, m.relation)
+            )
     return sorted(found, key=lambda m: (order.get(m.predicate, 9), m.taxonomy.title if m.taxonomy else "", m.external.title))
 
 

@@ -41,10 +41,10 @@ import yaml
 
 from .errors import EditError
 from .fsutil import LOCK_TIMEOUT, atomic_write, folder_lock
+from .hints import did_you_mean
 from .model import Entry, Provenance
 from .problems import Problem
 from .schema import EDITORIAL, REFERENCE_KIND, Schema
-from .hints import did_you_mean
 
 #: The first line of every framework file: editors (VS Code, JetBrains, vim
 #: with yaml-language-server) then complete and check fields.
@@ -283,7 +283,9 @@ def _layout(text: str, rel: str) -> tuple[int, int]:
     try:
         root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
-        raise EditError(f"{rel} cannot be read as YAML ({str(exc).splitlines()[0]}); fix it first (`socioaffective validate`), or add the entry to another file with --file") from None
+        raise EditError(
+            f"{rel} cannot be read as YAML ({str(exc).splitlines()[0]}); fix it first (`socioaffective validate`), or add the entry to another file with --file"
+        ) from None
     if root is None:
         return 2, 2
     if not isinstance(root, yaml.MappingNode) or not root.value:
@@ -296,7 +298,9 @@ def _layout(text: str, rel: str) -> tuple[int, int]:
     if not isinstance(seq, yaml.SequenceNode):
         raise EditError(f"{rel}: `entries:` is not a list; fix the file first (`socioaffective validate`)")
     if seq.flow_style:
-        raise EditError(f"{rel}: `entries:` is written in flow style (`[...]`), so an entry cannot be appended as lines; rewrite it as a block list (`- id: ...` items) or use --file")
+        raise EditError(
+            f"{rel}: `entries:` is written in flow style (`[...]`), so an entry cannot be appended as lines; rewrite it as a block list (`- id: ...` items) or use --file"
+        )
     if not seq.value:
         return 2, 2
     first = seq.value[0].start_mark
@@ -416,7 +420,9 @@ def add_entry(
 
     leads_to = outside_link(path, base / FRAMEWORK_DIR)
     if leads_to is not None:
-        raise EditError(f"{rel} leads (through a symbolic link) to `{leads_to}`, outside {FRAMEWORK_DIR}/; nothing was written. Remove the link, or name another file with --file")
+        raise EditError(
+            f"{rel} leads (through a symbolic link) to `{leads_to}`, outside {FRAMEWORK_DIR}/; nothing was written. Remove the link, or name another file with --file"
+        )
     with folder_lock(base / FRAMEWORK_DIR, timeout=lock_timeout):
         if not dry_run:
             _remove_leftovers(base / FRAMEWORK_DIR, path.parent)
@@ -505,7 +511,9 @@ def _check_preserved(old_bytes: bytes | None, new_bytes: bytes, data: dict, rel:
     new_data, _ = parse_yaml_bytes(new_bytes, rel)
     new_entries = new_data.get("entries") if isinstance(new_data, dict) else None
     if not isinstance(new_entries, list) or not new_entries or new_entries[-1] != data:
-        raise EditError(f"{rel}: the appended entry does not read back as the last item of `entries:`; nothing was written. Check the end of the file (indentation, a `...` marker) or use --file")
+        raise EditError(
+            f"{rel}: the appended entry does not read back as the last item of `entries:`; nothing was written. Check the end of the file (indentation, a `...` marker) or use --file"
+        )
     if old_bytes is None:
         return
     old_data, _ = parse_yaml_bytes(old_bytes, rel)

@@ -60,11 +60,7 @@ class ValidationError(SocioaffectiveError):
     def __init__(self, report: Report) -> None:
         self.report = report
         n = len(report.errors)
-        super().__init__(
-            f"the framework has {n} error{'s' if n != 1 else ''}; first: {report.errors[0]}"
-            if n
-            else "the framework has errors"
-        )
+        super().__init__(f"the framework has {n} error{'s' if n != 1 else ''}; first: {report.errors[0]}" if n else "the framework has errors")
 
 
 class EditError(SocioaffectiveError):

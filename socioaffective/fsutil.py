@@ -36,7 +36,9 @@ TEMP_PREFIX, TEMP_SUFFIX = _TEMP_PREFIX, _TEMP_SUFFIX
 
 def _explain(exc: OSError, folder: Path) -> str:
     if exc.errno in (errno.EACCES, errno.EPERM):
-        return f"cannot write in `{folder}`: permission denied (the folder is read-only for you); make it writable, or copy the framework somewhere you can write"
+        return (
+            f"cannot write in `{folder}`: permission denied (the folder is read-only for you); make it writable, or copy the framework somewhere you can write"
+        )
     if exc.errno == errno.EROFS:
         return f"cannot write in `{folder}`: the file system is read-only; copy the framework somewhere writable"
     if exc.errno == errno.ENOSPC:
@@ -186,8 +188,7 @@ def folder_lock(folder: str | os.PathLike, timeout: float = LOCK_TIMEOUT):
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     raise EditError(
-                        f"another process is editing `{folder}` (it holds the lock for over {timeout:g} s); "
-                        "wait for it to finish and run the command again"
+                        f"another process is editing `{folder}` (it holds the lock for over {timeout:g} s); wait for it to finish and run the command again"
                     ) from None
                 time.sleep(0.02)
         try:

@@ -86,7 +86,7 @@ def short(value, n: int = 40) -> str:
 _LOOKALIKES = str.maketrans(
     "\u0430\u0432\u0435\u043a\u043c\u043d\u043e\u0440\u0441\u0442\u0443\u0445\u0456\u0458\u0455\u0501\u0261"
     "\u03b1\u03b2\u03b5\u03b9\u03ba\u03bd\u03bf\u03c1\u03c4\u03c5\u03c7",
-    "abekmhopctyxijsdg" "abeikvoptux",
+    "abekmhopctyxijsdgabeikvoptux",
 )
 
 

@@ -151,6 +151,6 @@ def safe_url(url) -> str | None:
     if not isinstance(url, str):
         return None
     m = _SCHEME.match(url)
-    if not m or m.group(1).lower() not in URL_SCHEMES or not url[m.end():].startswith("//"):
+    if not m or m.group(1).lower() not in URL_SCHEMES or not url[m.end() :].startswith("//"):
         return None
     return quote(url)

@@ -97,18 +97,38 @@ def framework_files(root: Path) -> tuple[list[Path], list[Problem]]:
         try:
             children = sorted(folder.iterdir(), key=lambda p: p.name)
         except OSError as exc:
-            problems.append(Problem(rel(folder), 0, "file-unreadable", "", f"cannot list `{rel(folder)}`: {exc.strerror}", "check that you may read the folder"))
+            problems.append(
+                Problem(rel(folder), 0, "file-unreadable", "", f"cannot list `{rel(folder)}`: {exc.strerror}", "check that you may read the folder")
+            )
             return
         for child in children:
             if child.name.startswith("."):
                 if child.name.startswith(TEMP_PREFIX) and child.name.endswith(TEMP_SUFFIX):
-                    problems.append(Problem(rel(child), 0, "leftover-temp-file", "", f"`{rel(child)}` is a temporary copy left by a write that was interrupted (the real file was not changed)", "delete it; the next `socioaffective add` removes it too"))
+                    problems.append(
+                        Problem(
+                            rel(child),
+                            0,
+                            "leftover-temp-file",
+                            "",
+                            f"`{rel(child)}` is a temporary copy left by a write that was interrupted (the real file was not changed)",
+                            "delete it; the next `socioaffective add` removes it too",
+                        )
+                    )
                 continue
             if child.is_symlink() and not _inside(os.path.realpath(child), base_real):
                 # Read, quoted in messages and published in the book, a file from
                 # elsewhere would leak; written through by `add`, it would escape.
                 if child.suffix in (".yaml", ".yml") or child.is_dir():
-                    problems.append(Problem(rel(child), 0, "outside-framework", "", f"`{rel(child)}` is a link to `{os.readlink(child)}`, outside {FRAMEWORK_DIR}/; it was not read", f"copy the file into {FRAMEWORK_DIR}/ instead of linking to it, or remove the link"))
+                    problems.append(
+                        Problem(
+                            rel(child),
+                            0,
+                            "outside-framework",
+                            "",
+                            f"`{rel(child)}` is a link to `{os.readlink(child)}`, outside {FRAMEWORK_DIR}/; it was not read",
+                            f"copy the file into {FRAMEWORK_DIR}/ instead of linking to it, or remove the link",
+                        )
+                    )
                 continue
             if child.is_symlink() or child.is_dir():
                 try:
@@ -120,7 +140,9 @@ def framework_files(root: Path) -> tuple[list[Path], list[Problem]]:
                         os.stat(child)
                     except OSError as exc:
                         code = "symlink-loop" if exc.errno == errno.ELOOP else "file-unreadable"
-                        problems.append(Problem(rel(child), 0, code, "", f"the link `{rel(child)}` cannot be followed: {exc.strerror}", "remove or fix the link"))
+                        problems.append(
+                            Problem(rel(child), 0, code, "", f"the link `{rel(child)}` cannot be followed: {exc.strerror}", "remove or fix the link")
+                        )
                     continue
                 if target_is_dir:
                     walk(child)
@@ -173,13 +195,31 @@ def read_records(root: Path, schema: Schema, overrides: dict | None = None) -> t
                 problems.append(Problem(rel, 0, "empty-file", "", "the file holds no data", "add `entries:` with at least one entry, or delete the file"))
             continue
         if not isinstance(data, LocDict):  # what the reader makes of every mapping
-            problems.append(Problem(rel, getattr(data, "line", 1) or 1, "not-a-mapping", "", f"the file holds a {type_name(data)}, not a mapping", "start the file with `entries:` and list the entries below it"))
+            problems.append(
+                Problem(
+                    rel,
+                    getattr(data, "line", 1) or 1,
+                    "not-a-mapping",
+                    "",
+                    f"the file holds a {type_name(data)}, not a mapping",
+                    "start the file with `entries:` and list the entries below it",
+                )
+            )
             continue
         for key in data:
             if key != "entries":
                 close = did_you_mean(key, ["entries"], n=1)
                 close = close + " " if close else ""
-                problems.append(Problem(rel, data.line_of(key), "unknown-field", "", f"unknown top-level key `{key}`", close + "a framework file has one top-level key, `entries:`"))
+                problems.append(
+                    Problem(
+                        rel,
+                        data.line_of(key),
+                        "unknown-field",
+                        "",
+                        f"unknown top-level key `{key}`",
+                        close + "a framework file has one top-level key, `entries:`",
+                    )
+                )
         if "entries" not in data:
             problems.append(Problem(rel, data.line or 1, "missing-entries", "", "the file has no `entries:` key", "put the entries under `entries:`"))
             continue
@@ -188,12 +228,30 @@ def read_records(root: Path, schema: Schema, overrides: dict | None = None) -> t
             problems.append(Problem(rel, data.line_of("entries"), "empty-file", "", "`entries:` is empty", "add at least one entry, or delete the file"))
             continue
         if not isinstance(entries, list):
-            problems.append(Problem(rel, data.line_of("entries"), "not-a-list", "", f"`entries:` holds a {type_name(entries)}, not a list", "write each entry as a list item starting with `- `"))
+            problems.append(
+                Problem(
+                    rel,
+                    data.line_of("entries"),
+                    "not-a-list",
+                    "",
+                    f"`entries:` holds a {type_name(entries)}, not a list",
+                    "write each entry as a list item starting with `- `",
+                )
+            )
             continue
         for i, item in enumerate(entries):
             if not isinstance(item, LocDict):
                 line = entries.line_of(i) if hasattr(entries, "line_of") else 0
-                problems.append(Problem(rel, line, "entry-not-mapping", "", f"entry #{i + 1} is a {type_name(item)} (`{short(item)}`), not a mapping", "give the entry its fields: `- id: ...` then `kind:`, `title:` ..."))
+                problems.append(
+                    Problem(
+                        rel,
+                        line,
+                        "entry-not-mapping",
+                        "",
+                        f"entry #{i + 1} is a {type_name(item)} (`{short(item)}`), not a mapping",
+                        "give the entry its fields: `- id: ...` then `kind:`, `title:` ...",
+                    )
+                )
                 continue
             records.append(Record(item, rel, order))
             order += 1

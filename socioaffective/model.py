@@ -61,7 +61,6 @@ class Provenance:
     #: secondary summaries, derivative works or index pages a grade rests on.
     sources: tuple = ()
 
-
     def to_dict(self) -> dict:
         d = _with_locator_and_note({"source": self.source, "grade": self.grade}, self.locator, self.note)
         if self.sources:
@@ -84,7 +83,6 @@ class Relation:
     line: int = 0
     #: The direction of an effect, for relations that declare `effects` in schema.yaml.
     effect: str = ""
-
 
     def to_dict(self) -> dict:
         d = {"relation": self.name, "source": self.source, "target": self.target, "provenance": self.provenance.to_dict() if self.provenance else None}
@@ -112,7 +110,6 @@ class Entry:
     file: str = ""
     line: int = 0
     field_lines: dict = field(default_factory=dict)
-
 
     @property
     def is_reference(self) -> bool:

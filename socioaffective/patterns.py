@@ -150,7 +150,7 @@ def _seq(items, fold: bool) -> _Part:
 def _barrier(items, fold: bool, inner: frozenset) -> bool:
     """True if ``items`` starts or ends with a fixed part disjoint from ``inner``."""
     real = [(op, av) for op, av in _flat(items) if op not in _ZERO_WIDTH and op not in (C.ASSERT, C.ASSERT_NOT)]
-    for op, av in (real[:1] + real[-1:]):
+    for op, av in real[:1] + real[-1:]:
         part = _item(op, av, fold)
         if part is not None and not part.variable and not part.nullable and not (part.first & inner):
             return True

@@ -143,6 +143,7 @@ def matrix(kb: KnowledgeBase, row_kind: str, col_kind: str, relation: str) -> Ma
 
 # -- counts and the glossary (pure queries the book's directives use) -------------
 
+
 def count_entries(kb: KnowledgeBase, what: str) -> int:
     """How many entries of a kind there are (``all``, ``references`` and ``links`` also count).
 

@@ -143,24 +143,54 @@ def checklist_from_data(data: dict, feature_ids: list[str]) -> dict:
         dilemmas = []
         for lk in sorted(feature_links["brings_up"], key=lambda lk: order[lk["target"]]):
             d = nodes[lk["target"]]
-            dilemmas.append({"id": d["id"], "title": d["title"], "summary": d.get("summary", ""), "poles": list(d.get("poles") or []), **entry_grade(d), "link": grade(lk.get("provenance_grade", ""))})
+            dilemmas.append(
+                {
+                    "id": d["id"],
+                    "title": d["title"],
+                    "summary": d.get("summary", ""),
+                    "poles": list(d.get("poles") or []),
+                    **entry_grade(d),
+                    "link": grade(lk.get("provenance_grade", "")),
+                }
+            )
         risks = []
         for lk in sorted(feature_links["poses"], key=lambda lk: order[lk["target"]]):
             r = nodes[lk["target"]]
             rows, gaps = crosswalk(r["id"])
-            risks.append({"id": r["id"], "title": r["title"], "summary": r.get("summary", ""), **entry_grade(r), "link": grade(lk.get("provenance_grade", "")), "crosswalk": rows, "gaps": gaps})
+            risks.append(
+                {
+                    "id": r["id"],
+                    "title": r["title"],
+                    "summary": r.get("summary", ""),
+                    **entry_grade(r),
+                    "link": grade(lk.get("provenance_grade", "")),
+                    "crosswalk": rows,
+                    "gaps": gaps,
+                }
+            )
         principles = []
         for lk in sorted(feature_links["calls_for"], key=lambda lk: order[lk["target"]]):
             p = nodes[lk["target"]]
             questions = [q for q in [lk.get("note", "")] if q]
-            principles.append({"id": p["id"], "title": p["title"], "summary": p.get("summary", ""), **entry_grade(p), "questions": questions, "link": grade(lk.get("provenance_grade", ""))})
+            principles.append(
+                {
+                    "id": p["id"],
+                    "title": p["title"],
+                    "summary": p.get("summary", ""),
+                    **entry_grade(p),
+                    "questions": questions,
+                    "link": grade(lk.get("provenance_grade", "")),
+                }
+            )
         needs: dict[str, list] = {}
         for d in dilemmas:
             for lk in out(d["id"], "engages"):
                 needs.setdefault(lk["target"], []).append({"id": d["id"], "title": d["title"], "relation": "engages", **grade(lk.get("provenance_grade", ""))})
         for r in risks:
             for lk in out(r["id"], "frustrates"):
-                needs.setdefault(lk["target"], []).append({"id": r["id"], "title": r["title"], "relation": "frustrates", **grade(lk.get("provenance_grade", ""))})
+                needs.setdefault(lk["target"], []).append(
+                    {"id": r["id"], "title": r["title"], "relation": "frustrates", **grade(lk.get("provenance_grade", ""))}
+                )
         need_items = []
         for nid in by_order(needs):
             n = nodes[nid]

@@ -56,19 +56,21 @@ def review_queue(kb) -> list[dict]:
         items = []
         p = e.provenance
         if p is not None and p.source in papers and p.grade in grades and not grades[p.grade].paper_claim:
-            items.append({
-                "claim": e.summary or e.title,
-                "grade": p.grade,
-                "badge": grades[p.grade].badge,
-                "relation": None,
-                "target": None,
-                "question": f"Does the paper say this, as its own claim: \u201c{e.summary or e.title}\u201d?",
-                "where": _where(kb, e, p, p.source),
-                "note": p.note,
-                "sources": list(p.sources),
-                "file": e.file,
-                "line": e.line_of("provenance"),
-            })
+            items.append(
+                {
+                    "claim": e.summary or e.title,
+                    "grade": p.grade,
+                    "badge": grades[p.grade].badge,
+                    "relation": None,
+                    "target": None,
+                    "question": f"Does the paper say this, as its own claim: \u201c{e.summary or e.title}\u201d?",
+                    "where": _where(kb, e, p, p.source),
+                    "note": p.note,
+                    "sources": list(p.sources),
+                    "file": e.file,
+                    "line": e.line_of("provenance"),
+                }
+            )
         for r in e.relations:
             rp = r.provenance
             if rp is None or rp.inherited or rp.source not in papers or rp.grade not in grades or grades[rp.grade].paper_claim:
@@ -85,19 +87,21 @@ def review_queue(kb) -> list[dict]:
             else:
                 question = f"Does the paper say that {e.title} {rt.label} {target.title}?"
                 claim = f"{e.title} \u2014 {rt.label} \u2192 {target.title}"
-            items.append({
-                "claim": claim,
-                "grade": rp.grade,
-                "badge": grades[rp.grade].badge,
-                "relation": r.name,
-                "target": r.target,
-                "question": question,
-                "where": _where(kb, e, rp, rp.source),
-                "note": rp.note or r.note,
-                "sources": list(rp.sources),
-                "file": r.file,
-                "line": r.line,
-            })
+            items.append(
+                {
+                    "claim": claim,
+                    "grade": rp.grade,
+                    "badge": grades[rp.grade].badge,
+                    "relation": r.name,
+                    "target": r.target,
+                    "question": question,
+                    "where": _where(kb, e, rp, rp.source),
+                    "note": rp.note or r.note,
+                    "sources": list(rp.sources),
+                    "file": r.file,
+                    "line": r.line,
+                }
+            )
         if items:
             groups.append({"entry": e.id, "kind": e.kind, "title": e.title, "file": e.file, "line": e.line, "items": items})
     return groups

@@ -30,7 +30,22 @@ NAME_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
 #: Ids longer than this are refused before the id pattern is tried (an id is
 #: also a file name; the bound keeps every id pattern's matching time small).
 MAX_ID_LENGTH = 128
-_FIELD_OPTIONS = {"type", "required", "description", "values", "items", "min_items", "max_items", "max_length", "pattern", "label", "display", "search", "rdf", "in_glossary"}
+_FIELD_OPTIONS = {
+    "type",
+    "required",
+    "description",
+    "values",
+    "items",
+    "min_items",
+    "max_items",
+    "max_length",
+    "pattern",
+    "label",
+    "display",
+    "search",
+    "rdf",
+    "in_glossary",
+}
 # --- field behaviour options (issue 14, item 10): how a field is shown, searched and exported ---
 #: Values of a field's ``display`` option: where and how an entry page shows it
 #: (without the option: ``section`` for text and lists of text, else ``line``).
@@ -56,7 +71,20 @@ RDF_PREFIXES = {
 }
 _CURIE = re.compile(r"([a-z]+):([A-Za-z][A-Za-z0-9_]*)")
 # --- end field behaviour options ---
-_KIND_OPTIONS = {"label", "plural", "color", "shape", "file", "description", "fields", "required_relations", "requires_one_of", "review_hint", "glossary", "neighbourhood"}
+_KIND_OPTIONS = {
+    "label",
+    "plural",
+    "color",
+    "shape",
+    "file",
+    "description",
+    "fields",
+    "required_relations",
+    "requires_one_of",
+    "review_hint",
+    "glossary",
+    "neighbourhood",
+}
 _RELATION_OPTIONS = {"label", "inverse", "from", "to", "description", "symmetric", "acyclic", "allow_self", "locator", "effects", "section"}
 _GRADE_OPTIONS = {"label", "badge", "paper_claim", "description", "min_sources"}
 #: `cardinality:` of schema.yaml: per kind, `links` (outgoing, counted by target
@@ -104,6 +132,7 @@ class FieldSpec:
     def is_name(self) -> bool:
         """True if its values are other names of the entry (``search: name``)."""
         return self.search == "name"
+
     # --- end field behaviour options ---
 
 
@@ -242,6 +271,7 @@ class Schema:
     def in_glossary(self, entry) -> bool:
         """False if one of the entry's ``in_glossary`` fields is ``false`` (the glossary leaves it out)."""
         return all(entry.fields.get(name, True) is not False for name, spec in self.fields_of(entry.kind).items() if spec.in_glossary)
+
     # --- end field behaviour options ---
 
     def link_rules_of(self, kind: str, incoming: bool = False) -> list[LinkRule]:
@@ -292,7 +322,12 @@ class _SchemaBuilder:
         if isinstance(value, bool):
             return value
         shown = f'"{value}"' if isinstance(value, str) else "empty" if value is None else f"`{value}`"
-        self.err(spec.line_of(key), "schema-invalid", f"{where}: `{key}` must be true or false, not {shown}", f"write `{key}: true` or `{key}: false`, without quotes")
+        self.err(
+            spec.line_of(key),
+            "schema-invalid",
+            f"{where}: `{key}` must be true or false, not {shown}",
+            f"write `{key}: true` or `{key}: false`, without quotes",
+        )
         return False
 
     def valid_name(self, name: str, line: int, what: str, where: str = "") -> bool:
@@ -301,7 +336,12 @@ class _SchemaBuilder:
         from .hints import slugify
 
         better = slugify(name).replace("-", "_")
-        self.err(line, "schema-invalid", f"{(where + ': ') if where else ''}the {what} name `{name}` is not valid: names are lowercase ASCII letters, digits and `_`, starting with a letter", f"rename it, e.g. `{better}`")
+        self.err(
+            line,
+            "schema-invalid",
+            f"{(where + ': ') if where else ''}the {what} name `{name}` is not valid: names are lowercase ASCII letters, digits and `_`, starting with a letter",
+            f"rename it, e.g. `{better}`",
+        )
         return False
 
     def kind_file(self, spec, name: str) -> str:
@@ -311,7 +351,9 @@ class _SchemaBuilder:
         value = spec.get("file")
         why = _file_problem(value)
         if why:
-            self.err(spec.line_of("file"), "schema-invalid", f"kind `{name}`: `file: {value}` {why}", f"name a YAML file inside framework/, e.g. `file: {default}`")
+            self.err(
+                spec.line_of("file"), "schema-invalid", f"kind `{name}`: `file: {value}` {why}", f"name a YAML file inside framework/, e.g. `file: {default}`"
+            )
             return default
         return value
 
@@ -332,7 +374,12 @@ class _SchemaBuilder:
         id_pattern = d.get("id_pattern", Schema.id_pattern)
         why = pattern_problem(id_pattern)
         if why:
-            self.err(d.line_of("id_pattern"), "schema-invalid", f"id_pattern cannot guard ids: {why}", "write a quoted regular expression without nested or adjacent quantifiers over the same characters, e.g. \"^[a-z][a-z0-9]*(-[a-z0-9]+)*$\"")
+            self.err(
+                d.line_of("id_pattern"),
+                "schema-invalid",
+                f"id_pattern cannot guard ids: {why}",
+                'write a quoted regular expression without nested or adjacent quantifiers over the same characters, e.g. "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"',
+            )
             id_pattern = Schema.id_pattern
         schema = Schema(
             version=d.get("version", 1),
@@ -391,7 +438,12 @@ class _SchemaBuilder:
                     self.err(spec.line_of(key), "schema-invalid", f"grade `{name}`: unknown option `{key}`", "options: " + ", ".join(sorted(_GRADE_OPTIONS)))
             min_sources = spec.get("min_sources", 0)
             if isinstance(min_sources, bool) or not isinstance(min_sources, int) or min_sources < 0:
-                self.err(spec.line_of("min_sources"), "schema-invalid", f"grade `{name}`: `min_sources` must be a whole number, not `{min_sources}`", "for example `min_sources: 2`")
+                self.err(
+                    spec.line_of("min_sources"),
+                    "schema-invalid",
+                    f"grade `{name}`: `min_sources` must be a whole number, not `{min_sources}`",
+                    "for example `min_sources: 2`",
+                )
                 min_sources = 0
             out[name] = Grade(
                 name,
@@ -409,14 +461,21 @@ class _SchemaBuilder:
             return None
         for key in spec:
             if key not in _FIELD_OPTIONS:
-                self.err(spec.line_of(key), "schema-bad-field", f"{where}: field `{name}` has unknown option `{key}`", "options: " + ", ".join(sorted(_FIELD_OPTIONS)))
+                self.err(
+                    spec.line_of(key),
+                    "schema-bad-field",
+                    f"{where}: field `{name}` has unknown option `{key}`",
+                    "options: " + ", ".join(sorted(_FIELD_OPTIONS)),
+                )
         ftype = spec.get("type")
         if ftype not in FIELD_TYPES:
             self.err(spec.line_of("type"), "schema-bad-field", f"{where}: field `{name}` has unknown type `{ftype}`", "types: " + ", ".join(FIELD_TYPES))
             return None
         items = None
         if ftype == "list":
-            items = self.field_spec(f"{name}[]", spec.get("items", {"type": "string"}) if "items" in spec else LocDict(type="string"), spec.line_of("items"), where)
+            items = self.field_spec(
+                f"{name}[]", spec.get("items", {"type": "string"}) if "items" in spec else LocDict(type="string"), spec.line_of("items"), where
+            )
         values = spec.get("values") or ()
         if ftype == "enum" and not isinstance(values, list):
             self.err(spec.line_of("values"), "schema-bad-field", f"{where}: enum field `{name}` needs a list of `values`", "write `values: [first, second]`")
@@ -425,7 +484,12 @@ class _SchemaBuilder:
         for option in ("min_items", "max_items", "max_length"):
             value = spec.get(option)
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-                self.err(spec.line_of(option), "schema-bad-field", f"{where}: field `{name}`: `{option}` must be a whole number, not `{value}`", f"for example `{option}: 2`")
+                self.err(
+                    spec.line_of(option),
+                    "schema-bad-field",
+                    f"{where}: field `{name}`: `{option}` must be a whole number, not `{value}`",
+                    f"for example `{option}: 2`",
+                )
                 value = None
             sizes[option] = value
         pattern = spec.get("pattern") or ""
@@ -433,7 +497,12 @@ class _SchemaBuilder:
             # the same guard as id_pattern: a field's pattern sees every value of that field
             why = pattern_problem(pattern)
             if why:
-                self.err(spec.line_of("pattern"), "schema-bad-field", f"{where}: field `{name}`: `pattern` cannot be used: {why}", "write a quoted regular expression without nested or adjacent quantifiers over the same characters")
+                self.err(
+                    spec.line_of("pattern"),
+                    "schema-bad-field",
+                    f"{where}: field `{name}`: `pattern` cannot be used: {why}",
+                    "write a quoted regular expression without nested or adjacent quantifiers over the same characters",
+                )
                 pattern = ""
         return FieldSpec(
             name=name,
@@ -464,33 +533,64 @@ class _SchemaBuilder:
                 if value is False and option == "search":
                     value = "none"
                 if value not in allowed:
-                    self.err(spec.line_of(option), "schema-bad-field", f"{where}: field `{name}`: `{option}` is `{value}`; allowed: " + ", ".join(f"`{v}`" for v in allowed), did_you_mean(value, allowed) or f"for example `{option}: {next(iter(allowed))}`")
+                    self.err(
+                        spec.line_of(option),
+                        "schema-bad-field",
+                        f"{where}: field `{name}`: `{option}` is `{value}`; allowed: " + ", ".join(f"`{v}`" for v in allowed),
+                        did_you_mean(value, allowed) or f"for example `{option}: {next(iter(allowed))}`",
+                    )
                 else:
                     out[option] = value
         items = spec.get("items")
         item_type = items.get("type") if isinstance(items, dict) else "string"
         if out.get("display") == "sides" and (ftype != "list" or spec.get("min_items") != 2 or spec.get("max_items") != 2):
-            self.err(spec.line_of("display"), "schema-bad-field", f"{where}: field `{name}`: `display: sides` needs a list of exactly two items", "add `type: list`, `min_items: 2` and `max_items: 2`, or choose another display")
+            self.err(
+                spec.line_of("display"),
+                "schema-bad-field",
+                f"{where}: field `{name}`: `display: sides` needs a list of exactly two items",
+                "add `type: list`, `min_items: 2` and `max_items: 2`, or choose another display",
+            )
             out.pop("display")
         if out.get("display") == "citation" and ftype != "string":
-            self.err(spec.line_of("display"), "schema-bad-field", f"{where}: field `{name}`: `display: citation` needs a `string` field (a key of references.bib)", "write `type: string`, or choose another display")
+            self.err(
+                spec.line_of("display"),
+                "schema-bad-field",
+                f"{where}: field `{name}`: `display: citation` needs a `string` field (a key of references.bib)",
+                "write `type: string`, or choose another display",
+            )
             out.pop("display")
         if out.get("search") == "name" and not (ftype == "string" or (ftype == "list" and item_type == "string")):
-            self.err(spec.line_of("search"), "schema-bad-field", f"{where}: field `{name}`: `search: name` needs a `string` field or a list of strings (names are one line)", "use `search: text`, or change the type")
+            self.err(
+                spec.line_of("search"),
+                "schema-bad-field",
+                f"{where}: field `{name}`: `search: name` needs a `string` field or a list of strings (names are one line)",
+                "use `search: text`, or change the type",
+            )
             out.pop("search")
         if "rdf" in spec:
             value = spec.get("rdf")
             m = _CURIE.fullmatch(value) if isinstance(value, str) else None
             if m is None or m.group(1) not in RDF_PREFIXES:
-                self.err(spec.line_of("rdf"), "schema-bad-field", f"{where}: field `{name}`: `rdf` is `{value}`, not a property of " + ", ".join(f"`{p}:`" for p in RDF_PREFIXES), "for example `rdf: skos:altLabel`, or remove it (the field becomes `sa:" + name + "`)")
+                self.err(
+                    spec.line_of("rdf"),
+                    "schema-bad-field",
+                    f"{where}: field `{name}`: `rdf` is `{value}`, not a property of " + ", ".join(f"`{p}:`" for p in RDF_PREFIXES),
+                    "for example `rdf: skos:altLabel`, or remove it (the field becomes `sa:" + name + "`)",
+                )
             else:
                 out["rdf"] = value
         if "in_glossary" in spec:
             out["in_glossary"] = self.flag(spec, "in_glossary", f"{where}: field `{name}`")
             if out["in_glossary"] and ftype != "boolean":
-                self.err(spec.line_of("in_glossary"), "schema-bad-field", f"{where}: field `{name}`: `in_glossary` needs a `boolean` field", "write `type: boolean`, or remove `in_glossary`")
+                self.err(
+                    spec.line_of("in_glossary"),
+                    "schema-bad-field",
+                    f"{where}: field `{name}`: `in_glossary` needs a `boolean` field",
+                    "write `type: boolean`, or remove `in_glossary`",
+                )
                 out["in_glossary"] = False
         return out
+
     # --- end field behaviour options ---
 
     def fields(self, value, line: int, where: str) -> dict[str, FieldSpec]:
@@ -522,7 +622,12 @@ class _SchemaBuilder:
                     self.err(spec.line_of(key), "schema-invalid", f"kind `{name}`: unknown option `{key}`", "options: " + ", ".join(sorted(_KIND_OPTIONS)))
             req = spec.get("required_relations") or []
             if not isinstance(req, list) or not all(isinstance(r, str) for r in req):
-                self.err(spec.line_of("required_relations"), "schema-invalid", f"kind `{name}`: `required_relations` must be a list of relation names", "write `required_relations: [relation, other-relation]`")
+                self.err(
+                    spec.line_of("required_relations"),
+                    "schema-invalid",
+                    f"kind `{name}`: `required_relations` must be a list of relation names",
+                    "write `required_relations: [relation, other-relation]`",
+                )
                 req = [r for r in req if isinstance(r, str)] if isinstance(req, list) else []
             out[name] = Kind(
                 name=name,
@@ -549,11 +654,15 @@ class _SchemaBuilder:
             if not self.valid_name(name, rline, "relation"):
                 continue
             if not isinstance(spec, LocDict):
-                self.err(rline, "schema-invalid", f"relation `{name}` must be a mapping", f"write `{name}:` followed by its `label:`, `inverse:`, `from:` and `to:`")
+                self.err(
+                    rline, "schema-invalid", f"relation `{name}` must be a mapping", f"write `{name}:` followed by its `label:`, `inverse:`, `from:` and `to:`"
+                )
                 continue
             for key in spec:
                 if key not in _RELATION_OPTIONS:
-                    self.err(spec.line_of(key), "schema-invalid", f"relation `{name}`: unknown option `{key}`", "options: " + ", ".join(sorted(_RELATION_OPTIONS)))
+                    self.err(
+                        spec.line_of(key), "schema-invalid", f"relation `{name}`: unknown option `{key}`", "options: " + ", ".join(sorted(_RELATION_OPTIONS))
+                    )
             ends = {}
             for end in ("from", "to"):
                 kinds = spec.get(end, ["*"])
@@ -564,9 +673,19 @@ class _SchemaBuilder:
                     kinds = ["*"]
                 for k in kinds:
                     if not isinstance(k, str):
-                        self.err(spec.line_of(end), "schema-invalid", f"relation `{name}`: `{end}` holds `{k}`, which is not a kind name", f"write `{end}: [kind, other-kind]`")
+                        self.err(
+                            spec.line_of(end),
+                            "schema-invalid",
+                            f"relation `{name}`: `{end}` holds `{k}`, which is not a kind name",
+                            f"write `{end}: [kind, other-kind]`",
+                        )
                     elif k not in known_kinds:
-                        self.err(spec.line_of(end), "schema-unknown-kind", f"relation `{name}`: `{end}` names kind `{k}`, which is not declared", did_you_mean(k, known_kinds) or "declare the kind under `kinds:`, or use `*` for any kind")
+                        self.err(
+                            spec.line_of(end),
+                            "schema-unknown-kind",
+                            f"relation `{name}`: `{end}` names kind `{k}`, which is not declared",
+                            did_you_mean(k, known_kinds) or "declare the kind under `kinds:`, or use `*` for any kind",
+                        )
                         self.unsure_ends.add(name)  # reported once: no cardinality problems on top
                 kinds = [k for k in kinds if isinstance(k, str)]
                 ends[end] = tuple(kinds)
@@ -575,7 +694,12 @@ class _SchemaBuilder:
                 self.unsure_symmetric.add(name)  # reported once: no label clash on top
             acyclic = self.flag(spec, "acyclic", f"relation `{name}`")
             if symmetric and acyclic:
-                self.err(spec.line_of("acyclic"), "schema-invalid", f"relation `{name}` is both `symmetric` and `acyclic`: every symmetric link is a cycle of two", "remove `acyclic: true`, or `symmetric: true` if the relation has a direction")
+                self.err(
+                    spec.line_of("acyclic"),
+                    "schema-invalid",
+                    f"relation `{name}` is both `symmetric` and `acyclic`: every symmetric link is a cycle of two",
+                    "remove `acyclic: true`, or `symmetric: true` if the relation has a direction",
+                )
                 acyclic = False
             label = str(spec.get("label", name.replace("_", " ")))
             out[name] = RelationType(
@@ -615,14 +739,30 @@ class _SchemaBuilder:
         for kind, spec in self.mapping(d["cardinality"], d.line_of("cardinality"), "cardinality").items():
             kline = d["cardinality"].line_of(kind)
             if kind not in schema.kinds:
-                self.err(kline, "schema-unknown-kind", f"cardinality: kind `{kind}` is not declared", did_you_mean(kind, schema.kinds) or "declare the kind under `kinds:` or fix the name")
+                self.err(
+                    kline,
+                    "schema-unknown-kind",
+                    f"cardinality: kind `{kind}` is not declared",
+                    did_you_mean(kind, schema.kinds) or "declare the kind under `kinds:` or fix the name",
+                )
                 continue
             if not isinstance(spec, LocDict):
-                self.err(kline, "schema-invalid", f"cardinality of `{kind}` must be a mapping with `links:` and/or `backlinks:`", f"write `{kind}:` then `links: {{relation: {{min: 1}}}}`")
+                self.err(
+                    kline,
+                    "schema-invalid",
+                    f"cardinality of `{kind}` must be a mapping with `links:` and/or `backlinks:`",
+                    f"write `{kind}:` then `links: {{relation: {{min: 1}}}}`",
+                )
                 continue
             for end in spec:
                 if end not in _CARDINALITY_ENDS:
-                    self.err(spec.line_of(end), "schema-invalid", f"cardinality of `{kind}`: unknown option `{end}`", (did_you_mean(end, _CARDINALITY_ENDS) + " " if did_you_mean(end, _CARDINALITY_ENDS) else "") + "options: links (the entry's own links), backlinks (links to it)")
+                    self.err(
+                        spec.line_of(end),
+                        "schema-invalid",
+                        f"cardinality of `{kind}`: unknown option `{end}`",
+                        (did_you_mean(end, _CARDINALITY_ENDS) + " " if did_you_mean(end, _CARDINALITY_ENDS) else "")
+                        + "options: links (the entry's own links), backlinks (links to it)",
+                    )
                     continue
                 rels = self.mapping(spec[end], spec.line_of(end), f"cardinality.{kind}.{end}")
                 for rel, count in rels.items():
@@ -630,7 +770,12 @@ class _SchemaBuilder:
                     if rule is None:
                         continue
                     if not rule.incoming and (kind, rel) in taken:
-                        self.err(rule.line, "schema-invalid", f"cardinality of `{kind}`: `{rel}` is also in the kind's `required_relations` (line {taken[kind, rel].line})", f"say it once: remove `{rel}` from `required_relations` of `{kind}`, or this entry")
+                        self.err(
+                            rule.line,
+                            "schema-invalid",
+                            f"cardinality of `{kind}`: `{rel}` is also in the kind's `required_relations` (line {taken[kind, rel].line})",
+                            f"say it once: remove `{rel}` from `required_relations` of `{kind}`, or this entry",
+                        )
                         continue
                     out.append(rule)
         return tuple(out)
@@ -642,7 +787,12 @@ class _SchemaBuilder:
         other = _CARDINALITY_ENDS[end]
         r = schema.relations.get(rel)
         if r is None:
-            self.err(line, "schema-invalid", f"cardinality of `{kind}`, {end}: the relation `{rel}` is not declared", did_you_mean(rel, schema.relations) or "declare the relation under `relations:` or fix the name")
+            self.err(
+                line,
+                "schema-invalid",
+                f"cardinality of `{kind}`, {end}: the relation `{rel}` is not declared",
+                did_you_mean(rel, schema.relations) or "declare the relation under `relations:` or fix the name",
+            )
             return None
         if not isinstance(count, LocDict):
             self.err(line, "schema-invalid", f"{where}: must be a mapping with `min:` and/or `max:`", f"write `{rel}: {{ min: 1 }}`")
@@ -656,13 +806,28 @@ class _SchemaBuilder:
                 self.err(count.line_of(key), "schema-invalid", f"{where}: unknown option `{key}`", hint)
                 ok = False
         if sure and incoming and not r.allows_target(kind):
-            self.err(line, "schema-invalid", f"{where}: `{rel}` may not point to a {kind} (its `to:` is {', '.join(r.targets)}), so a {kind} has no `{rel}` backlinks", f"add `{kind}` to `to:` of `{rel}`, or remove this count")
+            self.err(
+                line,
+                "schema-invalid",
+                f"{where}: `{rel}` may not point to a {kind} (its `to:` is {', '.join(r.targets)}), so a {kind} has no `{rel}` backlinks",
+                f"add `{kind}` to `to:` of `{rel}`, or remove this count",
+            )
             ok = False
         if sure and not incoming and not r.allows_source(kind):
-            self.err(line, "schema-invalid", f"{where}: a {kind} may not use `{rel}` (its `from:` is {', '.join(r.sources)})", f"add `{kind}` to `from:` of `{rel}`, or remove this count")
+            self.err(
+                line,
+                "schema-invalid",
+                f"{where}: a {kind} may not use `{rel}` (its `from:` is {', '.join(r.sources)})",
+                f"add `{kind}` to `from:` of `{rel}`, or remove this count",
+            )
             ok = False
         if incoming and r.symmetric:
-            self.err(line, "schema-invalid", f"{where}: `{rel}` is symmetric, so it has no backlinks (a link counts for both entries)", f"count it under `links:` of `{kind}`")
+            self.err(
+                line,
+                "schema-invalid",
+                f"{where}: `{rel}` is symmetric, so it has no backlinks (a link counts for both entries)",
+                f"count it under `links:` of `{kind}`",
+            )
             ok = False
         bounds = {}
         for key in ("min", "max"):
@@ -673,10 +838,17 @@ class _SchemaBuilder:
                 value = None
             bounds[key] = value
         if bounds["min"] is None and bounds["max"] is None and ok and "min" not in count and "max" not in count:
-            self.err(line, "schema-invalid", f"{where}: gives neither `min` nor `max`", f"write `{rel}: {{ min: 1 }}` (at least one) or `{{ max: 1 }}` (at most one)")
+            self.err(
+                line, "schema-invalid", f"{where}: gives neither `min` nor `max`", f"write `{rel}: {{ min: 1 }}` (at least one) or `{{ max: 1 }}` (at most one)"
+            )
             ok = False
         if bounds["min"] is not None and bounds["max"] is not None and bounds["min"] > bounds["max"]:
-            self.err(count.line_of("max"), "schema-invalid", f"{where}: `min: {bounds['min']}` is more than `max: {bounds['max']}`, so no entry could satisfy both", "lower `min` or raise `max`")
+            self.err(
+                count.line_of("max"),
+                "schema-invalid",
+                f"{where}: `min: {bounds['min']}` is more than `max: {bounds['max']}`, so no entry could satisfy both",
+                "lower `min` or raise `max`",
+            )
             ok = False
         kinds = count.get(other, [])
         kinds = [kinds] if isinstance(kinds, str) else kinds
@@ -686,10 +858,20 @@ class _SchemaBuilder:
         allowed = r.sources if incoming else r.targets
         for k in kinds:
             if k not in schema.kinds and k != REFERENCE_KIND:
-                self.err(count.line_of(other), "schema-unknown-kind", f"{where}: `{other}` names kind `{k}`, which is not declared", did_you_mean(k, schema.kinds) or "declare the kind under `kinds:` or fix the name")
+                self.err(
+                    count.line_of(other),
+                    "schema-unknown-kind",
+                    f"{where}: `{other}` names kind `{k}`, which is not declared",
+                    did_you_mean(k, schema.kinds) or "declare the kind under `kinds:` or fix the name",
+                )
                 ok = False
             elif sure and not (r.allows_source(k) if incoming else r.allows_target(k)):
-                self.err(count.line_of(other), "schema-invalid", f"{where}: `{rel}` never links {'from' if incoming else 'to'} a {k} (its `{'from' if incoming else 'to'}:` is {', '.join(allowed)}), so such links could never count", f"name kinds of `{'from' if incoming else 'to'}:` of `{rel}`")
+                self.err(
+                    count.line_of(other),
+                    "schema-invalid",
+                    f"{where}: `{rel}` never links {'from' if incoming else 'to'} a {k} (its `{'from' if incoming else 'to'}:` is {', '.join(allowed)}), so such links could never count",
+                    f"name kinds of `{'from' if incoming else 'to'}:` of `{rel}`",
+                )
                 ok = False
         if not ok:
             return None
@@ -717,10 +899,20 @@ class _SchemaBuilder:
 
             labels = [r.label] if r.symmetric else [r.label, r.inverse]
             if not r.symmetric and r.label == r.inverse and r.name not in self.unsure_symmetric:
-                self.err(line_of("inverse"), "schema-inverse-clash", f"relation `{r.name}` uses `{r.label}` as both label and inverse", "only symmetric relations may; set `symmetric: true` or rename the inverse")
+                self.err(
+                    line_of("inverse"),
+                    "schema-inverse-clash",
+                    f"relation `{r.name}` uses `{r.label}` as both label and inverse",
+                    "only symmetric relations may; set `symmetric: true` or rename the inverse",
+                )
             for label, key in zip(labels, ("label", "inverse")):
                 if label in seen and seen[label] != r.name:
-                    self.err(line_of(key), "schema-inverse-clash", f"relations `{seen[label]}` and `{r.name}` both show the label `{label}`", f"give `{r.name}` its own `{key}`")
+                    self.err(
+                        line_of(key),
+                        "schema-inverse-clash",
+                        f"relations `{seen[label]}` and `{r.name}` both show the label `{label}`",
+                        f"give `{r.name}` its own `{key}`",
+                    )
                 seen.setdefault(label, r.name)
         field_names = set(schema.common_fields)
         kind_map = found if isinstance(found := d.get("kinds"), LocDict) else LocDict()
@@ -730,7 +922,12 @@ class _SchemaBuilder:
             kline = kspec.line_of("required_relations") if isinstance(kspec, LocDict) else d.line_of("kinds")
             for req in k.required_relations:
                 if req not in schema.relations:
-                    self.err(kline, "schema-invalid", f"kind `{k.name}` requires relation `{req}`, which is not declared", did_you_mean(req, schema.relations) or "declare the relation under `relations:` or fix the name")
+                    self.err(
+                        kline,
+                        "schema-invalid",
+                        f"kind `{k.name}` requires relation `{req}`, which is not declared",
+                        did_you_mean(req, schema.relations) or "declare the relation under `relations:` or fix the name",
+                    )
         for name in schema.relations:
             if name in field_names:
                 self.err(rel_map.line_of(name), "schema-name-clash", f"relation `{name}` has the same name as a field", "rename the relation or the field")

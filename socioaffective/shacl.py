@@ -104,9 +104,19 @@ def shapes(schema: Schema, base: str | None = None):
         g.add((shape, SH.targetClass, cls))
         g.add((shape, RDFS.label, Literal(f"a {kind.label} entry", lang="en")))
         k = camel(kind.name)
-        prop(shape, f"{k}-id", DCTERMS.identifier, min_count=1, max_count=1, pattern=Literal(schema.id_pattern), message=f"a {kind.label} has one id matching {schema.id_pattern}")
+        prop(
+            shape,
+            f"{k}-id",
+            DCTERMS.identifier,
+            min_count=1,
+            max_count=1,
+            pattern=Literal(schema.id_pattern),
+            message=f"a {kind.label} has one id matching {schema.id_pattern}",
+        )
         prop(shape, f"{k}-inScheme", SKOS.inScheme, min_count=1, hasValue=ns.scheme)
-        prop(shape, f"{k}-provenance", SA.provenance, min_count=1, max_count=1, **{"class": SA.Provenance}, message=f"a {kind.label} has exactly one provenance")
+        prop(
+            shape, f"{k}-provenance", SA.provenance, min_count=1, max_count=1, **{"class": SA.Provenance}, message=f"a {kind.label} has exactly one provenance"
+        )
         fields = {**common, **kind.fields}
         for name, spec in fields.items():
             if name in ("id", "kind", "provenance"):
@@ -128,7 +138,15 @@ def shapes(schema: Schema, base: str | None = None):
                 extra = {"datatype": RDF.langString}
             if spec.max_length:
                 extra["maxLength"] = Literal(spec.max_length)
-            prop(shape, f"{k}-{name}", path, min_count=required, max_count=1, **extra, message=f"{kind.label}: `{name}` ({labels.get(name, name)}) is {'required, ' if spec.required else ''}one {spec.type}")
+            prop(
+                shape,
+                f"{k}-{name}",
+                path,
+                min_count=required,
+                max_count=1,
+                **extra,
+                message=f"{kind.label}: `{name}` ({labels.get(name, name)}) is {'required, ' if spec.required else ''}one {spec.type}",
+            )
         for r in schema.relations.values():
             if not r.allows_source(kind.name):
                 continue
@@ -151,8 +169,18 @@ def shapes(schema: Schema, base: str | None = None):
     g.add((prov, RDF.type, SH.NodeShape))
     g.add((prov, SH.targetClass, SA.Provenance))
     grades = [SA["grade-" + gr] for gr in schema.grades]
-    prop(prov, "Provenance-grade", SA.grade, min_count=1, max_count=1, message="a provenance has one grade of schema.yaml", **{"in": rdf_list("grades", grades)})
-    prop(prov, "Provenance-source", DCTERMS.source, min_count=1, max_count=1, nodeKind=SH.IRI, message="a provenance has one source (a bib entry or sa:editorial)")
+    prop(
+        prov, "Provenance-grade", SA.grade, min_count=1, max_count=1, message="a provenance has one grade of schema.yaml", **{"in": rdf_list("grades", grades)}
+    )
+    prop(
+        prov,
+        "Provenance-source",
+        DCTERMS.source,
+        min_count=1,
+        max_count=1,
+        nodeKind=SH.IRI,
+        message="a provenance has one source (a bib entry or sa:editorial)",
+    )
 
     ref = node("ReferenceShape")
     g.add((ref, RDF.type, SH.NodeShape))

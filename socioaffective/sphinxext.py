@@ -49,13 +49,23 @@ handler, directive and role is connected in :func:`setup`; their code lives in
 from __future__ import annotations
 
 from . import __version__
-from .book.graphs import cached_layout, visit_skip, doctree_resolved, placeholder
+from .book.graphs import cached_layout, doctree_resolved, placeholder, visit_skip
 from .book.incremental import env_before_read_docs, env_get_outdated, env_merge_info, env_purge_doc
-from .book.output import memoize_pybtex_entry_points, add_templates, build_finished, html_page_context, vis_files
-from .book.state import PAGE_NAME, STATIC_DIR, State, builder_inited, config_inited, declare_parallel_safe, entry_docname, env_updated, report_pybtex_errors, write_stubs
+from .book.output import add_templates, build_finished, html_page_context, memoize_pybtex_entry_points, vis_files
+from .book.state import (
+    PAGE_NAME,
+    STATIC_DIR,
+    State,
+    builder_inited,
+    config_inited,
+    declare_parallel_safe,
+    entry_docname,
+    env_updated,
+    report_pybtex_errors,
+    write_stubs,
+)
 
 __all__ = ["PAGE_NAME", "State", "cached_layout", "entry_docname", "setup", "vis_files", "write_stubs"]
-
 
 
 def setup(app):

@@ -31,9 +31,7 @@ from .terminal import LINE_BREAKS, describe, invisible_characters
 from .yamlio import LocDict
 
 if TYPE_CHECKING:
-    import os
-
-    from .kb import KnowledgeBase
+    pass
 
 _REL_ITEM_KEYS = {"target", "provenance", "locator", "note", "effect"}
 _PROV_KEYS = {"source", "grade", "locator", "note", "sources"}
@@ -257,7 +255,14 @@ def entry_ids(ctx: Context) -> Iterator[Problem]:
             shown = str(eid)  # printed through terminal.for_terminal, which shows a line break as \n
             title = d.get("title")
             better = slugify(eid) if isinstance(eid, str) else slugify(title if isinstance(title, str) else f"entry {shown}")
-            yield _p(v.file, d.line_of("id"), "bad-id", shown, f"the id `{shown}` is not valid: {_describe_bad_id(eid) if isinstance(eid, str) else 'it must be text'}", f"use `{better}`")
+            yield _p(
+                v.file,
+                d.line_of("id"),
+                "bad-id",
+                shown,
+                f"the id `{shown}` is not valid: {_describe_bad_id(eid) if isinstance(eid, str) else 'it must be text'}",
+                f"use `{better}`",
+            )
 
 
 def invisible_text(ctx: Context) -> Iterator[Problem]:
@@ -268,7 +273,14 @@ def invisible_text(ctx: Context) -> Iterator[Problem]:
             found = invisible_characters(value) if isinstance(value, str) else []
             if found:
                 where = ", ".join(f"{describe(ch)} at character {i}" for i, ch in found[:3]) + (" ..." if len(found) > 3 else "")
-                yield _p(v.file, v.d.line_of(name), "invisible-character", v.who, f"the {name} holds an invisible character: {where}; it shows differently from what is stored", "delete the character (most editors can show invisible characters)")
+                yield _p(
+                    v.file,
+                    v.d.line_of(name),
+                    "invisible-character",
+                    v.who,
+                    f"the {name} holds an invisible character: {where}; it shows differently from what is stored",
+                    "delete the character (most editors can show invisible characters)",
+                )
 
 
 def entry_kinds(ctx: Context) -> Iterator[Problem]:
@@ -279,7 +291,14 @@ def entry_kinds(ctx: Context) -> Iterator[Problem]:
             yield _p(v.file, v.d.line, "missing-field", v.who, "the entry has no `kind`", "kinds: " + ", ".join(kinds))
         elif v.kind is None:
             kind_name = v.d.get("kind")
-            yield _p(v.file, v.d.line_of("kind"), "unknown-kind", v.who, f"the kind `{kind_name}` is not declared in schema.yaml", did_you_mean(kind_name, kinds) or "kinds: " + ", ".join(kinds))
+            yield _p(
+                v.file,
+                v.d.line_of("kind"),
+                "unknown-kind",
+                v.who,
+                f"the kind `{kind_name}` is not declared in schema.yaml",
+                did_you_mean(kind_name, kinds) or "kinds: " + ", ".join(kinds),
+            )
 
 
 def unknown_keys(ctx: Context) -> Iterator[Problem]:
@@ -290,7 +309,14 @@ def unknown_keys(ctx: Context) -> Iterator[Problem]:
             hint = did_you_mean(key, list(v.fields) + list(relations))
             if not hint and v.kind is not None:
                 hint = f"fields of a {v.kind.name}: " + ", ".join(v.fields) + "; relations: " + ", ".join(relations)
-            yield _p(v.file, v.d.line_of(key), "unknown-field", v.who, f"`{key}` is not a field of {('a ' + v.kind.name) if v.kind else 'this entry'} nor a relation", hint)
+            yield _p(
+                v.file,
+                v.d.line_of(key),
+                "unknown-field",
+                v.who,
+                f"`{key}` is not a field of {('a ' + v.kind.name) if v.kind else 'this entry'} nor a relation",
+                hint,
+            )
 
 
 def required_fields(ctx: Context) -> Iterator[Problem]:
@@ -302,7 +328,14 @@ def required_fields(ctx: Context) -> Iterator[Problem]:
                 yield _p(v.file, d.line, "missing-field", v.who, f"the required field `{name}` is missing", _add_hint(name, spec))
         if kind and kind.requires_one_of and not any(d.get(n) not in (None, "", []) for n in kind.requires_one_of):
             names = " or ".join(f"`{n}`" for n in kind.requires_one_of)
-            yield _p(v.file, d.line, "missing-field", v.who, f"a {kind.name} needs at least one of {names}", f"add {names} (see `requires_one_of` of the kind in schema.yaml)")
+            yield _p(
+                v.file,
+                d.line,
+                "missing-field",
+                v.who,
+                f"a {kind.name} needs at least one of {names}",
+                f"add {names} (see `requires_one_of` of the kind in schema.yaml)",
+            )
 
 
 def field_values(ctx: Context) -> Iterator[Problem]:
@@ -335,9 +368,18 @@ def _value_problems(ctx: Context, f: str, line: int, who: str, name: str, value,
             yield _p(f, line, "wrong-type", who, f"`{name}` must be a list, not a {type_name(value)}", "write one item per line, each starting with `- `")
             return
         if spec.min_items is not None and len(value) < spec.min_items:
-            yield _p(f, line, "bad-value", who, f"`{name}` has {len(value)} item(s); at least {spec.min_items} needed", f"add {spec.min_items - len(value)} more item(s)")
+            yield _p(
+                f,
+                line,
+                "bad-value",
+                who,
+                f"`{name}` has {len(value)} item(s); at least {spec.min_items} needed",
+                f"add {spec.min_items - len(value)} more item(s)",
+            )
         if spec.max_items is not None and len(value) > spec.max_items:
-            yield _p(f, line, "bad-value", who, f"`{name}` has {len(value)} items; at most {spec.max_items} allowed", f"remove {len(value) - spec.max_items} item(s)")
+            yield _p(
+                f, line, "bad-value", who, f"`{name}` has {len(value)} items; at most {spec.max_items} allowed", f"remove {len(value) - spec.max_items} item(s)"
+            )
         if spec.items:
             for i, item in enumerate(value):
                 yield from _value_problems(ctx, f, value.line_of(i) if hasattr(value, "line_of") else line, who, f"{name}[{i + 1}]", item, spec.items)
@@ -346,20 +388,50 @@ def _value_problems(ctx: Context, f: str, line: int, who: str, name: str, value,
 def _text_problems(f: str, line: int, who: str, name: str, value, spec: FieldSpec) -> Iterator[Problem]:
     t = spec.type
     if not isinstance(value, str):
-        yield _p(f, line, "wrong-type", who, f"`{name}` must be text, not a {type_name(value)}", _quote_hint(value) or "write it as one line of text" + ("" if t == "string" else " (or a `>-` block for paragraphs)"))
+        yield _p(
+            f,
+            line,
+            "wrong-type",
+            who,
+            f"`{name}` must be text, not a {type_name(value)}",
+            _quote_hint(value) or "write it as one line of text" + ("" if t == "string" else " (or a `>-` block for paragraphs)"),
+        )
         return
     if t == "string" and not LINE_BREAKS.isdisjoint(value.strip()):  # CR, U+2028, U+0085 ... end a line too
         yield _p(f, line, "wrong-type", who, f"`{name}` must be a single line", "use a `text` field for paragraphs, or remove the line breaks")
     if spec.max_length and len(value) > spec.max_length:
-        yield _p(f, line, "bad-value", who, f"`{name}` is {len(value)} characters long; the limit is {spec.max_length}", "shorten it; put detail in the description")
+        yield _p(
+            f, line, "bad-value", who, f"`{name}` is {len(value)} characters long; the limit is {spec.max_length}", "shorten it; put detail in the description"
+        )
     if t == "enum" and value not in spec.values:
-        yield _p(f, line, "bad-value", who, f"`{name}` is `{value}`; allowed: " + ", ".join(f"`{v}`" for v in spec.values), did_you_mean(value, [str(v) for v in spec.values]) or "use one of the allowed values")
+        yield _p(
+            f,
+            line,
+            "bad-value",
+            who,
+            f"`{name}` is `{value}`; allowed: " + ", ".join(f"`{v}`" for v in spec.values),
+            did_you_mean(value, [str(v) for v in spec.values]) or "use one of the allowed values",
+        )
     if spec.pattern and not re.fullmatch(spec.pattern, value):
-        yield _p(f, line, "bad-value", who, f"`{name}` is `{value}`, which does not have the form the schema expects", f"write it in the form `{spec.pattern}` (schema.yaml), exactly as its publisher spells it")
+        yield _p(
+            f,
+            line,
+            "bad-value",
+            who,
+            f"`{name}` is `{value}`, which does not have the form the schema expects",
+            f"write it in the form `{spec.pattern}` (schema.yaml), exactly as its publisher spells it",
+        )
     if t in links.LINK_TYPES:
         why = links.problem(t, value)
         if why:
-            yield _p(f, line, "bad-value", who, f"`{name}` is not a valid {links.NAMES[t]}: {why}", f"write it as, e.g., `{links.example(t)}`" + ("; percent-encode other characters (%20 for a space)" if t == "url" else ""))
+            yield _p(
+                f,
+                line,
+                "bad-value",
+                who,
+                f"`{name}` is not a valid {links.NAMES[t]}: {why}",
+                f"write it as, e.g., `{links.example(t)}`" + ("; percent-encode other characters (%20 for a space)" if t == "url" else ""),
+            )
 
 
 # -- provenance -------------------------------------------------------------------
@@ -377,22 +449,64 @@ def provenances(ctx: Context) -> Iterator[Problem]:
 def _provenance_problems(ctx: Context, f: str, line: int, who: str, value, where: str) -> Iterator[Problem]:
     grades, references = ctx.schema.grades, ctx.references
     if not isinstance(value, LocDict):
-        yield _p(f, line, "bad-provenance", who, f"`{where}` must be a mapping with `source` and `grade`, not a {type_name(value)}", "provenance: {source: editorial, grade: editorial}")
+        yield _p(
+            f,
+            line,
+            "bad-provenance",
+            who,
+            f"`{where}` must be a mapping with `source` and `grade`, not a {type_name(value)}",
+            "provenance: {source: editorial, grade: editorial}",
+        )
         return
     for key in value:
         if key not in _PROV_KEYS:
-            yield _p(f, value.line_of(key), "bad-provenance", who, f"`{where}` has an unknown key `{key}`", did_you_mean(key, _PROV_KEYS) or "keys: source, grade, locator, note")
+            yield _p(
+                f,
+                value.line_of(key),
+                "bad-provenance",
+                who,
+                f"`{where}` has an unknown key `{key}`",
+                did_you_mean(key, _PROV_KEYS) or "keys: source, grade, locator, note",
+            )
     source, grade = value.get("source"), value.get("grade")
     if not isinstance(source, str) or not source:
-        yield _p(f, value.line_of("source"), "bad-provenance", who, f"`{where}` needs a `source` (a bib key or `editorial`)", "add `source: <bib key>` or `source: editorial`")
+        yield _p(
+            f,
+            value.line_of("source"),
+            "bad-provenance",
+            who,
+            f"`{where}` needs a `source` (a bib key or `editorial`)",
+            "add `source: <bib key>` or `source: editorial`",
+        )
     elif source != EDITORIAL and source not in references:
-        yield _p(f, value.line_of("source"), "unknown-source", who, f"the provenance source `{source}` is not `editorial` nor a key in references.bib", did_you_mean(source, list(references) + [EDITORIAL]) or "add the work to references.bib, or fix the key")
+        yield _p(
+            f,
+            value.line_of("source"),
+            "unknown-source",
+            who,
+            f"the provenance source `{source}` is not `editorial` nor a key in references.bib",
+            did_you_mean(source, list(references) + [EDITORIAL]) or "add the work to references.bib, or fix the key",
+        )
     if not isinstance(grade, str) or not grade:
         yield _p(f, value.line_of("grade"), "bad-provenance", who, f"`{where}` needs a `grade`", "grades: " + ", ".join(grades))
     elif grade not in grades:
-        yield _p(f, value.line_of("grade"), "unknown-grade", who, f"the grade `{grade}` is not declared in schema.yaml", did_you_mean(grade, grades) or "grades: " + ", ".join(grades))
+        yield _p(
+            f,
+            value.line_of("grade"),
+            "unknown-grade",
+            who,
+            f"the grade `{grade}` is not declared in schema.yaml",
+            did_you_mean(grade, grades) or "grades: " + ", ".join(grades),
+        )
     if isinstance(source, str) and isinstance(grade, str) and (source == EDITORIAL) != (grade == EDITORIAL) and grade in grades:
-        yield _p(f, value.line_of("grade"), "provenance-mismatch", who, f"source `{source}` with grade `{grade}`: `editorial` goes with `editorial`", "either both `editorial`, or a bib key with a non-editorial grade")
+        yield _p(
+            f,
+            value.line_of("grade"),
+            "provenance-mismatch",
+            who,
+            f"source `{source}` with grade `{grade}`: `editorial` goes with `editorial`",
+            "either both `editorial`, or a bib key with a non-editorial grade",
+        )
     for key in ("locator", "note"):
         if key in value and not isinstance(value[key], (str, int)):
             yield _p(f, value.line_of(key), "wrong-type", who, f"`{where}.{key}` must be text", "write it as one line of text")
@@ -412,7 +526,14 @@ def _source_problems(ctx: Context, f: str, line: int, who: str, value, where: st
             if not isinstance(item, str) or not item:
                 yield _p(f, iline, "wrong-type", who, f"`{where}.sources` must list bib keys, not a {type_name(item)}", "write `sources: [key, other-key]`")
             elif item not in references:
-                yield _p(f, iline, "unknown-source", who, f"the source `{item}` in `{where}.sources` is not a key in references.bib", did_you_mean(item, references) or "add the source record to references.bib (author or site, title, url, urldate), or fix the key")
+                yield _p(
+                    f,
+                    iline,
+                    "unknown-source",
+                    who,
+                    f"the source `{item}` in `{where}.sources` is not a key in references.bib",
+                    did_you_mean(item, references) or "add the source record to references.bib (author or site, title, url, urldate), or fix the key",
+                )
             elif item not in names:
                 names.append(item)
     g = ctx.schema.grades.get(grade) if isinstance(grade, str) else None
@@ -421,7 +542,10 @@ def _source_problems(ctx: Context, f: str, line: int, who: str, value, where: st
     if g is not None and g.min_sources and len(origins) < g.min_sources:
         have = f"names {len(origins)} independent one(s)" if names else "names none"
         yield _p(
-            f, sline, "too-few-sources", who,
+            f,
+            sline,
+            "too-few-sources",
+            who,
             f"`{where}` is graded `{grade}`, which needs at least {g.min_sources} distinct source(s) in `sources`, but it {have}",
             f"list the records it rests on: `sources: [key{', other-key' if g.min_sources > 1 else ''}]` (keys of references.bib), or lower the grade",
         )
@@ -433,7 +557,14 @@ def source_kinds(ctx: Context) -> Iterator[Problem]:
     for v, rel in ctx.relation_values():
         kind = v.kind
         if kind is not None and not rel.allows_source(kind.name):
-            yield _p(v.file, v.d.line_of(rel.name), "source-kind", v.who, f"a {kind.name} may not use `{rel.name}` (allowed from: {', '.join(rel.sources)})", f"use a relation a {kind.name} may use, or add `{kind.name}` to `from:` of `{rel.name}` in schema.yaml")
+            yield _p(
+                v.file,
+                v.d.line_of(rel.name),
+                "source-kind",
+                v.who,
+                f"a {kind.name} may not use `{rel.name}` (allowed from: {', '.join(rel.sources)})",
+                f"use a relation a {kind.name} may use, or add `{kind.name}` to `from:` of `{rel.name}` in schema.yaml",
+            )
 
 
 def link_items(ctx: Context) -> Iterator[Problem]:
@@ -462,15 +593,38 @@ def _item_key_problems(f: str, who: str, rel: RelationType, item: LocDict) -> It
     name = rel.name
     for key in item:
         if key not in _REL_ITEM_KEYS:
-            yield _p(f, item.line_of(key), "bad-relation", who, f"a `{name}` item has an unknown key `{key}`", did_you_mean(key, _REL_ITEM_KEYS) or "keys: target, provenance, locator, note")
+            yield _p(
+                f,
+                item.line_of(key),
+                "bad-relation",
+                who,
+                f"a `{name}` item has an unknown key `{key}`",
+                did_you_mean(key, _REL_ITEM_KEYS) or "keys: target, provenance, locator, note",
+            )
     if "effect" in item:
         eff = item["effect"]
         if not rel.effects:
-            yield _p(f, item.line_of("effect"), "bad-relation", who, f"`{name}` links take no `effect`", "effects belong on relations declared with `effects:` in schema.yaml")
+            yield _p(
+                f,
+                item.line_of("effect"),
+                "bad-relation",
+                who,
+                f"`{name}` links take no `effect`",
+                "effects belong on relations declared with `effects:` in schema.yaml",
+            )
         elif eff not in rel.effects:
-            yield _p(f, item.line_of("effect"), "bad-value", who, f"the `effect` of a `{name}` link is `{eff}`; allowed: " + ", ".join(f"`{v}`" for v in rel.effects), did_you_mean(eff, rel.effects) or "use one of the allowed values")
+            yield _p(
+                f,
+                item.line_of("effect"),
+                "bad-value",
+                who,
+                f"the `effect` of a `{name}` link is `{eff}`; allowed: " + ", ".join(f"`{v}`" for v in rel.effects),
+                did_you_mean(eff, rel.effects) or "use one of the allowed values",
+            )
     if "locator" in item and not rel.locator:
-        yield _p(f, item.line_of("locator"), "bad-relation", who, f"`{name}` links take no locator", "locators belong on relations declared with `locator: true`")
+        yield _p(
+            f, item.line_of("locator"), "bad-relation", who, f"`{name}` links take no locator", "locators belong on relations declared with `locator: true`"
+        )
     for key in ("locator", "note"):
         if key in item and not isinstance(item[key], (str, int)):
             yield _p(f, item.line_of(key), "wrong-type", who, f"`{name}` {key} must be text, not a {type_name(item[key])}", "write it as one line of text")
@@ -484,20 +638,48 @@ def _judge(ctx: Context, link: Link) -> tuple[Problem | None, bool]:
         if target in ctx.references:
             return None, False
         if ctx.bib_exists:
-            return _p(f, iline, "unknown-cite-key", who, f"`{target}` is not a key in references.bib", did_you_mean(target, ctx.references) or "add the work to references.bib"), False
+            return _p(
+                f,
+                iline,
+                "unknown-cite-key",
+                who,
+                f"`{target}` is not a key in references.bib",
+                did_you_mean(target, ctx.references) or "add the work to references.bib",
+            ), False
         return _p(f, iline, "bib-missing", who, f"`{target}` is cited but references.bib does not exist", "create references.bib at the framework root"), False
     if target in ctx.references:
         tkind = REFERENCE_KIND
     elif target in ctx.ids_kinds:
         tkind = ctx.ids_kinds[target]
     else:
-        return _p(f, iline, "dangling-target", who, f"`{name}` points to `{target}`, which no entry has", did_you_mean(target, ctx.ids_kinds) or "check the id, or add the entry"), False
+        return _p(
+            f,
+            iline,
+            "dangling-target",
+            who,
+            f"`{name}` points to `{target}`, which no entry has",
+            did_you_mean(target, ctx.ids_kinds) or "check the id, or add the entry",
+        ), False
     if target == who and not rel.allow_self:
-        return _p(f, iline, "self-relation", who, f"the entry is linked to itself by `{name}`", f"remove the link, or set `allow_self: true` on `{name}` in schema.yaml"), False
+        return _p(
+            f,
+            iline,
+            "self-relation",
+            who,
+            f"the entry is linked to itself by `{name}`",
+            f"remove the link, or set `allow_self: true` on `{name}` in schema.yaml",
+        ), False
     if target in ctx.duplicated:
         return None, False  # which entry is meant is unclear; duplicate-id says why
     if (tkind and tkind in ctx.schema.kinds or tkind == REFERENCE_KIND) and not rel.allows_target(tkind):
-        return _p(f, iline, "target-kind", who, f"`{name}` may not point to a {tkind} (`{target}`); allowed: {', '.join(rel.targets)}", f"point to a {' or '.join(rel.targets)}, or add `{tkind}` to `to:` of `{name}` in schema.yaml"), False
+        return _p(
+            f,
+            iline,
+            "target-kind",
+            who,
+            f"`{name}` may not point to a {tkind} (`{target}`); allowed: {', '.join(rel.targets)}",
+            f"point to a {' or '.join(rel.targets)}, or add `{tkind}` to `to:` of `{name}` in schema.yaml",
+        ), False
     return None, True
 
 
@@ -541,7 +723,7 @@ def _cycles(name: str, rel_edges) -> Iterator[Problem]:
             t, f, l = nxt
             c = color.get(t, 0)
             if c == 1:
-                cyc = path[path.index(t):] + [t]
+                cyc = path[path.index(t) :] + [t]
                 yield _p(f, l, "cycle", node, f"`{name}` is declared acyclic but forms a cycle: " + " -> ".join(cyc), f"remove one of these `{name}` links")
             elif c == 0:
                 color[t] = 1
@@ -572,7 +754,14 @@ def link_counts(ctx: Context) -> Iterator[Problem]:
             rel = ctx.schema.relations[rule.relation]
             if rule.short_form or (rule.min == 1 and not rule.kinds and rule.max is None and not rel.symmetric):
                 if not v.d.get(rule.relation):  # the short form: at least one link, any target
-                    yield _p(v.file, v.d.line, "missing-relation", v.who, f"a {v.kind.name} must have at least one `{rel.name}` link", f"add `{rel.name}:` with a {_or(rel.targets)} id")
+                    yield _p(
+                        v.file,
+                        v.d.line,
+                        "missing-relation",
+                        v.who,
+                        f"a {v.kind.name} must have at least one `{rel.name}` link",
+                        f"add `{rel.name}:` with a {_or(rel.targets)} id",
+                    )
                 continue
             yield from _count_problems(ctx, v, rule, rel)
 
@@ -607,13 +796,19 @@ def _count_problems(ctx: Context, v: View, rule: LinkRule, rel: RelationType) ->
     if len(have) + unsure < rule.min:
         now = "none" if not have else f"only {len(have)}"
         yield _p(
-            v.file, v.d.line, "missing-relation", v.who,
+            v.file,
+            v.d.line,
+            "missing-relation",
+            v.who,
             f"{_a(kind)} must have at least {_one(rule.min)} `{name}` link{s}{to}",
             f"it has {now}; add `{name}: [<id>]` with the id of {_or(_a(k) for k in (rule.kinds or rel.targets))}",
         )
     if rule.max is not None and len(have) > rule.max:
         yield _p(
-            v.file, v.d.line_of(name) if name in v.d else v.d.line, "too-many-relations", v.who,
+            v.file,
+            v.d.line_of(name) if name in v.d else v.d.line,
+            "too-many-relations",
+            v.who,
             f"{_a(kind)} may have at most {_one(rule.max)} `{name}` link{'' if rule.max == 1 else 's'}{to}",
             f"it has {len(have)} ({', '.join(f'`{t}`' for t in have)}); remove {len(have) - rule.max}",
         )
@@ -641,13 +836,19 @@ def _backlink_problems(ctx: Context, v: View, rule: LinkRule, rel: RelationType)
     if len(sources) < rule.min:
         now = "none" if not sources else f"only {len(sources)}"
         yield _p(
-            v.file, v.d.line, "missing-backlink", v.who,
+            v.file,
+            v.d.line,
+            "missing-backlink",
+            v.who,
             f"{_a(kind)} must be {by} at least {_one(rule.min)} {what}{'' if rule.min == 1 else ' entries'}",
             f"it is {by} {now}; add `{name}: [{v.who}]` to " + _places(ctx, rule, rel),
         )
     if rule.max is not None and len(sources) > rule.max:
         yield _p(
-            v.file, v.d.line, "too-many-backlinks", v.who,
+            v.file,
+            v.d.line,
+            "too-many-backlinks",
+            v.who,
             f"{_a(kind)} may be {by} at most {_one(rule.max)} {what}{'' if rule.max == 1 else ' entries'}",
             f"it is {by} {len(sources)} ({', '.join(f'`{s}`' for s in sources)}); remove `{v.who}` from `{name}` of {len(sources) - rule.max} of them",
         )
@@ -687,6 +888,7 @@ def check_records(schema: Schema, records, references: dict, bib_exists: bool = 
     """
     ctx = Context(schema, records, references, bib_exists)
     return [p for rule in (RULES if rules is None else rules) for p in rule.check(ctx)]
+
 
 def _add_hint(name: str, spec: FieldSpec) -> str:
     return f"add `{name}:`" + (f" ({spec.description.rstrip('.')})" if spec.description else "")
@@ -756,7 +958,17 @@ def build_entries(schema: Schema, records) -> list[Entry]:
                         target = canon.get(target, target)
                         effect = item.get("effect")
                         e.relations.append(
-                            Relation(key, eid, target, _prov(item.get("provenance"), inherited) or inherited, str(item.get("locator") or ""), str(item.get("note") or ""), rec.file, line, effect if isinstance(effect, str) else "")
+                            Relation(
+                                key,
+                                eid,
+                                target,
+                                _prov(item.get("provenance"), inherited) or inherited,
+                                str(item.get("locator") or ""),
+                                str(item.get("note") or ""),
+                                rec.file,
+                                line,
+                                effect if isinstance(effect, str) else "",
+                            )
                         )
                     elif isinstance(item, str) and not isinstance(item, bool):
                         e.relations.append(Relation(key, eid, canon.get(item, item), inherited, "", "", rec.file, line))

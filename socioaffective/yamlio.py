@@ -123,7 +123,14 @@ def _refuse_merge_keys(loader: _Loader, node) -> None:
     kept = []
     for key_node, value_node in node.value:
         if key_node.tag == _MERGE:
-            loader.located_problems.append((key_node.start_mark.line + 1, "merge-key", "the mapping uses a YAML merge key `<<`, which framework files do not support; the merge was ignored", "write the merged keys out in this mapping"))
+            loader.located_problems.append(
+                (
+                    key_node.start_mark.line + 1,
+                    "merge-key",
+                    "the mapping uses a YAML merge key `<<`, which framework files do not support; the merge was ignored",
+                    "write the merged keys out in this mapping",
+                )
+            )
         else:
             kept.append((key_node, value_node))
     if len(kept) != len(node.value):
@@ -215,7 +222,9 @@ def _construct_fast(loader: _Loader, node) -> tuple[object, bool]:
                 try:
                     hash(k)
                 except TypeError:
-                    problems.append((line, "yaml-syntax", "a mapping key must be a plain value, not a list or mapping", "write the key as a plain word, e.g. `title:`"))
+                    problems.append(
+                        (line, "yaml-syntax", "a mapping key must be a plain value, not a list or mapping", "write the key as a plain word, e.g. `title:`")
+                    )
                     continue
                 if k in key_lines:
                     problems.append(
@@ -252,9 +261,7 @@ def _construct_fast(loader: _Loader, node) -> tuple[object, bool]:
 
 def _construct_unsafe(loader: _Loader, suffix_or_node, node=None):
     node = node if node is not None else suffix_or_node
-    raise yaml.constructor.ConstructorError(
-        None, None, f"unsafe-tag:{node.tag}", node.start_mark
-    )
+    raise yaml.constructor.ConstructorError(None, None, f"unsafe-tag:{node.tag}", node.start_mark)
 
 
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
@@ -263,6 +270,7 @@ _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 _Loader.add_constructor(None, _construct_unsafe)
 _Loader.add_multi_constructor("tag:yaml.org,2002:python/", _construct_unsafe)
 _Loader.add_multi_constructor("!", _construct_unsafe)
+
 
 def _expanded_size(data, limit: int) -> int | None:
     """Count the nodes ``data`` would have with every alias copied out.
@@ -355,14 +363,26 @@ def read_yaml(
     try:
         st = path.stat()
     except OSError as exc:
-        problem(0, "symlink-loop" if exc.errno == 40 else "file-unreadable", f"cannot read the file: {exc.strerror}", "check that the file exists and that you may read it")
+        problem(
+            0,
+            "symlink-loop" if exc.errno == 40 else "file-unreadable",
+            f"cannot read the file: {exc.strerror}",
+            "check that the file exists and that you may read it",
+        )
         return None, problems
     size = st.st_size
     if not stat.S_ISREG(st.st_mode):
-        problem(0, "file-unreadable", "this is not an ordinary file (a device, pipe or socket); it was not read", "replace it with an ordinary file, or remove it")
+        problem(
+            0, "file-unreadable", "this is not an ordinary file (a device, pipe or socket); it was not read", "replace it with an ordinary file, or remove it"
+        )
         return None, problems
     if size > max_bytes:
-        problem(0, "file-too-large", f"the file is {size:,} bytes, over the limit of {max_bytes:,}; it was not read", "split it into smaller files, or raise `limits.max_file_bytes` in schema.yaml")
+        problem(
+            0,
+            "file-too-large",
+            f"the file is {size:,} bytes, over the limit of {max_bytes:,}; it was not read",
+            "split it into smaller files, or raise `limits.max_file_bytes` in schema.yaml",
+        )
         return None, problems
     try:
         raw = path.read_bytes()
@@ -372,9 +392,7 @@ def read_yaml(
     return parse_yaml_bytes(raw, rel, max_alias_expansion=max_alias_expansion)
 
 
-def parse_yaml_bytes(
-    raw: bytes, rel: str, *, max_alias_expansion: int = DEFAULT_MAX_ALIAS_EXPANSION
-) -> tuple[object, list[Problem]]:
+def parse_yaml_bytes(raw: bytes, rel: str, *, max_alias_expansion: int = DEFAULT_MAX_ALIAS_EXPANSION) -> tuple[object, list[Problem]]:
     """Parse YAML bytes safely (see :func:`read_yaml`).
 
     >>> data, problems = parse_yaml_bytes(b"a: 1\\nb: [x, y]\\n", "t.yaml")
@@ -395,7 +413,7 @@ def parse_yaml_bytes(
                 problem(1, "encoding", "the file is UTF-16; framework files must be UTF-8", "re-save the file as UTF-8")
                 return None, problems
             problem(1, "byte-order-mark", "the file starts with a UTF-8 byte-order mark", "re-save the file as UTF-8 without BOM")
-            raw = raw[len(bom):]
+            raw = raw[len(bom) :]
             break
     try:
         text = raw.decode("utf-8")
@@ -403,7 +421,7 @@ def parse_yaml_bytes(
         bad = raw[exc.start : exc.start + 1]
         guess = ""
         try:
-            guess = f" (as Latin-1 it would read `{raw[exc.start:exc.start + 1].decode('latin-1')}`)"
+            guess = f" (as Latin-1 it would read `{raw[exc.start : exc.start + 1].decode('latin-1')}`)"
         except Exception:  # pragma: no cover - latin-1 decodes every byte
             pass
         problem(
@@ -423,7 +441,12 @@ def parse_yaml_bytes(
         node = loader.get_single_node()
         deep = _too_deep(node, MAX_DEPTH) if node is not None else 0
         if deep:
-            problem(deep, "yaml-syntax", f"the data is nested more than {MAX_DEPTH} levels deep here; it was not read", "flatten the structure: a framework needs a few levels at most")
+            problem(
+                deep,
+                "yaml-syntax",
+                f"the data is nested more than {MAX_DEPTH} levels deep here; it was not read",
+                "flatten the structure: a framework needs a few levels at most",
+            )
             return None, problems
         data, shared = _construct_fast(loader, node) if node is not None else (None, False)
     except yaml.constructor.ConstructorError as exc:
@@ -492,12 +515,42 @@ def parse_yaml_bytes(
 # {start} is the line where the unfinished construct began.
 _PLAIN_SYNTAX = (
     ("quoted scalar", "end of stream", "a quoted value that starts at line {start} is never closed", "add the closing quote"),
-    ("flow sequence", "", "a `[` list that starts at line {start} is not closed (or lacks a comma)", "close the list with `]` and separate its items with commas"),
-    ("flow mapping", "", "a `{{` mapping that starts at line {start} is not closed (or lacks a comma)", "close it with `}}` and separate its items with commas"),
-    ("", "mapping values are not allowed", "a `: ` appears where YAML does not expect a key", "put a value that contains `: ` in quotes, or fix the indentation"),
-    ("block mapping", "", "this line is not indented like the keys above it (the block starts at line {start})", "align the line with the other keys of its entry"),
-    ("block collection", "", "this line is not indented like the list above it (the list starts at line {start})", "start list items with `- ` at the list's indentation"),
-    ("single document", "another document", "the file holds more than one YAML document (a second `---`)", "remove the `---` line; a framework file is one document"),
+    (
+        "flow sequence",
+        "",
+        "a `[` list that starts at line {start} is not closed (or lacks a comma)",
+        "close the list with `]` and separate its items with commas",
+    ),
+    (
+        "flow mapping",
+        "",
+        "a `{{` mapping that starts at line {start} is not closed (or lacks a comma)",
+        "close it with `}}` and separate its items with commas",
+    ),
+    (
+        "",
+        "mapping values are not allowed",
+        "a `: ` appears where YAML does not expect a key",
+        "put a value that contains `: ` in quotes, or fix the indentation",
+    ),
+    (
+        "block mapping",
+        "",
+        "this line is not indented like the keys above it (the block starts at line {start})",
+        "align the line with the other keys of its entry",
+    ),
+    (
+        "block collection",
+        "",
+        "this line is not indented like the list above it (the list starts at line {start})",
+        "start list items with `- ` at the list's indentation",
+    ),
+    (
+        "single document",
+        "another document",
+        "the file holds more than one YAML document (a second `---`)",
+        "remove the `---` line; a framework file is one document",
+    ),
     ("", "maximum nesting depth", "the data is nested deeper than a YAML reader allows", "flatten the structure: a framework needs a few levels at most"),
     ("", "undefined alias", "an alias `*name` refers to an anchor `&name` that does not exist", "define the anchor first, or write the value out"),
 )

@@ -145,7 +145,11 @@ def make_fixture_book(fixture: Path, dest: Path, *, kinds: list[str] | None = No
         shutil.rmtree(dest)
     shutil.copytree(fixture, dest)
     kb = socioaffective.load(dest, strict=False)
-    conf = CONF if theme == "sphinx_book_theme" else CONF.replace('html_theme = "sphinx_book_theme"', f"html_theme = {theme!r}").replace("html_theme_options =", "_unused_theme_options =")
+    conf = (
+        CONF
+        if theme == "sphinx_book_theme"
+        else CONF.replace('html_theme = "sphinx_book_theme"', f"html_theme = {theme!r}").replace("html_theme_options =", "_unused_theme_options =")
+    )
     (dest / "conf.py").write_text(conf, encoding="utf-8")
     (dest / "index.md").write_text(INDEX, encoding="utf-8")
     toc = ["format: jb-book", "root: index", "chapters:"]
@@ -233,7 +237,9 @@ class Html(HTMLParser):
             for k, v in a.items():
                 if k.startswith("on") and v not in allowed_handlers:
                     out.append(f"<{tag} {k}={v!r}>")
-                if k in ("href", "src", "action", "formaction", "data", "xlink:href") and re.sub(r"[\x00-\x20]", "", v).lower().startswith(("javascript:", "vbscript:", "data:text/html")):
+                if k in ("href", "src", "action", "formaction", "data", "xlink:href") and re.sub(r"[\x00-\x20]", "", v).lower().startswith(
+                    ("javascript:", "vbscript:", "data:text/html")
+                ):
                     out.append(f"<{tag} {k}={v!r}>")
             if tag in ("img", "svg", "object", "embed", "math") and "xss" in " ".join(a.values()):
                 out.append(f"<{tag} {a}>")

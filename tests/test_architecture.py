@@ -36,8 +36,23 @@ ALLOWED = {
 
 #: Calls that write, make or delete files (``open`` counts with a writing mode).
 WRITE_CALLS = {
-    "write_text", "write_bytes", "mkdir", "makedirs", "unlink", "remove", "rmdir", "touch", "rmtree", "copyfile", "copytree",
-    "copy2", "move", "mkstemp", "atomic_write", "write_if_changed", "copy_if_changed",
+    "write_text",
+    "write_bytes",
+    "mkdir",
+    "makedirs",
+    "unlink",
+    "remove",
+    "rmdir",
+    "touch",
+    "rmtree",
+    "copyfile",
+    "copytree",
+    "copy2",
+    "move",
+    "mkstemp",
+    "atomic_write",
+    "write_if_changed",
+    "copy_if_changed",
 }
 
 
@@ -233,13 +248,13 @@ TOY_FORMAT = """    Format(
     ),
 """
 
-TOY_TEST = '''import socioaffective
+TOY_TEST = """import socioaffective
 from socioaffective.export import export
 
 
 def test_toy_has_a_line_per_entry(tiny_kb):
     assert len(export(tiny_kb, "toy").splitlines()) == len(list(tiny_kb))
-'''
+"""
 
 
 def _copy_project(dest: Path) -> Path:
@@ -272,7 +287,11 @@ def _pytest(copy: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(copy), "SOCIOAFFECTIVE_CACHE": "0"}
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider", *args],
-        cwd=copy, env=env, capture_output=True, text=True, timeout=1800,
+        cwd=copy,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
     )
 
 
@@ -286,18 +305,29 @@ def test_recipe_a_touches_only_the_files_it_names(tmp_path):
     assert changed == ["socioaffective/export/__init__.py", "socioaffective/export/toy.py", "tests/test_export_toy.py"]
 
     res = _pytest(
-        copy, "-k", "toy or test_file_names_are_distinct or test_the_runs_export_exactly or architecture and not recipe",
-        "tests/test_export_registry.py", "tests/test_export_determinism.py", "tests/test_export_toy.py",
-        "tests/test_architecture.py", "socioaffective/export/__init__.py",
+        copy,
+        "-k",
+        "toy or test_file_names_are_distinct or test_the_runs_export_exactly or architecture and not recipe",
+        "tests/test_export_registry.py",
+        "tests/test_export_determinism.py",
+        "tests/test_export_toy.py",
+        "tests/test_architecture.py",
+        "socioaffective/export/__init__.py",
     )
     out = res.stdout + res.stderr
     assert res.returncode == 0, out[-6000:]
     expected = [
-        "test_the_declaration_is_complete[toy]", "test_the_cli_offers_it_and_its_help_shows_it[toy]",
-        "test_it_is_in_the_determinism_test[toy]", "test_it_needs_no_optional_package_beyond_its_extra[toy]",
-        "test_the_reader_works_as_written[toy]", "test_the_downloads_page_offers_it[toy]",
-        "test_every_format_is_byte_identical_across_hash_seeds[toy]", "test_the_tiny_framework_too[toy]",
-        "test_toy_has_a_line_per_entry", "test_the_module_map_names_every_module", "test_every_import_respects_the_layers",
+        "test_the_declaration_is_complete[toy]",
+        "test_the_cli_offers_it_and_its_help_shows_it[toy]",
+        "test_it_is_in_the_determinism_test[toy]",
+        "test_it_needs_no_optional_package_beyond_its_extra[toy]",
+        "test_the_reader_works_as_written[toy]",
+        "test_the_downloads_page_offers_it[toy]",
+        "test_every_format_is_byte_identical_across_hash_seeds[toy]",
+        "test_the_tiny_framework_too[toy]",
+        "test_toy_has_a_line_per_entry",
+        "test_the_module_map_names_every_module",
+        "test_every_import_respects_the_layers",
     ]
     for test in expected:
         assert re.search(re.escape(test) + r" PASSED", out), f"{test} did not run and pass in the copy:\n{out[-4000:]}"

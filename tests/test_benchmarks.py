@@ -108,8 +108,15 @@ def test_report_rows_and_table(small):
     assert ids[:2] == ["cold-60", "warm-60"] and "memory-60" in ids and "related-60" in ids
     text = report.table(figs + [report.not_measured("x", "something", "no browser")])
     assert "cold load + validate + graph, 60 entries" in text and "not measured (no browser)" in text
-    f = report.figure("r", "r", {"median": 2.0, "min": 1, "max": 3, "n": 3, "runs": []}, "s",
-                      floor={"median": 1.0, "min": 1, "max": 1, "n": 1, "runs": []}, target="<= 1.5x", limit=1.5)
+    f = report.figure(
+        "r",
+        "r",
+        {"median": 2.0, "min": 1, "max": 3, "n": 3, "runs": []},
+        "s",
+        floor={"median": 1.0, "min": 1, "max": 1, "n": 1, "runs": []},
+        target="<= 1.5x",
+        limit=1.5,
+    )
     assert f["ratio"] == 2.0 and f["met"] is False
 
 
@@ -142,14 +149,30 @@ def test_fast_graph_equals_networkx_api(tiny_kb, real_kb):
         h = nx.MultiDiGraph(name="socioaffective")
         for e in list(kb.entries()) + list(kb.references.values()):
             attrs = {k: v for k, v in e.fields.items() if k not in ("kind", "title")}
-            attrs.update(kind=e.kind, title=e.title, summary=e.summary, description=e.description,
-                         provenance_source=e.provenance.source if e.provenance else "",
-                         provenance_grade=e.provenance.grade if e.provenance else "", file=e.file, line=e.line)
+            attrs.update(
+                kind=e.kind,
+                title=e.title,
+                summary=e.summary,
+                description=e.description,
+                provenance_source=e.provenance.source if e.provenance else "",
+                provenance_grade=e.provenance.grade if e.provenance else "",
+                file=e.file,
+                line=e.line,
+            )
             h.add_node(e.id, **attrs)
         for r in kb.relations():
             p = r.provenance
-            h.add_edge(r.source, r.target, key=r.name, relation=r.name, provenance_source=p.source if p else "",
-                       provenance_grade=p.grade if p else "", inherited=bool(p and p.inherited), locator=r.locator, note=r.note)
+            h.add_edge(
+                r.source,
+                r.target,
+                key=r.name,
+                relation=r.name,
+                provenance_source=p.source if p else "",
+                provenance_grade=p.grade if p else "",
+                inherited=bool(p and p.inherited),
+                locator=r.locator,
+                note=r.note,
+            )
         assert list(g.nodes(data=True)) == list(h.nodes(data=True))
         assert list(g.edges(keys=True, data=True)) == list(h.edges(keys=True, data=True))
         assert list(g.in_edges(keys=True)) == list(h.in_edges(keys=True))
@@ -173,7 +196,16 @@ def test_book_benchmarks_on_a_small_book(tmp_path):
 
     figs, raw = book.run_all(tmp_path, repeat=1, log=lambda m: None, graph_entries=60, synthetic_entries=30, real=False)
     by_id = {f["id"]: f for f in figs}
-    assert set(by_id) == {"layout", "layout-cached", "explorer", "build-synthetic-30", "noop-synthetic-30", "build-j-synthetic-30", "rebuild-synthetic-30", "weight-synthetic-30"}
+    assert set(by_id) == {
+        "layout",
+        "layout-cached",
+        "explorer",
+        "build-synthetic-30",
+        "noop-synthetic-30",
+        "build-j-synthetic-30",
+        "rebuild-synthetic-30",
+        "weight-synthetic-30",
+    }
     for f in figs:
         assert f["value"] is not None, f"{f['id']}: {f['note']}"
     assert raw["explorer"]["nodes"] == 60 and raw["explorer"]["book"]["errors"] == []
@@ -361,7 +393,10 @@ def test_layout_benchmark_measures_time_and_quality():
     assert by_id["layout-quality-150"]["met"] is None and by_id["layout-quality-5000"]["met"] is (r["spearman"] >= 0.95)
     assert by_id["layout-quality-5000"]["target"] == ">= 0.95" and by_id["layout-rgg-5000"]["target"] == "<= 3 s"
     assert "layout quality" in report.table(figs)
+
+
 # -- the peer comparison (issue 15): correctness only, never timing -----------------------------
+
 
 def _expected_links(items):
     return {x["id"]: {(rel, t) for rel, ts in x["links"].items() for t in ts} for x in items["entries"]}

@@ -127,5 +127,7 @@ def test_a_megabyte_of_hostile_whitespace_is_read_in_linear_time(tmp_path):
         f = tmp_path / f"{name}.bib"
         f.write_text(text, encoding="utf-8")
         assert f.stat().st_size >= 1_000_000
-        proc = subprocess.run([sys.executable, "-c", script, str(f)], capture_output=True, text=True, timeout=20, env={**os.environ, "SOCIOAFFECTIVE_CACHE": "0"})
+        proc = subprocess.run(
+            [sys.executable, "-c", script, str(f)], capture_output=True, text=True, timeout=20, env={**os.environ, "SOCIOAFFECTIVE_CACHE": "0"}
+        )
         assert proc.returncode == 0 and int(proc.stdout) >= 1, (name, proc.stderr[-2000:])

@@ -29,7 +29,7 @@ def test_every_entry_has_its_page(real_book, real_kb):
         h1 = html.split(f'<span id="entry-{e.id}"></span><h1>', 1)[1].split("<a class", 1)[0]
         assert Html(h1).text == e.title.replace("'", "\u2019")  # Sphinx's smartquotes typeset apostrophes
         assert 'socioaffective</span><span class="o">.</span><span class="n">load</span>' in html  # the Python line
-        assert f'&quot;{e.id}&quot;' in html or f'"{e.id}"' in html
+        assert f"&quot;{e.id}&quot;" in html or f'"{e.id}"' in html
 
 
 def test_badges_show_kind_and_grade(real_book, real_kb):

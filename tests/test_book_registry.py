@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from bookbuild import FIXTURES, Html, make_fixture_book, sphinx_build
 
+from bookbuild import FIXTURES, Html, make_fixture_book, sphinx_build
 from socioaffective.book import registry as reg
 from socioaffective.errors import SocioaffectiveError
 
@@ -175,7 +175,9 @@ def test_editing_one_entry_rebuilds_exactly_the_pages_that_show_it(built, tiny_k
     assert "schema" not in again and "bibliography" not in again and "glossary" not in again  # they show nothing of it
     # the list links by label (Sphinx puts the title in when writing): not read again, written again as the toctree parent
     assert "kind-risk" not in again and "Flattery, renamed" in (html / "kind-risk.html").read_text()
-    assert "Flattery, renamed" in (html / "explorer.html").read_text() or "Flattery, renamed" in (html / "_static/socioaffective/graphs/explorer.html").read_text()
+    assert (
+        "Flattery, renamed" in (html / "explorer.html").read_text() or "Flattery, renamed" in (html / "_static/socioaffective/graphs/explorer.html").read_text()
+    )
 
 
 def test_the_theme_css_trim_reads_only_changed_files_and_follows_new_words(tmp_path):

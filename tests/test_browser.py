@@ -142,7 +142,7 @@ def wait_for_graphs(page):
     then the page is scrolled back to where it was."""
     from playwright.sync_api import Error as PlaywrightError
 
-    for attempt in range(5):
+    for _attempt in range(5):
         try:  # a redirecting page (the book's root) may navigate meanwhile: then look at the new one
             count = page.evaluate("""() => { const f = document.querySelectorAll('iframe.sa-graph-frame');
                 f.forEach(e => { e.loading = 'eager'; }); return f.length; }""")
@@ -487,7 +487,8 @@ def test_no_page_is_wider_than_a_phone(browser, real_book, real_kb):
     pages = sorted(
         p.relative_to(root).as_posix()
         for p in root.rglob("*.html")
-        if not {"_static", "_sources"} & set(p.parts) and 'http-equiv="refresh"' not in p.read_text(encoding="utf-8").lower()  # redirects: their targets are here
+        if not {"_static", "_sources"} & set(p.parts)
+        and 'http-equiv="refresh"' not in p.read_text(encoding="utf-8").lower()  # redirects: their targets are here
     )
     assert len(pages) > len(real_kb.entries())
     with serve(root) as base:
@@ -614,7 +615,9 @@ def test_tooltips_and_labels_show_payloads_as_text(payload, payload_book):
         page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
         tip = page.locator("div.vis-tooltip")
         tip.wait_for(state="visible", timeout=5000)
-        assert tip.evaluate("el => Array.from(el.children).map(c => c.tagName)") == ["BR"] * (e_lines(page, e.id) - 1)  # text only: innerText turns line breaks into <br>, nothing else
+        assert tip.evaluate("el => Array.from(el.children).map(c => c.tagName)") == ["BR"] * (
+            e_lines(page, e.id) - 1
+        )  # text only: innerText turns line breaks into <br>, nothing else
         assert e.title.split("\u2028")[0] in tip.text_content()
         page.mouse.move(box["x"] + 3, box["y"] + 3)  # an empty corner of the canvas: the tooltip goes
         tip.wait_for(state="hidden", timeout=5000)
@@ -642,7 +645,11 @@ def test_a_missing_browser_fails_with_the_way_to_install_it(tmp_path):
     env = {**os.environ, "SOCIOAFFECTIVE_CHROMIUM": str(tmp_path / "no-chromium")}
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"{__file__}::test_landing_page"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0
@@ -775,8 +782,12 @@ def axe_source(tmp_path_factory) -> str:
     js = cache / "node_modules" / "axe-core" / "axe.min.js"
     if not js.exists():
         cache.mkdir(parents=True, exist_ok=True)
-        proc = subprocess.run(["npm", "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(cache), f"axe-core@{AXE_VERSION}"],
-                              capture_output=True, text=True, timeout=300)
+        proc = subprocess.run(
+            ["npm", "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(cache), f"axe-core@{AXE_VERSION}"],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         if proc.returncode != 0 or not js.exists():
             pytest.fail(f"could not install axe-core from the npm registry: {proc.stderr[-800:]}", pytrace=False)
     return js.read_text(encoding="utf-8")
@@ -798,8 +809,14 @@ AXE_RUN = """async (ours) => {
 
 
 def test_axe_finds_no_violation_in_our_markup(real, real_kb, axe_source):
-    pages = ["chapters/index.html", "chapters/explorer.html", "chapters/matrices.html", "chapters/glossary.html",
-             "chapters/bibliography.html", "search.html?q=autonomy"]
+    pages = [
+        "chapters/index.html",
+        "chapters/explorer.html",
+        "chapters/matrices.html",
+        "chapters/glossary.html",
+        "chapters/bibliography.html",
+        "search.html?q=autonomy",
+    ]
     pages += [f"chapters/entries/{k}/{real_kb.entries(k)[0].id}.html" for k in real_kb.schema.kinds if real_kb.entries(k)]
     theme = set()
     for path, page in real.open_many(pages, batch=3):
@@ -830,12 +847,13 @@ def test_entry_pages_cite_and_have_no_correction_links_without_a_repository(real
 def test_explorer_benchmark_measures_the_book_and_its_floor(tmp_path):
     """benchmarks/browser.py on a tiny framework: both pages draw, every node, no page error (timing is make bench's)."""
     sys.path.insert(0, str(ROOT))
-    from benchmarks import browser as bench
     from benchmarks.generate import generate
 
     generate(tmp_path / "fw", 60)
-    code = (f"import json, sys; sys.path.insert(0, {str(ROOT)!r}); from pathlib import Path; from benchmarks import browser; "
-            f"print(json.dumps(browser.explorer_ratio(Path({str(tmp_path / 'fw')!r}), Path({str(tmp_path / 'pages')!r}), repeat=1)))")
+    code = (
+        f"import json, sys; sys.path.insert(0, {str(ROOT)!r}); from pathlib import Path; from benchmarks import browser; "
+        f"print(json.dumps(browser.explorer_ratio(Path({str(tmp_path / 'fw')!r}), Path({str(tmp_path / 'pages')!r}), repeat=1)))"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600, cwd=ROOT)  # its own Playwright
     assert proc.returncode == 0, proc.stderr[-2000:]
     r = json.loads(proc.stdout.strip().splitlines()[-1])

@@ -49,7 +49,7 @@ def _payload(path):
     blob = path.read_bytes()
     head = len(cache._MAGIC) + cache._MAC_BYTES
     assert blob.startswith(cache._MAGIC)
-    assert cache._mac(cache._secret(path.parent, create=False), blob[head:]) == blob[len(cache._MAGIC):head]
+    assert cache._mac(cache._secret(path.parent, create=False), blob[head:]) == blob[len(cache._MAGIC) : head]
     return pickle.loads(blob[head:])
 
 
@@ -267,6 +267,7 @@ def test_an_unsearchable_cache_folder_is_ignored(tmp_path, monkeypatch):
 
 
 # -- nothing is unpickled on trust (issue 10) ------------------------------------
+
 
 class _Bomb:
     """A pickle that, if ever loaded, creates a file."""

@@ -47,6 +47,7 @@ def _json(result):
 
 # -- validate -------------------------------------------------------------------
 
+
 def test_validate_clean(run):
     result = run("validate")
     assert result.exit_code == 0
@@ -98,6 +99,7 @@ def test_validate_broken_schema_exits_1(run):
 
 # -- list -------------------------------------------------------------------------
 
+
 def test_list(run, tiny_kb):
     result = run("list")
     assert result.exit_code == 0
@@ -136,6 +138,7 @@ def test_read_commands_with_an_unusable_schema_exit_1(run):
 
 # -- show -------------------------------------------------------------------------
 
+
 def test_show(run):
     result = run("show", "competence")
     assert result.exit_code == 0
@@ -168,6 +171,7 @@ def test_show_without_id_is_a_usage_error(run):
 
 # -- search -------------------------------------------------------------------------
 
+
 def test_search(run):
     found = _json(run("search", "flattery", "--json"))
     assert found[0]["id"] == "flattery"
@@ -185,6 +189,7 @@ def test_search_bad_limit_is_a_usage_error(run):
 
 
 # -- related -------------------------------------------------------------------------
+
 
 def test_related(run):
     out = run("related", "competence", "--direction", "in").output
@@ -213,6 +218,7 @@ def test_related_errors(run):
 
 # -- path ---------------------------------------------------------------------------------
 
+
 def test_path(run):
     data = _json(run("path", "flattery", "which-self", "--json"))
     assert data["path"][0] == "flattery" and data["path"][-1] == "which-self"
@@ -231,6 +237,7 @@ def test_path_errors(run):
 
 # -- codes ---------------------------------------------------------------------------------
 
+
 def test_codes(run):
     data = _json(run("codes", "--json"))
     assert list(data) == list(CODES)
@@ -241,6 +248,7 @@ def test_codes(run):
 
 
 # -- usage and help ------------------------------------------------------------------------
+
 
 def test_usage_errors_exit_2(run):
     assert run("no-such-command").exit_code == 2
@@ -266,6 +274,7 @@ def test_version(run):
 
 # -- a real subprocess -----------------------------------------------------------------------
 
+
 def _command() -> list[str]:
     script = Path(sys.executable).with_name("socioaffective")
     return [str(script)] if script.exists() else [sys.executable, "-m", "socioaffective"]
@@ -278,8 +287,12 @@ def sh(tiny_root, tmp_path):
 
     def go(*args, cwd=tmp_path, extra_env=None, cmd=None):
         proc = subprocess.run(
-            (cmd or _command()) + [str(a) for a in args], cwd=cwd, env={**env, **(extra_env or {})},
-            capture_output=True, text=True, timeout=120,
+            (cmd or _command()) + [str(a) for a in args],
+            cwd=cwd,
+            env={**env, **(extra_env or {})},
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         assert "Traceback" not in proc.stdout + proc.stderr, proc.stderr
         return proc
@@ -299,10 +312,15 @@ def test_subprocess_exit_codes(sh, tiny_root):
 
 
 def test_subprocess_json_parses(sh, tiny_root):
-    for args in (["validate", tiny_root, "--json"], ["--root", tiny_root, "list", "--json"],
-                 ["--root", tiny_root, "show", "flattery", "--json"], ["--root", tiny_root, "search", "competence", "--json"],
-                 ["--root", tiny_root, "related", "competence", "-d", "both", "--json"],
-                 ["--root", tiny_root, "path", "flattery", "alignment", "--json"], ["codes", "--json"]):
+    for args in (
+        ["validate", tiny_root, "--json"],
+        ["--root", tiny_root, "list", "--json"],
+        ["--root", tiny_root, "show", "flattery", "--json"],
+        ["--root", tiny_root, "search", "competence", "--json"],
+        ["--root", tiny_root, "related", "competence", "-d", "both", "--json"],
+        ["--root", tiny_root, "path", "flattery", "alignment", "--json"],
+        ["codes", "--json"],
+    ):
         proc = sh(*args)
         assert proc.returncode == 0, (args, proc.stderr)
         json.loads(proc.stdout)
@@ -339,6 +357,7 @@ def test_subprocess_output_has_no_colour_codes_when_piped(sh):
 
 
 # -- terminal output is escaped (issue 10) ----------------------------------------
+
 
 def _cli(*args, cwd=None):
     script = Path(sys.executable).with_name("socioaffective")

@@ -25,6 +25,7 @@ from socioaffective.cli import cli
 def snapshot(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
+
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
 
 
@@ -58,9 +59,25 @@ def test_add_writes_and_says_what_next(run, tiny_copy):
 
 def test_add_fields_are_typed_and_lists_repeat(run, tiny_copy):
     r = run(
-        tiny_copy, "add", "dilemma", "--id", "honesty-vs-comfort", "--title", "Honesty versus comfort",
-        "--summary", "Truth or soothing.", "--description", "A tension.",
-        "-F", "poles=Honesty", "-F", "poles=Comfort", "-F", "tension=Truth can hurt.", "-r", "engages=competence",
+        tiny_copy,
+        "add",
+        "dilemma",
+        "--id",
+        "honesty-vs-comfort",
+        "--title",
+        "Honesty versus comfort",
+        "--summary",
+        "Truth or soothing.",
+        "--description",
+        "A tension.",
+        "-F",
+        "poles=Honesty",
+        "-F",
+        "poles=Comfort",
+        "-F",
+        "tension=Truth can hurt.",
+        "-r",
+        "engages=competence",
     )
     assert r.exit_code == 0, r.output
     assert socioaffective.load(tiny_copy).get("honesty-vs-comfort").fields["poles"] == ["Honesty", "Comfort"]
@@ -179,7 +196,11 @@ def test_new_asks_for_what_the_schema_requires_on_a_real_terminal(tiny_copy, tmp
     e = socioaffective.load(tiny_copy).get("honesty-versus-comfort")
     assert e.fields == {"poles": ["Honesty", "Comfort"], "tension": "Truth can hurt now."}
     assert (e.provenance.source, e.provenance.grade) == ("kirk2025why", "inferred")
-    assert {(r.name, r.target, r.locator) for r in e.relations} == {("engages", "competence", ""), ("raises", "which-self", ""), ("cites", "kirk2025why", "abstract")}
+    assert {(r.name, r.target, r.locator) for r in e.relations} == {
+        ("engages", "competence", ""),
+        ("raises", "which-self", ""),
+        ("cites", "kirk2025why", "abstract"),
+    }
 
 
 def test_schema_check_write_and_staleness(run, tiny_copy, project_root):
@@ -189,7 +210,9 @@ def test_schema_check_write_and_staleness(run, tiny_copy, project_root):
     assert run(tiny_copy, "schema", "--write").exit_code == 0
     assert run(tiny_copy, "schema", "--check").exit_code == 0
     schema_yaml = tiny_copy / "framework" / "schema.yaml"
-    schema_yaml.write_text(schema_yaml.read_text().replace("      glossary: { type: boolean", "      origin: { type: string }\n      glossary: { type: boolean"))
+    schema_yaml.write_text(
+        schema_yaml.read_text().replace("      glossary: { type: boolean", "      origin: { type: string }\n      glossary: { type: boolean")
+    )
     r = run(tiny_copy, "schema", "--check")
     assert r.exit_code == 1 and "out of date" in r.output and "--write" in r.output
     printed = json.loads(run(tiny_copy, "schema").output)
@@ -197,7 +220,15 @@ def test_schema_check_write_and_staleness(run, tiny_copy, project_root):
 
 
 def test_export_every_format_to_a_file(run, tiny_copy, tmp_path, tiny_kb):
-    for fmt, name in [("json", "x.json"), ("csv", "x.zip"), ("graphml", "x.graphml"), ("jsonld", "x.jsonld"), ("turtle", "x.ttl"), ("weval", "x.yml"), ("inspect", "task.zip")]:
+    for fmt, name in [
+        ("json", "x.json"),
+        ("csv", "x.zip"),
+        ("graphml", "x.graphml"),
+        ("jsonld", "x.jsonld"),
+        ("turtle", "x.ttl"),
+        ("weval", "x.yml"),
+        ("inspect", "task.zip"),
+    ]:
         out = tmp_path / name
         r = run(tiny_copy, "export", "-f", fmt, "-o", out)
         assert r.exit_code == 0, r.output

@@ -90,7 +90,9 @@ def _add_in_memory(kb, kind: str, id: str, fields: dict, relations: dict):
     rel_file = kb.schema.kinds[kind].file
     path = kb.root / "framework" / rel_file
     old = path.read_text(encoding="utf-8")
-    data = entry_data(kb.schema, kind, id, f"Test {kind}", summary="A test entry.", description="A test entry, never written.", fields=fields, relations=relations)
+    data = entry_data(
+        kb.schema, kind, id, f"Test {kind}", summary="A test entry.", description="A test entry, never written.", fields=fields, relations=relations
+    )
     new = appended_text(old, entry_yaml(data), rel_file)
     line = len(old.splitlines()) + 1
     report = socioaffective.load(kb.root, strict=False, overrides={path: new.encode("utf-8")}, cache=False).report
@@ -99,14 +101,46 @@ def _add_in_memory(kb, kind: str, id: str, fields: dict, relations: dict):
 
 BREAKS = [
     # kind, fields and relations of a new entry; what validate must say about it: (code, words of the message)
-    ("need", {}, {}, [("missing-backlink", "a need must be engaged by at least one dilemma"), ("missing-backlink", "a need must be supported by at least one principle"), ("missing-backlink", "a need must be frustrated by at least one risk")]),
-    ("dilemma", {"poles": ["Now", "Later"], "tension": "They pull apart."}, {"engages": ["autonomy"]}, [("missing-backlink", "a dilemma must be addressed by at least one principle")]),
+    (
+        "need",
+        {},
+        {},
+        [
+            ("missing-backlink", "a need must be engaged by at least one dilemma"),
+            ("missing-backlink", "a need must be supported by at least one principle"),
+            ("missing-backlink", "a need must be frustrated by at least one risk"),
+        ],
+    ),
+    (
+        "dilemma",
+        {"poles": ["Now", "Later"], "tension": "They pull apart."},
+        {"engages": ["autonomy"]},
+        [("missing-backlink", "a dilemma must be addressed by at least one principle")],
+    ),
     ("risk", {}, {"leads_to": ["sycophancy"]}, [("missing-relation", "a risk must have at least one `frustrates` link")]),
-    ("principle", {"scope": "overarching"}, {"addresses": ["present-vs-future-self"]}, [("missing-relation", "a principle must have at least one `supports` link to a need")]),
+    (
+        "principle",
+        {"scope": "overarching"},
+        {"addresses": ["present-vs-future-self"]},
+        [("missing-relation", "a principle must have at least one `supports` link to a need")],
+    ),
     ("principle", {"scope": "overarching"}, {"supports": ["autonomy"]}, [("missing-relation", "a principle must have at least one `addresses` link")]),
-    ("question", {"status": "open"}, {"about": ["autonomy"]}, [("missing-relation", "a question must have at least one `part_of` link to an agenda"), ("missing-backlink", "a question must be raised by at least one entry")]),
+    (
+        "question",
+        {"status": "open"},
+        {"about": ["autonomy"]},
+        [
+            ("missing-relation", "a question must have at least one `part_of` link to an agenda"),
+            ("missing-backlink", "a question must be raised by at least one entry"),
+        ],
+    ),
     ("discussion", {"status": "open", "response": "Why: " + "word " * 20}, {}, [("missing-relation", "a discussion must have at least one `about` link")]),
-    ("external", {"notation": "x-1", "url": "https://example.org/x-1"}, {"in_scheme": ["eu-ai-act", "owasp-asi"]}, [("too-many-relations", "an external may have at most one `in_scheme` link")]),
+    (
+        "external",
+        {"notation": "x-1", "url": "https://example.org/x-1"},
+        {"in_scheme": ["eu-ai-act", "owasp-asi"]},
+        [("too-many-relations", "an external may have at most one `in_scheme` link")],
+    ),
 ]
 
 
@@ -115,7 +149,12 @@ def test_validate_reports_a_broken_structural_rule_at_the_entry(kb, kind, fields
     report, file, line, text = _add_in_memory(kb, kind, "structural-test", fields, relations)
     got = sorted((p.code, p.file, p.line, p.entry, p.message) for p in report.problems)
     # at the new entry's line; a `max` at the line of the relation's key
-    key_line = {code: line if code != "too-many-relations" else line + next(i for i, l in enumerate(text.splitlines()[line - 1:]) if l.strip().startswith("in_scheme:")) for code, _ in want}
+    key_line = {
+        code: line
+        if code != "too-many-relations"
+        else line + next(i for i, l in enumerate(text.splitlines()[line - 1 :]) if l.strip().startswith("in_scheme:"))
+        for code, _ in want
+    }
     assert got == sorted((code, file, key_line[code], "structural-test", words) for code, words in want), "\n" + str(report)
     assert all(p.hint for p in report.problems)
 

@@ -116,7 +116,11 @@ def test_every_study_has_a_real_identifier(kb):
 
 def test_study_identifier_pattern_is_enforced(tiny_copy):
     schema = (tiny_copy / "framework" / "schema.yaml").read_text(encoding="utf-8")
-    schema = schema.replace("kinds:\n", "kinds:\n  study:\n    label: Study\n    requires_one_of: [doi, arxiv]\n    fields:\n      doi: { type: string, pattern: \"^10\\\\.\\\\d{4,9}/\\\\S+$\" }\n      arxiv: { type: string }\n", 1)
+    schema = schema.replace(
+        "kinds:\n",
+        'kinds:\n  study:\n    label: Study\n    requires_one_of: [doi, arxiv]\n    fields:\n      doi: { type: string, pattern: "^10\\\\.\\\\d{4,9}/\\\\S+$" }\n      arxiv: { type: string }\n',
+        1,
+    )
     (tiny_copy / "framework" / "schema.yaml").write_text(schema, encoding="utf-8")
     (tiny_copy / "framework" / "s.yaml").write_text(
         "entries:\n"
@@ -151,9 +155,12 @@ def _add(root, text):
 
 
 def test_review_queue_on_a_fixture(tiny_copy):
-    _add(tiny_copy, "  - id: maybe-claim\n    kind: concept\n    title: A maybe claim\n    summary: The paper may say this.\n"
-         "    description: One summary reports it.\n    provenance: {source: kirk2025why, grade: inferred, locator: section 3}\n"
-         "    related_to:\n      - target: ecosystem\n        provenance: {source: kirk2025why, grade: single-source}\n")
+    _add(
+        tiny_copy,
+        "  - id: maybe-claim\n    kind: concept\n    title: A maybe claim\n    summary: The paper may say this.\n"
+        "    description: One summary reports it.\n    provenance: {source: kirk2025why, grade: inferred, locator: section 3}\n"
+        "    related_to:\n      - target: ecosystem\n        provenance: {source: kirk2025why, grade: single-source}\n",
+    )
     kb = socioaffective.load(tiny_copy)
     groups = {g["entry"]: g for g in review_queue(kb)}
     items = groups["maybe-claim"]["items"]
@@ -181,8 +188,11 @@ def test_diff_on_fixtures(tiny_copy, tmp_path):
     assert "strand" in ids
     text = text.replace("provenance: { source: kirk2025why, grade: single-source }", "provenance: { source: kirk2025why, grade: inferred }")
     f.write_text(text, encoding="utf-8")
-    _add(tiny_copy, "  - id: brand-new\n    kind: concept\n    title: New\n    summary: s\n    description: d\n"
-         "    provenance: {source: editorial, grade: editorial}\n    related_to: [ecosystem]\n")
+    _add(
+        tiny_copy,
+        "  - id: brand-new\n    kind: concept\n    title: New\n    summary: s\n    description: d\n"
+        "    provenance: {source: editorial, grade: editorial}\n    related_to: [ecosystem]\n",
+    )
     d = diff(old, tiny_copy)
     assert d["entries"]["added"] == ["brand-new"] and d["entries"]["removed"] == []
     assert {"where": "strand", "old": "single-source", "new": "inferred"} in d["grades"]
@@ -225,10 +235,12 @@ def test_a_derived_record_is_not_an_independent_source(tmp_path):
     shutil.copytree(__import__("pathlib").Path(__file__).parent / "fixtures" / "invalid" / "too-few-sources", root)
     (root / "expected.yaml").unlink()
     with open(root / "references.bib", "a", encoding="utf-8") as fh:
-        fh.write("\n@misc{src-copy,\n  author = {{A Copy}},\n  title = {A copy of the summary},\n  year = {n.d.},\n"
-                 "  keywords = {provenance-source},\n  derivedfrom = {src-summary}\n}\n"
-                 "\n@misc{src-other,\n  author = {{Another Site}},\n  title = {Another summary},\n  year = {n.d.},\n"
-                 "  keywords = {provenance-source}\n}\n")
+        fh.write(
+            "\n@misc{src-copy,\n  author = {{A Copy}},\n  title = {A copy of the summary},\n  year = {n.d.},\n"
+            "  keywords = {provenance-source},\n  derivedfrom = {src-summary}\n}\n"
+            "\n@misc{src-other,\n  author = {{Another Site}},\n  title = {Another summary},\n  year = {n.d.},\n"
+            "  keywords = {provenance-source}\n}\n"
+        )
     case = root / "framework" / "case.yaml"
     case.write_text(case.read_text(encoding="utf-8").replace("[src-summary]", "[src-summary, src-copy]"), encoding="utf-8")
     codes = [p.code for p in load(root, strict=False, cache=False).report.problems]

@@ -16,7 +16,13 @@ import socioaffective
 
 ROOT = Path(__file__).resolve().parent.parent
 VENDOR = ROOT / "vendor" / "crosswalk"
-MAPPING_RELATIONS = {"exact_match": "skos:exactMatch", "close_match": "skos:closeMatch", "related_match": "skos:relatedMatch", "broad_match": "skos:broadMatch", "narrow_match": "skos:narrowMatch"}
+MAPPING_RELATIONS = {
+    "exact_match": "skos:exactMatch",
+    "close_match": "skos:closeMatch",
+    "related_match": "skos:relatedMatch",
+    "broad_match": "skos:broadMatch",
+    "narrow_match": "skos:narrowMatch",
+}
 UPSTREAM_MAPPING_SOURCE = "bagehorn2025ai"
 
 
@@ -60,12 +66,22 @@ def test_every_external_id_name_and_url_is_as_upstream(kb, items):
         if row["taxonomy"] != "eu-ai-act":  # the act's provisions are titled in our words; their id is the citation
             assert e.title == row["name"], f"`{e.id}`: title {e.title!r} differs from upstream's name {row['name']!r}"
         tax = _taxonomy(kb, e)
-        assert row["taxonomy"] in tax.fields.get("upstream", "") or row["taxonomy"] == tax.id, f"`{e.id}` is filed under `{tax.id}`, upstream under `{row['taxonomy']}`"
+        assert row["taxonomy"] in tax.fields.get("upstream", "") or row["taxonomy"] == tax.id, (
+            f"`{e.id}` is filed under `{tax.id}`, upstream under `{row['taxonomy']}`"
+        )
 
 
 def test_the_issue_examples_are_present(kb):
     notations = {e.fields["notation"] for e in kb.entries(kind="external")}
-    for n in ("mit-ai-risk-subdomain-5.1", "mit-ai-risk-subdomain-5.2", "atlas-over-or-under-reliance", "atlas-impact-on-human-agency", "nist-human-ai-configuration", "Art. 5(1)(a)", "Art. 5(1)(b)"):
+    for n in (
+        "mit-ai-risk-subdomain-5.1",
+        "mit-ai-risk-subdomain-5.2",
+        "atlas-over-or-under-reliance",
+        "atlas-impact-on-human-agency",
+        "nist-human-ai-configuration",
+        "Art. 5(1)(a)",
+        "Art. 5(1)(b)",
+    ):
         assert n in notations
 
 
@@ -123,7 +139,10 @@ def test_the_regeneration_script_agrees_with_the_vendored_files(tmp_path):
     kg, maps = tmp_path / "knowledge_graph", tmp_path / "mappings"
     kg.mkdir()
     maps.mkdir()
-    (kg / "x.yaml").write_text("taxonomies:\n  - id: t\n    url: https://example.org/\nentries:\n  - id: atlas-over-or-under-reliance\n    name: X\n    isDefinedByTaxonomy: t\n", encoding="utf-8")
+    (kg / "x.yaml").write_text(
+        "taxonomies:\n  - id: t\n    url: https://example.org/\nentries:\n  - id: atlas-over-or-under-reliance\n    name: X\n    isDefinedByTaxonomy: t\n",
+        encoding="utf-8",
+    )
     out = subprocess.run([sys.executable, str(ROOT / "tools" / "crosswalk.py"), str(tmp_path), "--check"], capture_output=True, text=True)
     assert out.returncode == 1 and "not found upstream" in out.stderr and "nist-human-ai-configuration" in out.stderr
 

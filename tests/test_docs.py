@@ -16,9 +16,7 @@ def _block(text: str, name: str) -> str:
 
 def test_readme_troubleshooting_table_matches_the_codes(project_root):
     readme = (project_root / "README.md").read_text()
-    assert _block(readme, "codes") == codes_table_markdown(), (
-        "README's codes table is stale: replace the block with `socioaffective codes --markdown`"
-    )
+    assert _block(readme, "codes") == codes_table_markdown(), "README's codes table is stale: replace the block with `socioaffective codes --markdown`"
 
 
 def test_readme_quick_start_is_two_make_commands(project_root):

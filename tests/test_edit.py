@@ -72,9 +72,14 @@ def test_add_keeps_every_existing_byte_and_the_entry_reads_back(messy):
     before = snapshot(messy)
     old = (messy / "framework" / "messy.yaml").read_bytes()
     result = add_entry(
-        messy, "concept", "attachment", "Attachment", **NEED,
+        messy,
+        "concept",
+        "attachment",
+        "Attachment",
+        **NEED,
         relations={"related_to": ["trust"], "part_of": "ecosystem"},
-        cites=[("kirk2025why", "p. 2")], file="messy.yaml",
+        cites=[("kirk2025why", "p. 2")],
+        file="messy.yaml",
     )
     new = (messy / "framework" / "messy.yaml").read_bytes()
     assert new.startswith(old) and len(new) > len(old)
@@ -127,7 +132,7 @@ def test_layouts_are_followed(tiny_copy, text):
     add_entry(tiny_copy, "concept", "b-entry", "B", **NEED, fields={"aliases": ["bee"]}, file="x.yaml")
     new = path.read_bytes().decode()
     assert new.startswith(text)
-    added = new[len(text):].lstrip("\r\n")
+    added = new[len(text) :].lstrip("\r\n")
     first = added.splitlines()[0]
     dash = text.split("entries:")[1].lstrip("\r\n")
     assert first.startswith(dash[: dash.index("id:")])  # same dash column and gap
@@ -201,7 +206,9 @@ def test_refusal_lists_every_problem_with_its_hint(tiny_copy):
 
 def test_existing_unrelated_errors_do_not_block_an_add(tiny_copy):
     p = tiny_copy / "framework" / "broken.yaml"
-    p.write_text("entries:\n  - id: broken\n    kind: concept\n    title: Broken\n    summary: s\n    description: d\n    provenance: {source: editorial, grade: editorial}\n    related_to: [nowhere]\n")
+    p.write_text(
+        "entries:\n  - id: broken\n    kind: concept\n    title: Broken\n    summary: s\n    description: d\n    provenance: {source: editorial, grade: editorial}\n    related_to: [nowhere]\n"
+    )
     assert not socioaffective.validate(tiny_copy).ok
     add_entry(tiny_copy, "need", "safety", "Safety", **NEED)
     report = socioaffective.validate(tiny_copy)
@@ -268,7 +275,9 @@ def test_a_line_separator_in_a_one_line_field_is_refused(tiny_copy):
 
 def test_pure_helpers():
     schema = socioaffective.load(Path(__file__).parent / "fixtures" / "tiny").schema
-    data = entry_data(schema, "dilemma", "d", "D", summary="s", fields={"tension": "t", "poles": ["a", "b"]}, relations={"engages": "competence"}, cites=["kirk2025why"])
+    data = entry_data(
+        schema, "dilemma", "d", "D", summary="s", fields={"tension": "t", "poles": ["a", "b"]}, relations={"engages": "competence"}, cites=["kirk2025why"]
+    )
     assert list(data) == ["id", "kind", "title", "summary", "provenance", "poles", "tension", "engages", "cites"]
     block = entry_yaml(data, dash=4, indent=4)
     assert block.startswith("    -   id: d\n        kind: dilemma\n")
@@ -481,8 +490,16 @@ def test_property_any_text_reads_back_and_old_bytes_stay(tiny_root, title, descr
         shutil.copytree(tiny_root, root)
         path = root / "framework" / "tiny.yaml"
         old = path.read_bytes()
-        add_entry(root, "concept", "prop", title, summary="s", description=description,
-                  relations={"related_to": [{"target": "alignment", "note": note}]}, file="tiny.yaml")
+        add_entry(
+            root,
+            "concept",
+            "prop",
+            title,
+            summary="s",
+            description=description,
+            relations={"related_to": [{"target": "alignment", "note": note}]},
+            file="tiny.yaml",
+        )
         assert path.read_bytes().startswith(old)
         kb = socioaffective.load(root)
         e = kb.get("prop")
@@ -527,6 +544,7 @@ def test_a_temp_copy_left_by_a_killed_add_is_reported_then_removed(tiny_copy):
 
 # --- link counts of schema.yaml (`cardinality:`), issue 14 ---------------------------
 
+
 def _with_counts(root: Path, block: str) -> Path:
     schema = root / "framework" / "schema.yaml"
     schema.write_text(schema.read_text(encoding="utf-8").rstrip("\n") + "\n\ncardinality:\n" + block, encoding="utf-8")
@@ -563,7 +581,15 @@ def test_an_add_that_breaks_a_count_of_another_entry_is_refused_there(tiny_copy)
     assert socioaffective.validate(tiny_copy).ok
     before = snapshot(tiny_copy)
     with pytest.raises(EditError) as info:
-        add_entry(tiny_copy, "risk", "nagging", "Nagging", summary="Pushing too often.", description="A second risk to competence.", relations={"frustrates": ["competence"]})
+        add_entry(
+            tiny_copy,
+            "risk",
+            "nagging",
+            "Nagging",
+            summary="Pushing too often.",
+            description="A second risk to competence.",
+            relations={"frustrates": ["competence"]},
+        )
     (p,) = info.value.problems
     assert (p.code, p.file, p.line, p.entry) == ("too-many-backlinks", "framework/tiny.yaml", 48, "competence")
     assert "framework/tiny.yaml:48: too-many-backlinks" in str(info.value)

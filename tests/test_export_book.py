@@ -25,9 +25,14 @@ DOWNLOADS = (Path(__file__).resolve().parent.parent / "chapters" / "downloads.md
 def built(tmp_path_factory, tiny_root):
     src = make_fixture_book(tiny_root, tmp_path_factory.mktemp("book") / "src")
     socioaffective.add_entry(
-        src, "need", "safety", "Safety",
-        summary="Feeling safe with others.", description="The need to feel secure <script>alert(1)</script>.",
-        relations={"related_to": ["competence"]}, cites=[("ryan2000self", "p. 70")],
+        src,
+        "need",
+        "safety",
+        "Safety",
+        summary="Feeling safe with others.",
+        description="The need to feel secure <script>alert(1)</script>.",
+        relations={"related_to": ["competence"]},
+        cites=[("ryan2000self", "p. 70")],
     )
     (src / "downloads.md").write_text(DOWNLOADS, encoding="utf-8")
     with open(src / "_toc.yml", "a", encoding="utf-8") as f:

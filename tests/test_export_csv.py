@@ -41,7 +41,10 @@ def test_entries_round_trip(real_kb):
 def test_relations_round_trip(real_kb):
     rows = read_tables(export(real_kb, "csv"))["relations.csv"]
     assert list(rows[0]) == RELATION_COLUMNS
-    got = [(r["relation"], r["source"], r["target"], r["provenance_source"], r["provenance_grade"], r["provenance_inherited"] == "true", r["locator"], r["note"]) for r in rows]
+    got = [
+        (r["relation"], r["source"], r["target"], r["provenance_source"], r["provenance_grade"], r["provenance_inherited"] == "true", r["locator"], r["note"])
+        for r in rows
+    ]
     want = [(r.name, r.source, r.target, r.provenance.source, r.provenance.grade, r.provenance.inherited, r.locator, r.note) for r in real_kb.relations()]
     assert got == want
     labels = {r["relation"]: r["label"] for r in rows}

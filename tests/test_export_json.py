@@ -49,7 +49,9 @@ def test_an_invalid_framework_with_nan_exports_valid_json(tiny_copy):
     path.write_text(text.replace(line, line + "\n" + line.split("title:")[0] + "year: .nan", 1), encoding="utf-8")
     script = _Path(_sys.executable).with_name("socioaffective")
     proc = _sp.run([str(script), "--root", str(tiny_copy), "export", "-f", "json"], capture_output=True, text=True, timeout=120)
+
     def refuse(name):
         raise AssertionError(f"{name} is not JSON")
+
     data = _json.loads(proc.stdout, parse_constant=refuse)
     assert "nan" in proc.stdout and data

@@ -13,7 +13,6 @@ import rdflib
 from rdflib.namespace import SKOS
 
 import socioaffective
-
 from socioaffective.export import export
 from socioaffective.export.rdf import Namespaces
 from socioaffective.export.tables import read_tables
@@ -21,10 +20,10 @@ from socioaffective.export.tables import tables as csv_tables
 
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
 
-TITLE = '<script>alert("t")</script> & \'q\' javascript:alert(1)'
+TITLE = "<script>alert(\"t\")</script> & 'q' javascript:alert(1)"
 SUMMARY = "</script><img src=x onerror=alert(1)> line para =cmd|' /C calc'!A0"  # no U+2028: a line break (issue 10)
 DESCRIPTION = 'Para "one" with </script>, ]]> and <![CDATA[ x ]]>,\n\nthen \\ backslashes \\n, a tab\there, @prefix x: <y> . and "}"\u2028end\n'
-ALIAS = "{\"@context\": \"javascript:alert(1)\"} </ScRiPt> ${x} {{ y }}"
+ALIAS = '{"@context": "javascript:alert(1)"} </ScRiPt> ${x} {{ y }}'
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +33,14 @@ def payload_kb(tmp_path_factory, tiny_root):
     root = tmp_path_factory.mktemp("payload") / "tiny"
     shutil.copytree(tiny_root, root)
     socioaffective.add_entry(
-        root, "concept", "payload", TITLE, summary=SUMMARY, description=DESCRIPTION,
-        fields={"aliases": [ALIAS]}, relations={"related_to": [{"target": "alignment", "note": TITLE}]},
+        root,
+        "concept",
+        "payload",
+        TITLE,
+        summary=SUMMARY,
+        description=DESCRIPTION,
+        fields={"aliases": [ALIAS]},
+        relations={"related_to": [{"target": "alignment", "note": TITLE}]},
         cites=[("kirk2025why", SUMMARY[:40])],
     )
     kb = socioaffective.load(root)
@@ -87,7 +92,9 @@ def test_csv(payload_kb):
 def test_control_characters_keep_graphml_well_formed(tiny_copy):
     # YAML can carry control characters ("\x01"); XML 1.0 cannot, even escaped
     p = tiny_copy / "framework" / "ctl.yaml"
-    p.write_text('entries:\n  - id: ctl\n    kind: concept\n    title: "bell \\x07 here"\n    summary: s\n    description: d\n    provenance: {source: editorial, grade: editorial}\n')
+    p.write_text(
+        'entries:\n  - id: ctl\n    kind: concept\n    title: "bell \\x07 here"\n    summary: s\n    description: d\n    provenance: {source: editorial, grade: editorial}\n'
+    )
     kb = socioaffective.load(tiny_copy)
     assert kb.get("ctl").title == "bell \x07 here"
     g = nx.read_graphml(io.BytesIO(export(kb, "graphml").encode("utf-8")))
@@ -129,7 +136,7 @@ def test_property_any_text_survives_every_export(tiny_kb, title, description):
     assert (n["title"], n["description"]) == (xml_safe(title), xml_safe(description))
 
 
-FORMULAS = ["=HYPERLINK(\"http://evil.example/\",\"click\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "'=already quoted"]
+FORMULAS = ['=HYPERLINK("http://evil.example/","click")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "'=already quoted"]
 
 
 @pytest.mark.parametrize("formula", FORMULAS)
@@ -137,8 +144,13 @@ def test_csv_cells_never_start_a_formula(tiny_copy, formula):
     # CSV injection: a spreadsheet runs a cell that starts with = + - @ (or a tab) as a formula
     p = tiny_copy / "framework" / "formula.yaml"
     p.write_text(
-        "entries:\n  - id: formula\n    kind: concept\n    title: " + json.dumps(formula) + "\n    summary: " + json.dumps(formula)
-        + "\n    description: d\n    provenance: {source: editorial, grade: editorial, note: " + json.dumps(formula) + "}\n"
+        "entries:\n  - id: formula\n    kind: concept\n    title: "
+        + json.dumps(formula)
+        + "\n    summary: "
+        + json.dumps(formula)
+        + "\n    description: d\n    provenance: {source: editorial, grade: editorial, note: "
+        + json.dumps(formula)
+        + "}\n"
     )
     kb = socioaffective.load(tiny_copy)
     files = csv_tables(kb)

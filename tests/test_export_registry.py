@@ -109,7 +109,10 @@ def test_the_cli_offers_it_and_its_help_shows_it(name, export_help, tiny_root, t
 def determinism_ids() -> str:
     res = subprocess.run(
         [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", str(TESTS / "test_export_determinism.py")],
-        capture_output=True, text=True, cwd=ROOT, timeout=300,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
     )
     assert res.returncode == 0, res.stdout + res.stderr
     return res.stdout

@@ -102,5 +102,9 @@ def test_rdf_carries_the_skos_mappings_to_upstream_iris(kb, fmt):
     eli = rdflib.URIRef("http://data.europa.eu/eli/reg/2024/1689/oj")
     assert (rdflib.URIRef("urn:socioaffective:entry:eu-ai-act-art-5-1-a"), S.inScheme, eli) in g
     # sycophancy: only related matches, and the gaps as links of their own
-    closes = list(g.query("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?m WHERE { <urn:socioaffective:entry:sycophancy> skos:closeMatch|skos:exactMatch ?m }"))
+    closes = list(
+        g.query(
+            "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?m WHERE { <urn:socioaffective:entry:sycophancy> skos:closeMatch|skos:exactMatch ?m }"
+        )
+    )
     assert closes == []

@@ -21,11 +21,46 @@ import socioaffective
 from socioaffective.export import FORMATS, export
 
 # "Configuration Header Fields" (the `id` field is documented as deprecated and ignored).
-HEADER_FIELDS = {"title", "description", "author", "reference", "references", "citation", "citations", "tags", "models", "system",
-                 "temperature", "temperatures", "evaluationConfig", "point_defs", "tools", "toolUse", "context", "render_as", "noCache"}
+HEADER_FIELDS = {
+    "title",
+    "description",
+    "author",
+    "reference",
+    "references",
+    "citation",
+    "citations",
+    "tags",
+    "models",
+    "system",
+    "temperature",
+    "temperatures",
+    "evaluationConfig",
+    "point_defs",
+    "tools",
+    "toolUse",
+    "context",
+    "render_as",
+    "noCache",
+}
 # "Prompt Fields" (plus `description`, used in the documented examples).
-PROMPT_FIELDS = {"id", "prompt", "messages", "ideal", "system", "citation", "reference", "should", "should_not", "weight",
-                 "requiredTools", "prohibitedTools", "maxCalls", "render_as", "noCache", "description"}
+PROMPT_FIELDS = {
+    "id",
+    "prompt",
+    "messages",
+    "ideal",
+    "system",
+    "citation",
+    "reference",
+    "should",
+    "should_not",
+    "weight",
+    "requiredTools",
+    "prohibitedTools",
+    "maxCalls",
+    "render_as",
+    "noCache",
+    "description",
+}
 # keys that make weval's parser read a document as a prompt rather than a header
 PROMPT_MARKERS = {"prompt", "messages", "should", "ideal", "points", "expect"}
 ROLES = {"user", "assistant", "system"}  # "Message Formats", formal syntax: role + content
@@ -112,8 +147,12 @@ def test_hostile_text_survives_the_round_trip(tmp_path, project_root):
     shutil.copy(project_root / "references.bib", root / "references.bib")
     nasty = "---\n# not a comment: {a: [b]} & *alias !tag '\"\n...\n- item"
     socioaffective.add_entry(
-        root, "scenario", "hostile-text", "Hostile text",
-        summary="A scenario whose text looks like YAML.", description="For the test.",
+        root,
+        "scenario",
+        "hostile-text",
+        "Hostile text",
+        summary="A scenario whose text looks like YAML.",
+        description="For the test.",
         fields={"system": nasty, "turns": [nasty, "ok", nasty], "ideal": nasty, "should": [nasty], "should_not": ["- b"]},
         relations={"probes": ["sycophancy"], "at_stake": ["autonomy"]},
     )

@@ -55,6 +55,7 @@ def _no_cache():
 
 # -- mutations -------------------------------------------------------------------
 
+
 def _lines(data: bytes) -> list[bytes]:
     return data.split(b"\n")
 
@@ -73,7 +74,7 @@ def byte_mutation(draw, data: bytes) -> bytes:
     if kind == "insert-bytes":
         return data[:pos] + draw(st.binary(min_size=1, max_size=6)) + data[pos:]
     if kind == "delete-span":
-        return data[:pos] + data[pos + draw(st.integers(1, 80)):]
+        return data[:pos] + data[pos + draw(st.integers(1, 80)) :]
     lines = _lines(data)
     i = draw(st.integers(0, max(0, len(lines) - 1)))
     if kind == "delete-line":
@@ -86,19 +87,42 @@ def byte_mutation(draw, data: bytes) -> bytes:
         line = lines[i].decode("utf-8", "replace")
         if line:
             j = draw(st.integers(0, len(line) - 1))
-            line = line[:j] + draw(st.characters()) + line[j + 1:]
+            line = line[:j] + draw(st.characters()) + line[j + 1 :]
         lines[i] = line.encode("utf-8", "surrogatepass")
     return b"\n".join(lines)
 
 
 SCALARS = st.one_of(
-    st.none(), st.booleans(), st.integers(-10**12, 10**12), st.floats(allow_nan=True),
-    st.text(max_size=20), st.sampled_from(["competence", "need", "editorial", "kirk2025why", "", "abstract", "*", "reference"]),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=True),
+    st.text(max_size=20),
+    st.sampled_from(["competence", "need", "editorial", "kirk2025why", "", "abstract", "*", "reference"]),
 )
 VALUES = st.recursive(SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner, max_size=3)), max_leaves=8)
 KEYS = st.one_of(
-    st.sampled_from(["id", "kind", "title", "summary", "description", "provenance", "source", "grade", "target",
-                     "engages", "cites", "instance_of", "related_to", "poles", "status", "scope", "locator"]),
+    st.sampled_from(
+        [
+            "id",
+            "kind",
+            "title",
+            "summary",
+            "description",
+            "provenance",
+            "source",
+            "grade",
+            "target",
+            "engages",
+            "cites",
+            "instance_of",
+            "related_to",
+            "poles",
+            "status",
+            "scope",
+            "locator",
+        ]
+    ),
     st.text(max_size=10),
 )
 
@@ -176,6 +200,7 @@ def _write(root: Path, files: dict[str, bytes]) -> Path:
 
 # -- properties ----------------------------------------------------------------------
 
+
 def _exercise(kb) -> None:
     """Use the loaded knowledge base the way the CLI and the book do."""
     json.dumps(kb.report.to_dict())
@@ -228,6 +253,7 @@ def test_random_bytes_in_any_file_give_a_report(data, where):
 
 
 # -- order independence --------------------------------------------------------------------
+
 
 def _split(entries: list, names: list[str]) -> dict[str, bytes]:
     """The tiny entries spread over several files, one file per name."""

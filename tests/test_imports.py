@@ -34,7 +34,10 @@ def _heavy_after(args, env_extra, tmp_path) -> list[str]:
     env = {**os.environ, "SOCIOAFFECTIVE_CACHE_DIR": str(tmp_path / "cache"), **env_extra}
     proc = subprocess.run(
         [sys.executable, "-c", PROBE.format(args=list(args), heavy=HEAVY)],
-        capture_output=True, text=True, env=env, timeout=120,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -43,7 +46,9 @@ def _heavy_after(args, env_extra, tmp_path) -> list[str]:
 def test_import_socioaffective_is_light(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-c", f"import json, sys, socioaffective; print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))"],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == []
@@ -87,7 +92,6 @@ def test_validate_on_the_real_framework_is_light(tmp_path):
 # names before it imports them.
 
 import ast  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent / "socioaffective"
 #: Knots other branches of issue 14 untie (item 12: loader <-> validate). An entry
@@ -114,7 +118,9 @@ def _imports():
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
         # `if TYPE_CHECKING:` imports exist for the type checker only, never at run time: no edge
-        typing_only = {id(n) for block in ast.walk(tree) if isinstance(block, ast.If) and _is_type_checking(block.test) for stmt in block.body for n in ast.walk(stmt)}
+        typing_only = {
+            id(n) for block in ast.walk(tree) if isinstance(block, ast.If) and _is_type_checking(block.test) for stmt in block.body for n in ast.walk(stmt)
+        }
         for node in ast.walk(tree):
             if id(node) in typing_only:
                 continue
@@ -171,15 +177,30 @@ def test_no_module_imports_another_modules_private_names():
         if n.startswith("_") and not n.startswith("__") and importer != imported and (importer, n) not in BEING_REPLACED
     )
     assert not found, f"private names imported across modules (make them public where they live, or move them): {found}"
+
+
 # -- lazy sub-commands (issue 15): a command imports only its own module -------------------------
 
 #: What `validate` never needs: the other commands' modules, editing, exports, reviews, rendering.
 NOT_FOR_VALIDATE = (
-    "socioaffective.edit", "socioaffective.cli.edit", "socioaffective.cli.export", "socioaffective.cli.content",
-    "socioaffective.cli.review", "socioaffective.review", "socioaffective._review_text", "socioaffective.review_queue",
-    "socioaffective.diff", "socioaffective.jsonschema", "socioaffective.query", "socioaffective.graph",
-    "socioaffective.crosswalk", "socioaffective.shacl", "socioaffective.render", "socioaffective.export.",
-    "importlib.metadata", "click.shell_completion",
+    "socioaffective.edit",
+    "socioaffective.cli.edit",
+    "socioaffective.cli.export",
+    "socioaffective.cli.content",
+    "socioaffective.cli.review",
+    "socioaffective.review",
+    "socioaffective._review_text",
+    "socioaffective.review_queue",
+    "socioaffective.diff",
+    "socioaffective.jsonschema",
+    "socioaffective.query",
+    "socioaffective.graph",
+    "socioaffective.crosswalk",
+    "socioaffective.shacl",
+    "socioaffective.render",
+    "socioaffective.export.",
+    "importlib.metadata",
+    "click.shell_completion",
 )
 
 LAZY_PROBE = """
@@ -198,8 +219,7 @@ def _modules_after(args, tmp_path, env_extra=None) -> tuple[list[str], str]:
     import os
 
     env = {**os.environ, "SOCIOAFFECTIVE_CACHE_DIR": str(tmp_path / "cache"), **(env_extra or {})}
-    proc = subprocess.run([sys.executable, "-c", LAZY_PROBE.format(args=list(args))],
-                          capture_output=True, text=True, env=env, timeout=120)
+    proc = subprocess.run([sys.executable, "-c", LAZY_PROBE.format(args=list(args))], capture_output=True, text=True, env=env, timeout=120)
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout.strip().splitlines()
     return json.loads(out[-1]), "\n".join(out[:-1])
@@ -237,10 +257,12 @@ def test_help_lists_every_command(tmp_path):
 
 
 def test_package_attributes_load_on_first_use(tmp_path):
-    code = ("import json, sys, socioaffective; before = 'socioaffective.edit' in sys.modules; "
-            "f = socioaffective.add_entry; g = socioaffective.design_review; "
-            "print(json.dumps([before, 'socioaffective.edit' in sys.modules, f.__module__, g.__module__, "
-            "'add_entry' in dir(socioaffective)]))")
+    code = (
+        "import json, sys, socioaffective; before = 'socioaffective.edit' in sys.modules; "
+        "f = socioaffective.add_entry; g = socioaffective.design_review; "
+        "print(json.dumps([before, 'socioaffective.edit' in sys.modules, f.__module__, g.__module__, "
+        "'add_entry' in dir(socioaffective)]))"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == [False, True, "socioaffective.edit", "socioaffective.review", True]

@@ -90,6 +90,7 @@ def _private_cache(tmp_path_factory, monkeypatch):
 
 # -- the corpus itself --------------------------------------------------------
 
+
 def test_the_corpus_is_large_enough():
     assert len(CASES) >= 40, CASES
 
@@ -117,11 +118,29 @@ def test_expected_yaml_is_well_formed(case):
 def test_the_issue_7_defects_are_all_there():
     """The defects issue 7 names, each by the case that holds it."""
     wanted = [
-        "tab-indent", "mixed-indentation", "not-a-mapping-list", "entry-scalar", "relation-number",
-        "bad-id-spaces", "bad-id-capitals", "bad-id-unicode-lookalike", "self-relation", "cycle-instance-of",
-        "schema-kind-declared-twice", "schema-inverse-clash", "schema-unknown-kind", "bib-syntax-unterminated",
-        "bib-duplicate-key", "bib-missing-title", "encoding-latin1", "byte-order-mark", "empty-file",
-        "file-too-large", "alias-bomb", "unsafe-tag-python-object", "symlink-loop-folder",
+        "tab-indent",
+        "mixed-indentation",
+        "not-a-mapping-list",
+        "entry-scalar",
+        "relation-number",
+        "bad-id-spaces",
+        "bad-id-capitals",
+        "bad-id-unicode-lookalike",
+        "self-relation",
+        "cycle-instance-of",
+        "schema-kind-declared-twice",
+        "schema-inverse-clash",
+        "schema-unknown-kind",
+        "bib-syntax-unterminated",
+        "bib-duplicate-key",
+        "bib-missing-title",
+        "encoding-latin1",
+        "byte-order-mark",
+        "empty-file",
+        "file-too-large",
+        "alias-bomb",
+        "unsafe-tag-python-object",
+        "symlink-loop-folder",
     ]
     assert not [c for c in wanted if c not in CASES]
 
@@ -137,6 +156,7 @@ def test_binary_cases_hold_the_bytes_they_claim():
 
 
 # -- through the library ----------------------------------------------------
+
 
 @pytest.mark.parametrize("case", CASES)
 def test_case_through_the_library(case, tmp_path, monkeypatch):
@@ -200,6 +220,7 @@ def test_the_alias_bomb_is_refused_quickly(tmp_path):
 
 # -- through the command line -------------------------------------------------
 
+
 def _command() -> list[str]:
     script = Path(sys.executable).with_name("socioaffective")
     return [str(script)] if script.exists() else [sys.executable, "-m", "socioaffective"]
@@ -212,7 +233,12 @@ def _limit_memory():  # pragma: no cover - runs in the child
 def _run(args: list[str], cwd: Path, env: dict) -> tuple[subprocess.CompletedProcess, float]:
     start = time.perf_counter()
     proc = subprocess.run(
-        _command() + args, cwd=cwd, env=env, capture_output=True, text=True, timeout=120,
+        _command() + args,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
         preexec_fn=_limit_memory if os.name == "posix" else None,
     )
     return proc, time.perf_counter() - start
@@ -279,6 +305,7 @@ def test_the_whole_corpus_through_the_cli(tmp_path):
 
 
 # -- the rules of the validator ----------------------------------------------------
+
 
 def _rule_codes_per_case() -> dict[str, dict[str, set[str]]]:
     """{rule name: {case: codes the rule alone reports on it}} over every case with a usable schema."""

@@ -100,20 +100,37 @@ from socioaffective.errors import ArgumentError as _ArgumentError
 from socioaffective.errors import SocioaffectiveError as _SocioaffectiveError
 
 
-@pytest.mark.parametrize("call", [
-    lambda kb: _sa.load(123),
-    lambda kb: kb.get(["autonomy"]),
-    lambda kb: kb.get(None),
-    lambda kb: kb.related("competence", direction="sideways"),
-    lambda kb: kb.relations("competence", direction=None),
-    lambda kb: kb.matrix("dilemma", "need", None),
-    lambda kb: kb.matrix("dilemma", 5, "engages"),
-    lambda kb: kb.search(None),
-    lambda kb: kb.search("autonomy", limit=-1),
-    lambda kb: kb.search("autonomy", limit="3"),
-    lambda kb: kb.entries(kind=123),
-    lambda kb: kb.path("competence", "alignment", relations="supports"),
-], ids=["load-123", "get-list", "get-none", "related-sideways", "relations-none", "matrix-none", "matrix-kind-int", "search-none", "search-limit-negative", "search-limit-text", "entries-kind-int", "path-relations-str"])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda kb: _sa.load(123),
+        lambda kb: kb.get(["autonomy"]),
+        lambda kb: kb.get(None),
+        lambda kb: kb.related("competence", direction="sideways"),
+        lambda kb: kb.relations("competence", direction=None),
+        lambda kb: kb.matrix("dilemma", "need", None),
+        lambda kb: kb.matrix("dilemma", 5, "engages"),
+        lambda kb: kb.search(None),
+        lambda kb: kb.search("autonomy", limit=-1),
+        lambda kb: kb.search("autonomy", limit="3"),
+        lambda kb: kb.entries(kind=123),
+        lambda kb: kb.path("competence", "alignment", relations="supports"),
+    ],
+    ids=[
+        "load-123",
+        "get-list",
+        "get-none",
+        "related-sideways",
+        "relations-none",
+        "matrix-none",
+        "matrix-kind-int",
+        "search-none",
+        "search-limit-negative",
+        "search-limit-text",
+        "entries-kind-int",
+        "path-relations-str",
+    ],
+)
 def test_api_misuse_raises_our_own_error_with_a_message(tiny_kb, call):
     with pytest.raises(_ArgumentError) as info:
         call(tiny_kb)

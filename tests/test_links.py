@@ -23,49 +23,56 @@ SAFE_URL = re.compile(r"[A-Za-z0-9\-._~:/?#@!$&*+,;=%]*")
 
 # -- the types ------------------------------------------------------------------
 
-@pytest.mark.parametrize("ftype, value", [
-    ("doi", "10.1057/s41599-025-04532-5"),
-    ("doi", "10.1037/0003-066X.55.1.68"),
-    ("doi", "10.1002/(SICI)1097-4571(199806)49:8"),
-    ("arxiv", "2502.02528"),
-    ("arxiv", "2502.02528v3"),
-    ("arxiv", "hep-th/9901001"),
-    ("arxiv", "math.GT/0309136v1"),
-    ("url", "https://doi.org/10.1057/s41599-025-04532-5"),
-    ("url", "http://example.org"),
-    ("url", "https://example.org:8443/a/b?x=1&y=%20#frag"),
-    ("url", "https://en.wikipedia.org/wiki/Self-determination_theory_(psychology)"),
-])
+
+@pytest.mark.parametrize(
+    "ftype, value",
+    [
+        ("doi", "10.1057/s41599-025-04532-5"),
+        ("doi", "10.1037/0003-066X.55.1.68"),
+        ("doi", "10.1002/(SICI)1097-4571(199806)49:8"),
+        ("arxiv", "2502.02528"),
+        ("arxiv", "2502.02528v3"),
+        ("arxiv", "hep-th/9901001"),
+        ("arxiv", "math.GT/0309136v1"),
+        ("url", "https://doi.org/10.1057/s41599-025-04532-5"),
+        ("url", "http://example.org"),
+        ("url", "https://example.org:8443/a/b?x=1&y=%20#frag"),
+        ("url", "https://en.wikipedia.org/wiki/Self-determination_theory_(psychology)"),
+    ],
+)
 def test_real_values_are_valid_and_linked(ftype, value):
     assert links.problem(ftype, value) == ""
     url = links.href(ftype, value)
     assert url and SAFE_URL.fullmatch(url) and url.startswith("https://" if ftype != "url" else "http")
 
 
-@pytest.mark.parametrize("ftype, value, why", [
-    ("doi", "10.1234/x)![t](http://host/pixel.png)", "character '!'"),
-    ("doi", "10.1234/x y", "a space"),
-    ("doi", "https://doi.org/10.1057/x", "without `https://doi.org/`"),
-    ("doi", "doi:10.1057/x", "without `https://doi.org/`"),
-    ("doi", "10.1057/x\n", "invisible character U+000A"),
-    ("doi", "10.\u0661\u0662\u0663\u0664/x", "character '\u0661'"),  # Arabic-Indic digits are not [0-9]
-    ("doi", "11.1234/x", "a DOI is"),
-    ("arxiv", "2502.02528)![x](y", "arXiv identifier looks like"),
-    ("arxiv", "https://arxiv.org/abs/2502.02528", "alone"),
-    ("url", "javascript:alert(1)", "scheme `javascript:`"),
-    ("url", "JavaScript:alert(1)", "scheme `JavaScript:`"),
-    ("url", "HTTPS://example.org/", "in lowercase"),
-    ("url", "data:text/html,<script>x</script>", "scheme `data:`"),
-    ("url", "ftp://example.org/", "scheme `ftp:`"),
-    ("url", "//example.org/", "does not start"),
-    ("url", "example.org", "does not start"),
-    ("url", "https://example.org/x)![t](http://h/p.png)", "character '['"),
-    ("url", "https://example.org/a b", "a space"),
-    ("url", "https://example.org/\"onmouseover=x", "character '\"'"),
-    ("url", "https://trusted.org@evil.org/", "host name"),
-    ("url", "https://example.org/%zz", "host name"),
-    ("url", "https://exa\u0430mple.org/", "character 'а'"),
-])
+@pytest.mark.parametrize(
+    "ftype, value, why",
+    [
+        ("doi", "10.1234/x)![t](http://host/pixel.png)", "character '!'"),
+        ("doi", "10.1234/x y", "a space"),
+        ("doi", "https://doi.org/10.1057/x", "without `https://doi.org/`"),
+        ("doi", "doi:10.1057/x", "without `https://doi.org/`"),
+        ("doi", "10.1057/x\n", "invisible character U+000A"),
+        ("doi", "10.\u0661\u0662\u0663\u0664/x", "character '\u0661'"),  # Arabic-Indic digits are not [0-9]
+        ("doi", "11.1234/x", "a DOI is"),
+        ("arxiv", "2502.02528)![x](y", "arXiv identifier looks like"),
+        ("arxiv", "https://arxiv.org/abs/2502.02528", "alone"),
+        ("url", "javascript:alert(1)", "scheme `javascript:`"),
+        ("url", "JavaScript:alert(1)", "scheme `JavaScript:`"),
+        ("url", "HTTPS://example.org/", "in lowercase"),
+        ("url", "data:text/html,<script>x</script>", "scheme `data:`"),
+        ("url", "ftp://example.org/", "scheme `ftp:`"),
+        ("url", "//example.org/", "does not start"),
+        ("url", "example.org", "does not start"),
+        ("url", "https://example.org/x)![t](http://h/p.png)", "character '['"),
+        ("url", "https://example.org/a b", "a space"),
+        ("url", 'https://example.org/"onmouseover=x', "character '\"'"),
+        ("url", "https://trusted.org@evil.org/", "host name"),
+        ("url", "https://example.org/%zz", "host name"),
+        ("url", "https://exa\u0430mple.org/", "character 'а'"),
+    ],
+)
 def test_bad_values_say_why(ftype, value, why):
     assert why in links.problem(ftype, value)
     assert links.href(ftype, value) is None
@@ -97,6 +104,7 @@ def test_a_long_hostile_value_is_refused_in_linear_time(ftype):
 
 
 # -- validation and rendering by type ----------------------------------------------
+
 
 @pytest.fixture
 def tiny_copy(tmp_path):
@@ -146,6 +154,7 @@ def test_a_link_field_of_another_name_is_linked_by_its_type(tiny_copy):
 
 # -- fullmatch wherever a pattern guards an id, a name or a file name --------------
 
+
 def test_guards_match_the_whole_string():
     from socioaffective.book.state import PAGE_NAME
     from socioaffective.render.network import kind_color
@@ -174,6 +183,7 @@ def test_an_id_with_a_trailing_newline_is_refused_by_add(tiny_copy):
 
 # -- the schema's own checks ----------------------------------------------------------
 
+
 def _schema_problems(tmp_path, old: str, new: str):
     src = (FIXTURES / "tiny" / "framework" / "schema.yaml").read_text()
     assert src.count(old) == 1, old
@@ -189,16 +199,27 @@ def _line(lines, marker):
     return n
 
 
-@pytest.mark.parametrize("old, new, marker", [
-    ("    badge: B\n    paper_claim: true\n", '    badge: B\n    paper_claim: "true"\n', 'paper_claim: "true"'),
-    ("    badge: B\n    paper_claim: true\n", "    badge: B\n    paper_claim: 1\n", "paper_claim: 1"),
-    ("    badge: B\n    paper_claim: true\n", "    badge: B\n    paper_claim: yes please\n", "paper_claim: yes please"),
-    ("      venue: { type: string, required: true }", '      venue: { type: string, required: "true" }', "venue:"),
-    ("    acyclic: true\n    description: The entry is a particular", "    acyclic: 'false'\n    description: The entry is a particular", "acyclic: 'false'"),
-    ("    symmetric: true\n    from: [\"*\"]\n    to: [\"*\"]\n    description: The two entries", "    symmetric: 1\n    from: [\"*\"]\n    to: [\"*\"]\n    description: The two entries", "symmetric: 1"),
-    ("    locator: true\n", '    locator: "on"\n', 'locator: "on"'),
-    ("  raises:\n", "  raises:\n    allow_self: []\n", "allow_self: []"),
-])
+@pytest.mark.parametrize(
+    "old, new, marker",
+    [
+        ("    badge: B\n    paper_claim: true\n", '    badge: B\n    paper_claim: "true"\n', 'paper_claim: "true"'),
+        ("    badge: B\n    paper_claim: true\n", "    badge: B\n    paper_claim: 1\n", "paper_claim: 1"),
+        ("    badge: B\n    paper_claim: true\n", "    badge: B\n    paper_claim: yes please\n", "paper_claim: yes please"),
+        ("      venue: { type: string, required: true }", '      venue: { type: string, required: "true" }', "venue:"),
+        (
+            "    acyclic: true\n    description: The entry is a particular",
+            "    acyclic: 'false'\n    description: The entry is a particular",
+            "acyclic: 'false'",
+        ),
+        (
+            '    symmetric: true\n    from: ["*"]\n    to: ["*"]\n    description: The two entries',
+            '    symmetric: 1\n    from: ["*"]\n    to: ["*"]\n    description: The two entries',
+            "symmetric: 1",
+        ),
+        ("    locator: true\n", '    locator: "on"\n', 'locator: "on"'),
+        ("  raises:\n", "  raises:\n    allow_self: []\n", "allow_self: []"),
+    ],
+)
 def test_schema_booleans_are_yaml_booleans_only(tmp_path, old, new, marker):
     s, got, lines = _schema_problems(tmp_path, old, new)
     assert got == [("schema-invalid", _line(lines, marker))], s.problems
@@ -206,25 +227,32 @@ def test_schema_booleans_are_yaml_booleans_only(tmp_path, old, new, marker):
 
 
 def test_a_string_paper_claim_never_makes_a_grade_the_papers_claim(tmp_path):
-    s, _, _ = _schema_problems(tmp_path, "    paper_claim: false\n    description: >-\n      Our recollection", '    paper_claim: "false"\n    description: >-\n      Our recollection')
+    s, _, _ = _schema_problems(
+        tmp_path, "    paper_claim: false\n    description: >-\n      Our recollection", '    paper_claim: "false"\n    description: >-\n      Our recollection'
+    )
     assert s.grades["inferred"].paper_claim is False
 
 
-@pytest.mark.parametrize("old, new, marker", [
-    ("  raises:\n", "  links to:\n    label: links to\n    inverse: linked from\n  raises:\n", "  links to:"),
-    ("  raises:\n", "  Raises:\n    label: raises up\n    inverse: raised up by\n  raises:\n", "  Raises:"),
-    ("  raises:\n", "  'x\\n':\n    label: x\n    inverse: y\n  raises:\n", "'x\\n'"),
-    ("      bib_key: {", "      bib-key: { type: string }\n      bib_key: {", "bib-key:"),
-    ("  aliases:\n", "  Aliases:\n    type: string\n  aliases:\n", "  Aliases:"),
-    ("  risk:\n", "  ../risk:\n    label: Evil\n  risk:\n", "  ../risk:"),
-])
+@pytest.mark.parametrize(
+    "old, new, marker",
+    [
+        ("  raises:\n", "  links to:\n    label: links to\n    inverse: linked from\n  raises:\n", "  links to:"),
+        ("  raises:\n", "  Raises:\n    label: raises up\n    inverse: raised up by\n  raises:\n", "  Raises:"),
+        ("  raises:\n", "  'x\\n':\n    label: x\n    inverse: y\n  raises:\n", "'x\\n'"),
+        ("      bib_key: {", "      bib-key: { type: string }\n      bib_key: {", "bib-key:"),
+        ("  aliases:\n", "  Aliases:\n    type: string\n  aliases:\n", "  Aliases:"),
+        ("  risk:\n", "  ../risk:\n    label: Evil\n  risk:\n", "  ../risk:"),
+    ],
+)
 def test_names_of_relations_fields_and_kinds_follow_one_pattern(tmp_path, old, new, marker):
     s, got, lines = _schema_problems(tmp_path, old, new)
     assert got == [("schema-invalid", _line(lines, marker))], s.problems
     assert all(NAME_PATTERN.fullmatch(n) for n in [*s.relations, *s.kinds, *s.common_fields] + [f for k in s.kinds.values() for f in k.fields])
 
 
-@pytest.mark.parametrize("file", ["../outside.yaml", "/etc/outside.yaml", "sub/../../x.yaml", "C:/x.yaml", "a\\\\b.yaml", ".hidden.yaml", "notes.txt", "schema.yaml", "''"])
+@pytest.mark.parametrize(
+    "file", ["../outside.yaml", "/etc/outside.yaml", "sub/../../x.yaml", "C:/x.yaml", "a\\\\b.yaml", ".hidden.yaml", "notes.txt", "schema.yaml", "''"]
+)
 def test_a_kind_file_must_be_a_yaml_file_inside_framework(tmp_path, file):
     s, got, lines = _schema_problems(tmp_path, "    file: questions.yaml\n", f"    file: {file}\n")
     assert got == [("schema-invalid", _line(lines, "    file: " + file))], s.problems
@@ -237,25 +265,55 @@ def test_a_kind_file_in_a_subfolder_is_fine(tmp_path):
 
 
 def test_symmetric_and_acyclic_together_are_refused(tmp_path):
-    s, got, lines = _schema_problems(tmp_path, "    symmetric: true\n    from: [\"*\"]\n    to: [\"*\"]\n    description: A looser", "    symmetric: true\n    acyclic: true\n    from: [\"*\"]\n    to: [\"*\"]\n    description: A looser")
+    s, got, lines = _schema_problems(
+        tmp_path,
+        '    symmetric: true\n    from: ["*"]\n    to: ["*"]\n    description: A looser',
+        '    symmetric: true\n    acyclic: true\n    from: ["*"]\n    to: ["*"]\n    description: A looser',
+    )
     line = [i for i, x in enumerate(lines, 1) if x == "    acyclic: true" and lines[i - 2] == "    symmetric: true"]
     assert got == [("schema-invalid", line[0])] and not s.relations["related_to"].acyclic
 
 
 # -- id patterns ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("pattern", [
-    r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$", r"^[a-z]+(_[a-z]+)*$", r"^([a-z]+-)*[a-z]+$", r"^\S+$", r"^[a-z](?:[a-z0-9-]*[a-z0-9])?$",
-    r"^[a-z]+(-[a-z]+)*(-[0-9]+)?$", r"^(?:[a-z]{1,64})(?:\.[a-z]{1,64}){0,5}$", r"(?i)^[a-z]+(-[a-z]+)*$", r"[a-z]+",
-])
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$",
+        r"^[a-z]+(_[a-z]+)*$",
+        r"^([a-z]+-)*[a-z]+$",
+        r"^\S+$",
+        r"^[a-z](?:[a-z0-9-]*[a-z0-9])?$",
+        r"^[a-z]+(-[a-z]+)*(-[0-9]+)?$",
+        r"^(?:[a-z]{1,64})(?:\.[a-z]{1,64}){0,5}$",
+        r"(?i)^[a-z]+(-[a-z]+)*$",
+        r"[a-z]+",
+    ],
+)
 def test_usual_id_patterns_are_accepted(pattern):
     assert pattern_problem(pattern) == ""
 
 
-@pytest.mark.parametrize("pattern", [
-    r"^(a+)+$", r"^([a-z0-9]+-?)+$", r"^(a|aa)+$", r"^(a|a)*$", r"^(a*)*$", r"^(\w+\s?)*$", r"^[a-z]*[a-z0-9]*$",
-    r"^(x+x+)+y$", r"^(.*a){12}$", r"^(a?){30}a{30}$", r"^(\d+)\1$", "a" * 1001, "(", 12,
-])
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"^(a+)+$",
+        r"^([a-z0-9]+-?)+$",
+        r"^(a|aa)+$",
+        r"^(a|a)*$",
+        r"^(a*)*$",
+        r"^(\w+\s?)*$",
+        r"^[a-z]*[a-z0-9]*$",
+        r"^(x+x+)+y$",
+        r"^(.*a){12}$",
+        r"^(a?){30}a{30}$",
+        r"^(\d+)\1$",
+        "a" * 1001,
+        "(",
+        12,
+    ],
+)
 def test_catastrophic_id_patterns_are_refused(pattern):
     assert pattern_problem(pattern)
 

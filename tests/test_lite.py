@@ -49,7 +49,9 @@ def lite_site() -> Path:
     out = SITE / "lite"
     proc = subprocess.run(
         [sys.executable, str(ROOT / "lite" / "build.py"), "build", "--output-dir", str(out), "--cache-dir", str(ROOT / ".cache" / "lite")],
-        capture_output=True, text=True, timeout=1500,
+        capture_output=True,
+        text=True,
+        timeout=1500,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return out
@@ -76,7 +78,8 @@ def _run_in_console(browser, site_root: Path, code: str, timeout_ms: int = 240_0
             page.wait_for_function(
                 "(mark) => [...document.querySelectorAll('.jp-OutputArea-output')]"
                 ".some(e => e.textContent.includes(mark) || e.textContent.includes('Traceback') || e.textContent.includes('Error'))",
-                arg=MARK, timeout=timeout_ms,
+                arg=MARK,
+                timeout=timeout_ms,
             )
             text = "\n".join(e.text_content() for e in page.query_selector_all(".jp-OutputArea-output"))
             page.screenshot(path=str(ROOT / "_build" / "screenshots" / "lite-console.png"))
@@ -84,7 +87,7 @@ def _run_in_console(browser, site_root: Path, code: str, timeout_ms: int = 240_0
             context.close()
     line = next((ln for ln in text.splitlines() if ln.startswith(MARK)), None)
     assert line is not None, f"the console printed no result:\n{text}"
-    return json.loads(line[len(MARK):]), outside
+    return json.loads(line[len(MARK) :]), outside
 
 
 QUERY = """
@@ -207,7 +210,6 @@ def test_pinned_pyodide_is_the_kernels():
     assert f"jupyterlite-pyodide-kernel=={lite.load_pins()['build']['jupyterlite-pyodide-kernel']}" in lite.requirements(lite.load_pins())
 
 
-
 @pytest.fixture(scope="session")
 def lite_book(lite_site, tmp_path_factory):
     """The real book built as `make lite` does: with the console copied in."""
@@ -251,14 +253,17 @@ def test_book_links_to_a_ready_console_that_answers(browser, lite_book):
     with serve(lite_book) as base:
         context = browser.new_context()
         try:
-            context.route("**/*", lambda r: r.continue_() if r.request.url.startswith((base, "data:", "blob:", "file:")) else (outside.append(r.request.url), r.abort()))
+            context.route(
+                "**/*", lambda r: r.continue_() if r.request.url.startswith((base, "data:", "blob:", "file:")) else (outside.append(r.request.url), r.abort())
+            )
             page = context.new_page()
             page.goto(base + "chapters/try.html")
             page.click("text=Ask it: what frustrates autonomy?")
             page.wait_for_function(
                 # IPython may wrap a long list over lines: compare without white space
                 "(want) => [...document.querySelectorAll('.jp-OutputArea-output')].some(e => e.textContent.replace(/\\s+/g, '').includes(want))",
-                arg=want, timeout=240_000,
+                arg=want,
+                timeout=240_000,
             )
             # the same page opened from disk says how to serve it and hides the links
             file_page = context.new_page()

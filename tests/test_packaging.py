@@ -25,10 +25,7 @@ def test_wheel_ships_the_framework_and_loads_it(tmp_path, project_root):
         assert f"socioaffective/data/framework/{f.name}" in names
     target = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(target)
-    code = (
-        "import socioaffective, pathlib; kb = socioaffective.load(); "
-        "print(kb.root); print(len(kb)); assert kb.report.ok, kb.report"
-    )
+    code = "import socioaffective, pathlib; kb = socioaffective.load(); print(kb.root); print(len(kb)); assert kb.report.ok, kb.report"
     env = {**os.environ, "PYTHONPATH": str(target)}
     env.pop("SOCIOAFFECTIVE_ROOT", None)
     res = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
@@ -43,7 +40,9 @@ def test_wheel_ships_the_framework_and_loads_it(tmp_path, project_root):
 import shutil  # noqa: E402
 import tarfile  # noqa: E402
 
-_NOT_SOURCE = shutil.ignore_patterns(".venv", ".git", "_build", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache", ".hypothesis", "chapters", "benchmarks", "tests")
+_NOT_SOURCE = shutil.ignore_patterns(
+    ".venv", ".git", "_build", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache", ".hypothesis", "chapters", "benchmarks", "tests"
+)
 
 
 def _build(src, out, *args):

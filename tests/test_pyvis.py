@@ -93,9 +93,11 @@ def test_the_written_file_draws_offline_in_chromium(real_kb, tmp_path, browser):
         page.goto(out.as_uri(), wait_until="load")
         page.wait_for_function("() => typeof network !== 'undefined' && network.body.data.nodes.length > 0", timeout=20000)
         page.wait_for_timeout(300)
-        drawn = page.evaluate("() => ({nodes: network.body.data.nodes.length, edges: network.body.data.edges.length,"
-                              " shown: Object.keys(network.body.nodes).length, canvas: !!document.querySelector('#mynetwork canvas'),"
-                              " pos: network.getPositions(['autonomy'])['autonomy']})")
+        drawn = page.evaluate(
+            "() => ({nodes: network.body.data.nodes.length, edges: network.body.data.edges.length,"
+            " shown: Object.keys(network.body.nodes).length, canvas: !!document.querySelector('#mynetwork canvas'),"
+            " pos: network.getPositions(['autonomy'])['autonomy']})"
+        )
     finally:
         context.close()
     assert drawn["nodes"] == len(net.nodes) and drawn["edges"] == len(net.edges) and drawn["canvas"]

@@ -63,7 +63,14 @@ def test_templates_ask_for_a_citation(project_root):
 
 def test_contributing_walks_through_add_new_schema_and_every_grade(project_root, real_kb):
     text = (project_root / "CONTRIBUTING.md").read_text()
-    for needle in ("socioaffective add", "socioaffective new", "socioaffective schema --write", "socioaffective.add_entry", "socioaffective validate", "make book"):
+    for needle in (
+        "socioaffective add",
+        "socioaffective new",
+        "socioaffective schema --write",
+        "socioaffective.add_entry",
+        "socioaffective validate",
+        "make book",
+    ):
         assert needle in text, needle
     for grade in real_kb.schema.grades.values():
         assert f"| `{grade.name}` | {grade.badge} |" in text, grade.name

@@ -41,7 +41,10 @@ def parse(html: str) -> _Table:
     return t
 
 
-@pytest.mark.parametrize(("row", "col", "rel"), [("principle", "need", "supports"), ("risk", "need", "frustrates"), ("dilemma", "need", "engages"), ("principle", "risk", "addresses")])
+@pytest.mark.parametrize(
+    ("row", "col", "rel"),
+    [("principle", "need", "supports"), ("risk", "need", "frustrates"), ("dilemma", "need", "engages"), ("principle", "risk", "addresses")],
+)
 def test_cells_follow_the_matrix(real_kb, row, col, rel):
     m = real_kb.matrix(row, col, rel)
     t = parse(matrix_table(real_kb, m, url_for=lambda i: f"{i}.html", caption="cap"))

@@ -42,9 +42,9 @@ PAYLOADS = [
     "![pixel](http://host/pixel.png) ![local](../../../secret.png)",
     "10.1234/x)![t](http://host/pixel.png)",
     "<http://host/x> <mailto:a@b.c>",
-    "[ref]: http://host/definition \"title\"\n[ref] [x][ref]",
+    '[ref]: http://host/definition "title"\n[ref] [x][ref]',
     "![ref] ![x][ref]",
-    "<img src=\"http://host/p.png\"> <a href=\"http://host\">a</a>",
+    '<img src="http://host/p.png"> <a href="http://host">a</a>',
 ]
 
 
@@ -164,7 +164,21 @@ def test_a_link_is_one_link_to_exactly_the_encoded_address(url):
     assert children[1].content == "label ![x](http://evil/p.png)"
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "JAVASCRIPT:alert(1)", " javascript:x", "data:text/html,x", "../../secret.png", "//evil.org/p.png", "vbscript:x", "file:///etc/passwd", "ftp://h.org/", ""])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JAVASCRIPT:alert(1)",
+        " javascript:x",
+        "data:text/html,x",
+        "../../secret.png",
+        "//evil.org/p.png",
+        "vbscript:x",
+        "file:///etc/passwd",
+        "ftp://h.org/",
+        "",
+    ],
+)
 def test_a_link_to_another_scheme_is_only_its_label(url):
     md = myst.link("label", url)
     assert md == "label"

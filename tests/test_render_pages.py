@@ -78,7 +78,13 @@ def test_payload_text_reaches_the_page_as_text(payload_kb):
     e = payload_kb.get("future-self")
     found = check_entry(payload_kb, e)
     text = " ".join(found["text"])
-    for piece in ['<script>alert("xss-script")</script>', "<img src=x onerror=alert('xss-img')>", "{raw}`<b>xss-role</b>`", "```{raw} html", "</script><script>alert('xss-json')</script><!--"]:
+    for piece in [
+        '<script>alert("xss-script")</script>',
+        "<img src=x onerror=alert('xss-img')>",
+        "{raw}`<b>xss-role</b>`",
+        "```{raw} html",
+        "</script><script>alert('xss-json')</script><!--",
+    ]:
         assert piece in text
 
 

@@ -39,7 +39,19 @@ def _ids(kb, s):
 def test_the_features_of_the_issue_exist_and_are_editorial(kb):
     ids = {f.id for f in features(kb)}
     assert len(ids) >= 11
-    for fid in ("persistent-memory", "persona-or-character", "proactive-messages", "emotional-expression-and-mirroring", "empathy-displays", "engagement-optimised-metrics", "always-available-companionship", "voice-interaction", "adaptive-personalisation", "agentic-action", "exclusivity-cues"):
+    for fid in (
+        "persistent-memory",
+        "persona-or-character",
+        "proactive-messages",
+        "emotional-expression-and-mirroring",
+        "empathy-displays",
+        "engagement-optimised-metrics",
+        "always-available-companionship",
+        "voice-interaction",
+        "adaptive-personalisation",
+        "agentic-action",
+        "exclusivity-cues",
+    ):
         assert fid in ids
     for f in features(kb):
         assert f.provenance.grade == "editorial"
@@ -99,7 +111,11 @@ def test_cli_text_markdown_json(kb):
 
 
 def test_cli_errors_exit_1_or_2_without_traceback():
-    for args, code, words in ((["review", "voice-interation"], 1, "did you mean"), (["review"], 2, "at least one feature"), (["review", "--interactive"], 2, "needs a terminal")):
+    for args, code, words in (
+        (["review", "voice-interation"], 1, "did you mean"),
+        (["review"], 2, "at least one feature"),
+        (["review", "--interactive"], 2, "needs a terminal"),
+    ):
         out = subprocess.run([sys.executable, "-m", "socioaffective", *args], capture_output=True, text=True, stdin=subprocess.DEVNULL)
         assert out.returncode == code, (args, out.stderr)
         assert words in out.stderr and "Traceback" not in out.stderr
@@ -158,7 +174,15 @@ def test_the_page_escapes_markdown_as_python_does(browser, real_book):
     """The JS port's escaper against socioaffective.render.myst.text on hostile strings."""
     from socioaffective.render.myst import text
 
-    samples = ["<script>alert(1)</script>", "a *b* [c](d) `e` | f", "two\nlines\r\n\u2028x", "\x1b[31mred\x1b[0m", "  spaced\t\tout  ", "#not a heading", "ünïcödé — dash"]
+    samples = [
+        "<script>alert(1)</script>",
+        "a *b* [c](d) `e` | f",
+        "two\nlines\r\n\u2028x",
+        "\x1b[31mred\x1b[0m",
+        "  spaced\t\tout  ",
+        "#not a heading",
+        "ünïcödé — dash",
+    ]
     s = Session(browser, real_book.html.as_uri() + "/")
     try:
         page = s.open("chapters/review.html")

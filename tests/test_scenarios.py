@@ -67,8 +67,12 @@ def real_copy(tmp_path, project_root):
 
 def test_even_turns_are_refused_with_file_line_and_entry(real_copy):
     socioaffective.add_entry(
-        real_copy, "scenario", "ends-with-assistant", "Ends with the assistant",
-        summary="A scenario whose last turn is the assistant's.", description="For the test.",
+        real_copy,
+        "scenario",
+        "ends-with-assistant",
+        "Ends with the assistant",
+        summary="A scenario whose last turn is the assistant's.",
+        description="For the test.",
         fields={"turns": ["Hello?", "Hi."], "ideal": "x", "should": ["a"], "should_not": ["b"]},
         relations={"probes": ["sycophancy"]},
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from socioaffective.schema import REFERENCE_KIND, load_schema
@@ -112,7 +110,6 @@ def _line(tmp_path, needle: str) -> int:
     return next(i for i, l in enumerate(lines, 1) if i > start and needle in l) if needle != "cardinality:" else start + 1
 
 
-
 @pytest.mark.parametrize(
     "block, code, needle, words",
     [
@@ -129,7 +126,12 @@ def _line(tmp_path, needle: str) -> int:
         ("cardinality:\n  need:\n    links:\n      frustrates: { min: 1 }", "schema-invalid", "frustrates:", "may not use `frustrates`"),
         ("cardinality:\n  risk:\n    backlinks:\n      frustrates: { min: 1 }", "schema-invalid", "frustrates:", "may not point to a risk"),
         ("cardinality:\n  concept:\n    backlinks:\n      related_to: { min: 1 }", "schema-invalid", "related_to:", "symmetric"),
-        ("cardinality:\n  risk:\n    links:\n      frustrates: { min: 2 }", "schema-invalid", "frustrates:", "say it once: remove `frustrates` from `required_relations`"),
+        (
+            "cardinality:\n  risk:\n    links:\n      frustrates: { min: 2 }",
+            "schema-invalid",
+            "frustrates:",
+            "say it once: remove `frustrates` from `required_relations`",
+        ),
         ("cardinality:\n  need:\n    incoming:\n      frustrates: { min: 1 }", "schema-invalid", "incoming:", "unknown option `incoming`"),
         ("cardinality:\n  need:\n    backlinks:\n      frustrates: 1", "schema-invalid", "frustrates: 1", "must be a mapping"),
         ("cardinality:\n  need: [frustrates]", "schema-invalid", "need:", "must be a mapping"),

@@ -153,7 +153,7 @@ def test_the_cli_validates_the_extension_in_a_subprocess():
 # add a YAML file of entries, regenerate the editor schema, validate. Then every
 # generic part of the package runs on the result: no Python changes.
 
-NEW_KIND = '''  # --- added by test_schema_extension (a kind, YAML only) ---
+NEW_KIND = """  # --- added by test_schema_extension (a kind, YAML only) ---
   intervention:
     label: Intervention
     plural: Interventions
@@ -167,16 +167,16 @@ NEW_KIND = '''  # --- added by test_schema_extension (a kind, YAML only) ---
       setting: { type: enum, values: [lab, field, product], required: true, description: Where it was tried. }
       delivery: { type: text, required: true, description: How it reaches the user. }
       trial: { type: url, label: Trial registration, description: Where the trial is registered. }
-'''
-NEW_RELATION = '''  # --- added by test_schema_extension (a relation, YAML only) ---
+"""
+NEW_RELATION = """  # --- added by test_schema_extension (a relation, YAML only) ---
   mitigates:
     label: mitigates
     inverse: mitigated by
     from: [intervention]
     to: [risk]
     description: Doing the intervention makes the risk less likely or less harmful.
-'''
-NEW_FIELD = '''  # --- added by test_schema_extension (a field every entry may have, YAML only) ---
+"""
+NEW_FIELD = """  # --- added by test_schema_extension (a field every entry may have, YAML only) ---
   watchwords:
     type: list
     items: { type: string }
@@ -184,8 +184,8 @@ NEW_FIELD = '''  # --- added by test_schema_extension (a field every entry may h
     search: name
     rdf: dcterms:subject
     description: Words a reader may search for.
-'''
-NEW_FILE = '''# yaml-language-server: $schema=framework.schema.json
+"""
+NEW_FILE = """# yaml-language-server: $schema=framework.schema.json
 entries:
   - id: friction-prompts
     kind: intervention
@@ -201,7 +201,7 @@ entries:
       An in-conversation message with two buttons, shown once per long session.
     trial: https://example.org/trials/friction-prompts
     mitigates: [social-reward-hacking]
-'''
+"""
 NEW = {"kind": "intervention", "relation": "mitigates", "field": "watchwords", "id": "friction-prompts", "risk": "social-reward-hacking"}
 
 
@@ -277,8 +277,15 @@ def test_every_renderer_shows_the_contribution(ckb):
     for e in ckb.entries():  # every page still renders
         assert pages.entry_page(ckb, e)
     page = pages.entry_page(ckb, ckb.get(NEW["id"]))
-    for shown in ("Also called" not in page, "**Watchwords:** handbrake nudge; session pause" in page, "**Setting:** product" in page,
-                  "## Delivery" in page, "**Trial registration:**" in page, "https://example.org/trials/friction-prompts" in page, "**Mitigates**" in page):
+    for shown in (
+        "Also called" not in page,
+        "**Watchwords:** handbrake nudge; session pause" in page,
+        "**Setting:** product" in page,
+        "## Delivery" in page,
+        "**Trial registration:**" in page,
+        "https://example.org/trials/friction-prompts" in page,
+        "**Mitigates**" in page,
+    ):
         assert shown, page
     assert "**Mitigated by**" in pages.entry_page(ckb, ckb.get(NEW["risk"]))
     assert "{ref}`entry-friction-prompts`" in pages.kind_list(ckb, NEW["kind"])
@@ -357,7 +364,10 @@ def test_field_options_are_checked_with_their_line(tmp_path):
         "search: name": "names are one line",
         "label: 3": "must be text",
     }
-    block = "".join(f"      bad{i}: {{ type: {'text' if 'name' in opt or 'citation' in opt else 'list' if 'sides' in opt else 'integer'}, {opt} }}\n" for i, opt in enumerate(bad))
+    block = "".join(
+        f"      bad{i}: {{ type: {'text' if 'name' in opt or 'citation' in opt else 'list' if 'sides' in opt else 'integer'}, {opt} }}\n"
+        for i, opt in enumerate(bad)
+    )
     anchor = "      satisfaction: { type: text"
     assert anchor in text
     path = tmp_path / "schema.yaml"

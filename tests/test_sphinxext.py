@@ -75,7 +75,9 @@ def test_citations_resolve_with_their_locators(tiny_book):
 def test_kind_pages_list_their_entries(tiny_book, tiny_kb):
     for kind in tiny_kb.schema.kinds:
         page = tiny_book.parsed(f"kind-{kind}.html")
-        hrefs = [a["href"] for t, a in page.tags if t == "a" and a.get("class", "").startswith("reference internal") and "chapters/entries" in a.get("href", "")]
+        hrefs = [
+            a["href"] for t, a in page.tags if t == "a" and a.get("class", "").startswith("reference internal") and "chapters/entries" in a.get("href", "")
+        ]
         assert [h.split("#")[0] for h in hrefs[: len(tiny_kb.entries(kind))]] == [f"chapters/entries/{kind}/{e.id}.html" for e in tiny_kb.entries(kind)]
 
 
@@ -116,7 +118,16 @@ def test_graph_pages_and_the_shared_vis_library(tiny_book, tiny_kb):
             assert target.is_file() and target.name == f"{id}.html"
     entry = tiny_book.parsed("chapters/entries/dilemma/future-self.html")
     frames = [a for t, a in entry.tags if t == "iframe"]
-    assert frames == [{"class": "sa-graph-frame", "src": "../../../_static/socioaffective/graphs/entry-future-self.html", "title": "Graph: the neighbourhood of Present versus future self", "style": "height:460px", "loading": "lazy", "allowfullscreen": ""}]
+    assert frames == [
+        {
+            "class": "sa-graph-frame",
+            "src": "../../../_static/socioaffective/graphs/entry-future-self.html",
+            "title": "Graph: the neighbourhood of Present versus future self",
+            "style": "height:460px",
+            "loading": "lazy",
+            "allowfullscreen": "",
+        }
+    ]
     # the accessible alternative: the same entries, linked, under the graph
     table = tiny_book.page("chapters/entries/dilemma/future-self.html").split('class="sa-graph-alt"', 1)[1].split("</details>", 1)[0]
     data = json.loads(Html((static / "graphs" / "entry-future-self.html").read_text()).scripts[1][1])
@@ -151,7 +162,7 @@ def test_a_javascript_bib_url_is_reported_and_stripped_from_the_book(tmp_path):
     assert b.returncode == 1 and "Traceback" not in b.output
     assert any("[socioaffective.bib-bad-url]" in w for w in b.warnings), b.warnings
     assert any("link to `javascript:alert('xss-biburl')` removed" in w and "[socioaffective.unsafe-link]" in w for w in b.warnings), b.warnings
-    assert not any("javascript:alert" in p.read_text(encoding="utf-8") for p in b.pages() if "href=\"javascript" in p.read_text(encoding="utf-8"))
+    assert not any("javascript:alert" in p.read_text(encoding="utf-8") for p in b.pages() if 'href="javascript' in p.read_text(encoding="utf-8"))
 
 
 def test_no_payload_becomes_html_in_any_page(payload_book):
@@ -273,7 +284,9 @@ def test_framework_problems_fail_the_build_with_file_line_and_code(book_copy):
 
 
 def test_a_kind_without_a_chapter_is_reported(tmp_path):
-    src = make_fixture_book(FIXTURES / "tiny", tmp_path / "src", kinds=[k for k in socioaffective.load(FIXTURES / "tiny").schema.kinds if k != "risk"], theme="basic")
+    src = make_fixture_book(
+        FIXTURES / "tiny", tmp_path / "src", kinds=[k for k in socioaffective.load(FIXTURES / "tiny").schema.kinds if k != "risk"], theme="basic"
+    )
     b = sphinx_build(src)
     missing = [w for w in b.warnings if "[socioaffective.missing-page]" in w]
     assert len(missing) == 1 and "glob: chapters/entries/risk/*" in missing[0]
@@ -358,8 +371,10 @@ def test_ids_that_cannot_be_file_names_get_no_page_and_break_nothing(tmp_path):
     schema.write_text(schema.read_text().replace('id_pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"', 'id_pattern: "^\\\\S+$"'))
     weird = "../evil-<img/src=x/onerror=alert(1)>"
     with open(root / "framework" / "tiny.yaml", "a") as f:
-        f.write(f"  - id: \"{weird}\"\n    kind: concept\n    title: Weird\n    summary: s.\n    description: d.\n"
-                "    provenance: { source: editorial, grade: editorial }\n    related_to: [alignment]\n")
+        f.write(
+            f'  - id: "{weird}"\n    kind: concept\n    title: Weird\n    summary: s.\n    description: d.\n'
+            "    provenance: { source: editorial, grade: editorial }\n    related_to: [alignment]\n"
+        )
     kb = socioaffective.load(root)
     assert weird in kb
     st = State(kb=kb, root=root, entries_dir="chapters/entries")
@@ -406,7 +421,7 @@ def test_a_bib_the_books_reader_refuses_fails_cleanly_with_lines(book_copy):
     assert kirk.title
 
 
-@pytest.mark.parametrize("tampered", ['{"a": [1, 2]}', '[1, 2, 3]', '{"x": "y"}', "null", "{not json", '{"%s": [NaN, 1]}'])
+@pytest.mark.parametrize("tampered", ['{"a": [1, 2]}', "[1, 2, 3]", '{"x": "y"}', "null", "{not json", '{"%s": [NaN, 1]}'])
 def test_a_tampered_layout_cache_is_recomputed(tmp_path, tiny_kb, tampered):
     """Issue 10: a layout cache file of the wrong shape raised TypeError mid-build."""
     from types import SimpleNamespace
@@ -435,8 +450,13 @@ def test_entry_pages_cite_and_link_to_the_repository_only_when_one_is_configured
     # with one (what Jupyter Book makes of `repository: url/branch/path_to_book`) and a base URL
     src = make_fixture_book(FIXTURES / "tiny", tmp_path / "src")
     conf = src / "conf.py"
-    conf.write_text(conf.read_text().replace(
-        'html_theme_options = {', 'html_baseurl = "https://example.org/book/"\nhtml_theme_options = {"repository_url": "https://github.com/example/socioaffective", "repository_branch": "dev", "path_to_docs": "docs", ', 1))
+    conf.write_text(
+        conf.read_text().replace(
+            "html_theme_options = {",
+            'html_baseurl = "https://example.org/book/"\nhtml_theme_options = {"repository_url": "https://github.com/example/socioaffective", "repository_branch": "dev", "path_to_docs": "docs", ',
+            1,
+        )
+    )
     b = sphinx_build(src)
     assert b.returncode == 0, b.output[-2000:]
     page = b.parsed(rel)

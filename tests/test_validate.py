@@ -7,7 +7,8 @@ these tests cover the report itself and the checks' finer behaviour.
 from __future__ import annotations
 
 import socioaffective
-from socioaffective.hints import did_you_mean as suggest, slugify
+from socioaffective.hints import did_you_mean as suggest
+from socioaffective.hints import slugify
 
 
 def _break(root, old, new, file="framework/tiny.yaml"):

@@ -145,8 +145,12 @@ def main(argv=None) -> int:
         return 1
     header = HEADER.format(version=args.version)
     files = {
-        OUT / "items.tsv": tsv(items, ITEM_COLUMNS, header + "\nThe identifiers, names and URLs of the upstream items the crosswalk uses, exactly as published."),
-        OUT / "mappings.tsv": tsv(read_mappings(maps, wanted), MAPPING_COLUMNS, header + "\nThe rows of the upstream SSSOM mapping tables between items the crosswalk uses."),
+        OUT / "items.tsv": tsv(
+            items, ITEM_COLUMNS, header + "\nThe identifiers, names and URLs of the upstream items the crosswalk uses, exactly as published."
+        ),
+        OUT / "mappings.tsv": tsv(
+            read_mappings(maps, wanted), MAPPING_COLUMNS, header + "\nThe rows of the upstream SSSOM mapping tables between items the crosswalk uses."
+        ),
     }
     stale = []
     for path, text in files.items():

@@ -9,11 +9,11 @@ from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
 from ..errors import SocioaffectiveError
+from ..query import count_entries, glossary_entries
 from ..render import pages
 from ..render.matrix import css_name
 from .graphs import placeholder
 from .incremental import note_spec
-from ..query import count_entries, glossary_entries
 from .state import PAGE_NAME, entry_docname, state, warn
 
 
@@ -21,7 +21,6 @@ def entry_shown(kb, e, text: str) -> str:
     """An entry page's signature text: its body and its neighbours' titles."""
     titles = sorted((x.id, x.title, x.kind) for x in kb.related(e.id, direction="both"))
     return text + json.dumps(titles)
-
 
 
 class MystDirective(SphinxDirective):
@@ -60,7 +59,7 @@ class EntryDirective(MystDirective):
         return out
 
     def cite(self, entry) -> str:
-        """"Cite this entry" (and, with a repository in the config, "Suggest a correction")."""
+        """ "Cite this entry" (and, with a repository in the config, "Suggest a correction")."""
         from .. import __version__
 
         config = self.config
@@ -69,9 +68,15 @@ class EntryDirective(MystDirective):
         base = (getattr(config, "html_baseurl", "") or "").rstrip("/")
         url = f"{base}/{self.env.app.builder.get_target_uri(self.env.docname)}" if base.startswith(("https://", "http://")) else ""
         return pages.cite_html(
-            self.kb(), entry, url=url, version=__version__, author=str(getattr(config, "author", "") or ""),
-            book_title=str(getattr(config, "project", "") or ""), repository=str(repository),
-            branch=str(options.get("repository_branch", "") or "main"), book_path=str(options.get("path_to_docs", "") or ""),
+            self.kb(),
+            entry,
+            url=url,
+            version=__version__,
+            author=str(getattr(config, "author", "") or ""),
+            book_title=str(getattr(config, "project", "") or ""),
+            repository=str(repository),
+            branch=str(options.get("repository_branch", "") or "main"),
+            book_path=str(options.get("path_to_docs", "") or ""),
         )
 
 
@@ -220,7 +225,15 @@ class GlossaryDirective(SphinxDirective):
             para += nodes.Text(e.summary + " ")
             doc = entry_docname(st, e)
             if doc is not None:
-                ref = addnodes.pending_xref("", nodes.inline(text="Read more"), refdomain="std", reftype="ref", reftarget=pages.entry_label(e.id).lower(), refexplicit=True, refwarn=True)
+                ref = addnodes.pending_xref(
+                    "",
+                    nodes.inline(text="Read more"),
+                    refdomain="std",
+                    reftype="ref",
+                    reftarget=pages.entry_label(e.id).lower(),
+                    refexplicit=True,
+                    refwarn=True,
+                )
                 para += ref
             definition += para
             item += definition
@@ -228,8 +241,6 @@ class GlossaryDirective(SphinxDirective):
         node = addnodes.glossary("", dl)
         node["sorted"] = False  # already sorted by title
         return [node]
-
-
 
 
 class KindRole(SphinxRole):

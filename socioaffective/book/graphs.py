@@ -24,8 +24,6 @@ def visit_skip(self, node):
     raise nodes.SkipNode
 
 
-
-
 def page_url_for(app, from_uri: str):
     """A function giving an entry page's URL relative to ``from_uri`` (or None)."""
     st = state(app)

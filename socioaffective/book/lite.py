@@ -33,9 +33,12 @@ def lite_dir(app) -> Path | None:
     path = Path(app.confdir, value).resolve()
     if not (path / "jupyter-lite.json").is_file():
         logger.warning(
-            "the in-browser console was asked for (%s) but %s holds none: build it with `make lite-site` "
-            "(or unset %s to build the book without it)", ENV_VAR, path, ENV_VAR,
-            type="socioaffective", subtype="lite-missing",
+            "the in-browser console was asked for (%s) but %s holds none: build it with `make lite-site` (or unset %s to build the book without it)",
+            ENV_VAR,
+            path,
+            ENV_VAR,
+            type="socioaffective",
+            subtype="lite-missing",
         )
         return None
     return path

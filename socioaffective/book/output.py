@@ -9,7 +9,7 @@ from ..errors import SocioaffectiveError
 from ..fsutil import copy_if_changed, write_if_changed
 from ..render import pages
 from ..render.network import graph_page
-from .graphs import graph_title, page_url_for, graph_name, graph_spec_data
+from .graphs import graph_name, graph_spec_data, graph_title, page_url_for
 from .incremental import graph_specs
 from .state import GRAPH_DIR, STATIC_DIR, VIS_DIR, entry_docname, state
 
@@ -141,8 +141,11 @@ def build_finished(app, exception) -> None:
             _copy_if_changed(f, out / "vendor" / f.relative_to(static / "vendor"))
     _write_if_changed(out / "search-index.js", _search_index(app, st))
     if app.config.html_theme in PYDATA_THEMES:
-        _trim_theme_css(Path(app.outdir) / "_static" / "styles" / "pydata-sphinx-theme.css", Path(app.outdir),
-                        tokens_cache=Path(app.doctreedir) / "socioaffective" / "site-tokens.json")
+        _trim_theme_css(
+            Path(app.outdir) / "_static" / "styles" / "pydata-sphinx-theme.css",
+            Path(app.outdir),
+            tokens_cache=Path(app.doctreedir) / "socioaffective" / "site-tokens.json",
+        )
     _write_if_changed(out / "schema.css", pages.schema_css(st.kb.schema))
     # the explorer's layout, from the build's cache: the GraphML and GEXF exports draw it (they run next)
     from .graphs import cached_layout

@@ -286,34 +286,43 @@ def _declarations() -> tuple[BookDirective, ...]:
     from .review import ReviewDirective
 
     return (
-        BookDirective("socioaffective-entry", d.EntryDirective, ENTRY_NEIGHBOURHOOD, _entry_shows,
-                      example="```{socioaffective-entry} ID\n:no-graph:\n```"),
-        BookDirective("socioaffective-list", d.ListDirective, kinds_scope("the kind listed", lambda args: args[:1]), _list_shows,
-                      example="```{socioaffective-list} KIND\n```"),
-        BookDirective("socioaffective-graph", d.GraphDirective, GRAPH_SCOPE, _graph_shows, resolve=_graph_resolve,
-                      example="```{socioaffective-graph}\n:entry: ID\n```"),
-        BookDirective("socioaffective-matrix", d.MatrixDirective, kinds_scope("the kinds of its rows and columns", lambda args: args[:2]), _matrix_shows, resolve=_matrix_resolve,
-                      example="```{socioaffective-matrix} need principle supports\n```"),
-        BookDirective("socioaffective-glossary", d.GlossaryDirective, GLOSSARY_SCOPE, _glossary_shows,
-                      example="```{socioaffective-glossary}\n:kind: KIND\n```"),
-        BookDirective("socioaffective-schema", d.SchemaDirective, WHOLE_KB, _schema_shows,  # the kinds table counts entries
-                      example="```{socioaffective-schema} relations\n```"),
-        BookDirective("socioaffective-grades", d.GradesDirective, SCHEMA, _schema_shows,
-                      example="```{socioaffective-grades}\n```"),
-        BookDirective("socioaffective-view", d.ViewDirective, WHOLE_KB, _view_shows,
-                      example="```{socioaffective-view} version\n```"),
-        BookDirective("socioaffective-downloads", DownloadsDirective, STATIC, _downloads_shows,
-                      example="```{socioaffective-downloads}\n```"),
-        BookDirective("socioaffective-review", ReviewDirective, STATIC, _static_shows,
-                      example="```{socioaffective-review}\n```"),
-        BookDirective("socioaffective-count", d.CountRole, WHOLE_KB, _count_shows, role=True,
-                      example="{socioaffective-count}`all`"),
-        BookDirective("socioaffective-kind", d.KindRole, SCHEMA, _static_shows, role=True,
-                      example="{socioaffective-kind}`KIND`"),
-        BookDirective("socioaffective-grade", d.GradeRole, SCHEMA, _static_shows, role=True,
-                      example="{socioaffective-grade}`GRADE`"),
-        BookDirective("socioaffective-badge", d.BadgeRole, SCHEMA, _static_shows, role=True,
-                      example="{socioaffective-badge}`GRADE`"),
+        BookDirective("socioaffective-entry", d.EntryDirective, ENTRY_NEIGHBOURHOOD, _entry_shows, example="```{socioaffective-entry} ID\n:no-graph:\n```"),
+        BookDirective(
+            "socioaffective-list",
+            d.ListDirective,
+            kinds_scope("the kind listed", lambda args: args[:1]),
+            _list_shows,
+            example="```{socioaffective-list} KIND\n```",
+        ),
+        BookDirective(
+            "socioaffective-graph", d.GraphDirective, GRAPH_SCOPE, _graph_shows, resolve=_graph_resolve, example="```{socioaffective-graph}\n:entry: ID\n```"
+        ),
+        BookDirective(
+            "socioaffective-matrix",
+            d.MatrixDirective,
+            kinds_scope("the kinds of its rows and columns", lambda args: args[:2]),
+            _matrix_shows,
+            resolve=_matrix_resolve,
+            example="```{socioaffective-matrix} need principle supports\n```",
+        ),
+        BookDirective(
+            "socioaffective-glossary", d.GlossaryDirective, GLOSSARY_SCOPE, _glossary_shows, example="```{socioaffective-glossary}\n:kind: KIND\n```"
+        ),
+        BookDirective(
+            "socioaffective-schema",
+            d.SchemaDirective,
+            WHOLE_KB,
+            _schema_shows,  # the kinds table counts entries
+            example="```{socioaffective-schema} relations\n```",
+        ),
+        BookDirective("socioaffective-grades", d.GradesDirective, SCHEMA, _schema_shows, example="```{socioaffective-grades}\n```"),
+        BookDirective("socioaffective-view", d.ViewDirective, WHOLE_KB, _view_shows, example="```{socioaffective-view} version\n```"),
+        BookDirective("socioaffective-downloads", DownloadsDirective, STATIC, _downloads_shows, example="```{socioaffective-downloads}\n```"),
+        BookDirective("socioaffective-review", ReviewDirective, STATIC, _static_shows, example="```{socioaffective-review}\n```"),
+        BookDirective("socioaffective-count", d.CountRole, WHOLE_KB, _count_shows, role=True, example="{socioaffective-count}`all`"),
+        BookDirective("socioaffective-kind", d.KindRole, SCHEMA, _static_shows, role=True, example="{socioaffective-kind}`KIND`"),
+        BookDirective("socioaffective-grade", d.GradeRole, SCHEMA, _static_shows, role=True, example="{socioaffective-grade}`GRADE`"),
+        BookDirective("socioaffective-badge", d.BadgeRole, SCHEMA, _static_shows, role=True, example="{socioaffective-badge}`GRADE`"),
     )
 
 
@@ -337,8 +346,7 @@ def by_key(key: str) -> BookDirective:
     decl = registry().get("socioaffective-" + str(key))
     if decl is None:
         raise SocioaffectiveError(
-            f"no book directive `socioaffective-{key}` is declared (declared: {', '.join(sorted(registry()))}); "
-            "declare it in socioaffective/book/registry.py"
+            f"no book directive `socioaffective-{key}` is declared (declared: {', '.join(sorted(registry()))}); declare it in socioaffective/book/registry.py"
         )
     return decl
 

@@ -52,7 +52,7 @@ class ReviewDirective(SphinxDirective):
 <textarea class="sa-review-markdown" rows="16" readonly aria-label="The checklist as Markdown"></textarea></details>
 </div>
 <script src="{static(DATA_FILE)}"></script>
-<script src="{static('review.js')}"></script>
+<script src="{static("review.js")}"></script>
 """
         return [nodes.raw("", markup, format="html")]
 

@@ -27,8 +27,6 @@ PAGE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")  # a whole file name: fullm
 SAFE_SCHEMES = {"", "http", "https", "mailto"}
 
 
-
-
 @dataclass
 class State:
     """What the extension knows during one build (kept on the Sphinx app)."""
@@ -53,7 +51,6 @@ def entry_docname(st: State, entry) -> str | None:
     if entry.is_reference or not PAGE_NAME.fullmatch(entry.id) or not PAGE_NAME.fullmatch(entry.kind):
         return None
     return f"{st.entries_dir}/{entry.kind}/{entry.id}"
-
 
 
 def warn(message: str, subtype: str, location: str | None = None) -> None:
@@ -175,9 +172,6 @@ def write_stubs(st: State, folder: Path) -> None:
                 d.rmdir()
 
 
-
-
-
 def builder_inited(app) -> None:
     st = state(app)
     for p in st.kb.report.problems:
@@ -208,8 +202,6 @@ def env_updated(app, env):
             "missing-page",
         )
     return []
-
-
 
 
 #: Extensions of the Jupyter Book stack that do not say whether they are

@@ -21,7 +21,6 @@ import click
 from ..errors import SocioaffectiveError
 from ..loader import ENV_ROOT
 
-
 #: Every command: its name -> ``"module:attribute"`` (modules relative to this package).
 COMMANDS: dict[str, str] = {
     "validate": "query:validate",

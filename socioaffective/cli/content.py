@@ -76,5 +76,7 @@ def diff_cmd(old_root, new_root, as_json):
     for g in d["grades"]:
         click.echo(f"~ grade {g['where']}: {g['old']} -> {g['new']}")
     e = d["entries"]
-    click.echo(f"{len(e['added'])} added, {len(e['removed'])} removed, {len(e['changed'])} changed entries; "
-               f"{len(d['relations']['added'])} added, {len(d['relations']['removed'])} removed links; {len(d['grades'])} grade changes")
+    click.echo(
+        f"{len(e['added'])} added, {len(e['removed'])} removed, {len(e['changed'])} changed entries; "
+        f"{len(d['relations']['added'])} added, {len(d['relations']['removed'])} removed links; {len(d['grades'])} grade changes"
+    )

@@ -73,21 +73,27 @@ def _provenance(source, grade, locator, note):
 
 def _report(result, as_json: bool) -> None:
     if as_json:
-        emit_json({
-            "id": result.entry.id,
-            "kind": result.entry.kind,
-            "file": result.file,
-            "created": result.created,
-            "written": result.written,
-            "yaml": result.yaml,
-            "warnings": [p.to_dict() for p in result.warnings],
-            "pending": [p.to_dict() for p in result.pending],
-        })
+        emit_json(
+            {
+                "id": result.entry.id,
+                "kind": result.entry.kind,
+                "file": result.file,
+                "created": result.created,
+                "written": result.written,
+                "yaml": result.yaml,
+                "warnings": [p.to_dict() for p in result.warnings],
+                "pending": [p.to_dict() for p in result.pending],
+            }
+        )
         return
     for p in result.warnings:
         echo(str(p), fg="yellow", err=True)
     if result.pending:
-        echo(f"`{for_terminal(result.entry.id)}` still needs links from other entries (schema.yaml `cardinality:`); `socioaffective validate` reports them until they exist:", fg="yellow", err=True)
+        echo(
+            f"`{for_terminal(result.entry.id)}` still needs links from other entries (schema.yaml `cardinality:`); `socioaffective validate` reports them until they exist:",
+            fg="yellow",
+            err=True,
+        )
         for p in result.pending:
             echo(f"  - {for_terminal(p.message)}: {for_terminal(p.hint)}", fg="yellow", err=True)
     if result.written:
@@ -110,8 +116,22 @@ def _report(result, as_json: bool) -> None:
 @click.option("--locator", help="Provenance locator (page, section).")
 @click.option("--note", help="Provenance note: why this grade.")
 @click.option("--field", "-F", "fields", multiple=True, metavar="NAME=VALUE", help="A kind-specific field; repeat a list field once per item.")
-@click.option("--relation", "-r", "relations", multiple=True, metavar="RELATION=TARGET", help="A link to another entry (repeatable; TARGET may list ids separated by commas).")
-@click.option("--cite", "-c", "cites", multiple=True, metavar="KEY[:LOCATOR]", help="A references.bib key the entry cites, optionally with a page or section (repeatable).")
+@click.option(
+    "--relation",
+    "-r",
+    "relations",
+    multiple=True,
+    metavar="RELATION=TARGET",
+    help="A link to another entry (repeatable; TARGET may list ids separated by commas).",
+)
+@click.option(
+    "--cite",
+    "-c",
+    "cites",
+    multiple=True,
+    metavar="KEY[:LOCATOR]",
+    help="A references.bib key the entry cites, optionally with a page or section (repeatable).",
+)
 @click.option("--file", "file_", metavar="FILE", help="The framework file to append to (default: the kind's file in schema.yaml).")
 @click.option("--dry-run", is_flag=True, help="Check everything and print the YAML; write nothing.")
 @json_option
@@ -247,12 +267,14 @@ def new(ctx, kind, file_, dry_run):
       socioaffective new --kind risk
     """
     from ..edit import add_entry, entry_data, entry_yaml
+    from ..hints import slugify
     from ..loader import load
     from ..schema import EDITORIAL
-    from ..hints import slugify
 
     if not sys.stdin.isatty():
-        raise click.UsageError("`new` asks questions, so it needs a terminal; without one use `socioaffective add KIND --id ... --title ...` (see `socioaffective add --help`)")
+        raise click.UsageError(
+            "`new` asks questions, so it needs a terminal; without one use `socioaffective add KIND --id ... --title ...` (see `socioaffective add --help`)"
+        )
     base, schema = _schema(ctx)
     kb = load(base, strict=False)
     if kind is None:
@@ -337,13 +359,37 @@ def new(ctx, kind, file_, dry_run):
 
             for key in bad:
                 echo(f"`{key}` is not in references.bib; {did_you_mean(key, refs) or 'add it there first'}", fg="red")
-    data = entry_data(schema, kind, id_, title, summary=summary, description=description, provenance={"source": source, "grade": grade}, fields=fields, relations=relations, cites=cites)
+    data = entry_data(
+        schema,
+        kind,
+        id_,
+        title,
+        summary=summary,
+        description=description,
+        provenance={"source": source, "grade": grade},
+        fields=fields,
+        relations=relations,
+        cites=cites,
+    )
     echo("\n" + entry_yaml(data, 2, 2))
     if not dry_run and not click.confirm("add this entry?", default=True):
         echo("nothing was written")
         return
     try:
-        result = add_entry(base, kind, id_, title, summary=summary, description=description, provenance={"source": source, "grade": grade}, fields=fields, relations=relations, cites=cites, file=file_, dry_run=dry_run)
+        result = add_entry(
+            base,
+            kind,
+            id_,
+            title,
+            summary=summary,
+            description=description,
+            provenance={"source": source, "grade": grade},
+            fields=fields,
+            relations=relations,
+            cites=cites,
+            file=file_,
+            dry_run=dry_run,
+        )
     except SocioaffectiveError as exc:
         raise fail(exc) from None
     _report(result, False)

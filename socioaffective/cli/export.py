@@ -46,8 +46,17 @@ Examples:
 
 @click.command(help=_HELP)
 @click.option("--format", "-f", "fmt", type=click.Choice(_FORMAT_NAMES), required=True, help="The format (see Formats above).")
-@click.option("--output", "-o", type=click.Path(path_type=Path), help="The file to write (default: standard output). For a zip format (" + ", ".join(n for n, s in FORMATS.items() if s.bundle) + "): a .zip file, or a folder that receives the files.")
-@click.option("--base", default=None, metavar="IRI", help=", ".join(_BASE_FORMATS) + ": the IRI every entry and vocabulary IRI starts with (default urn:socioaffective:).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path),
+    help="The file to write (default: standard output). For a zip format ("
+    + ", ".join(n for n, s in FORMATS.items() if s.bundle)
+    + "): a .zip file, or a folder that receives the files.",
+)
+@click.option(
+    "--base", default=None, metavar="IRI", help=", ".join(_BASE_FORMATS) + ": the IRI every entry and vocabulary IRI starts with (default urn:socioaffective:)."
+)
 @click.pass_context
 def export(ctx, fmt, output, base):
     from ..export import export as render

@@ -139,7 +139,9 @@ def search(ctx, text, kind, limit, as_json):
 @click.command()
 @click.argument("id", shell_complete=complete_id)
 @click.option("--relation", "-r", default=None, shell_complete=complete_relation, help="Only links of this relation.")
-@click.option("--direction", "-d", type=click.Choice(["out", "in", "both"]), default="out", show_default=True, help="Outgoing links, incoming links (backlinks) or both.")
+@click.option(
+    "--direction", "-d", type=click.Choice(["out", "in", "both"]), default="out", show_default=True, help="Outgoing links, incoming links (backlinks) or both."
+)
 @json_option
 @click.pass_context
 def related(ctx, id, relation, direction, as_json):

@@ -43,7 +43,14 @@ def _ask_features(kb) -> list[str]:
 @click.command()
 @click.argument("features", nargs=-1)
 @click.option("--interactive", "-i", is_flag=True, help="Choose the features from a numbered list (needs a terminal).")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True, help="Output format; markdown is the record of the review.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format; markdown is the record of the review.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (the same as --format json).")
 @click.option("--list", "list_", is_flag=True, help="List the design features and exit.")
 @click.pass_context

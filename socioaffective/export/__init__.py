@@ -24,9 +24,9 @@ import the module's other names with ``from socioaffective.export import ...``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..errors import SocioaffectiveError, UnknownKindError

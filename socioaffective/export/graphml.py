@@ -78,7 +78,11 @@ def display(kb) -> dict[str, dict]:
     out = {}
     for e in list(kb.entries()) + list(kb.references.values()):
         colour = kind_color(kb.schema.kinds.get(e.kind) if not e.is_reference else None)  # references: the fallback colour
-        attrs = {"label": e.title, "color": colour.lower() if len(colour) == 7 else "#" + "".join(ch * 2 for ch in colour[1:]).lower(), "size": float(10 + 2 * min(degree.get(e.id, 0), 20))}
+        attrs = {
+            "label": e.title,
+            "color": colour.lower() if len(colour) == 7 else "#" + "".join(ch * 2 for ch in colour[1:]).lower(),
+            "size": float(10 + 2 * min(degree.get(e.id, 0), 20)),
+        }
         attrs["r"], attrs["g"], attrs["b"] = _rgb(colour)
         if e.id in pos:
             attrs["x"], attrs["y"] = float(pos[e.id][0]), float(pos[e.id][1])

@@ -33,7 +33,14 @@ def node_link(kb) -> dict:
         "framework_version": schema.framework_version,
         "kinds": {k.name: {"label": k.label, "plural": k.plural, "color": k.color, "description": k.description} for k in schema.kinds.values()},
         "relations": {
-            r.name: {"label": r.label, "inverse": r.inverse, "from": list(r.sources), "to": list(r.targets), "symmetric": r.symmetric, "description": r.description}
+            r.name: {
+                "label": r.label,
+                "inverse": r.inverse,
+                "from": list(r.sources),
+                "to": list(r.targets),
+                "symmetric": r.symmetric,
+                "description": r.description,
+            }
             for r in schema.relations.values()
         },
         "grades": {g.name: {"label": g.label, "badge": g.badge, "paper_claim": g.paper_claim} for g in schema.grades.values()},

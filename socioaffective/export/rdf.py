@@ -70,7 +70,7 @@ BIBO = "http://purl.org/ontology/bibo/"
 LICENSE = "https://spdx.org/licenses/MIT.html"
 
 
-def field_property(ns: "Namespaces", name: str, spec):
+def field_property(ns: Namespaces, name: str, spec):
     """The RDF property of a field: the schema's ``rdf`` option (``skos:altLabel``), else ``sa:<name>``.
 
     >>> from socioaffective.loader import default_root, load
@@ -219,7 +219,17 @@ def build_graph(kb, base: str = DEFAULT_BASE):
     bibo = Namespace(BIBO)
     schema = kb.schema
     g = Graph()  # no blank nodes: every node has a stable IRI, so exports diff cleanly
-    for prefix, n in (("sa", SA), ("entry", E), ("ref", ns.reference), ("meta", ns.meta), ("skos", SKOS), ("dcterms", DCTERMS), ("owl", OWL), ("bibo", bibo), ("prov", PROV)):
+    for prefix, n in (
+        ("sa", SA),
+        ("entry", E),
+        ("ref", ns.reference),
+        ("meta", ns.meta),
+        ("skos", SKOS),
+        ("dcterms", DCTERMS),
+        ("owl", OWL),
+        ("bibo", bibo),
+        ("prov", PROV),
+    ):
         g.bind(prefix, n, override=True)
 
     def en(text) -> Literal:

@@ -29,7 +29,19 @@ import zipfile
 
 from ._util import as_text, bib_people, bib_venue, bib_year, zip_texts
 
-ENTRY_COLUMNS = ["id", "kind", "title", "summary", "description", "provenance_source", "provenance_grade", "provenance_locator", "provenance_note", "file", "line"]
+ENTRY_COLUMNS = [
+    "id",
+    "kind",
+    "title",
+    "summary",
+    "description",
+    "provenance_source",
+    "provenance_grade",
+    "provenance_locator",
+    "provenance_note",
+    "file",
+    "line",
+]
 RELATION_COLUMNS = ["relation", "label", "source", "target", "provenance_source", "provenance_grade", "provenance_inherited", "locator", "note", "file", "line"]
 _COMMON = {"id", "kind", "title", "summary", "description", "provenance"}
 
@@ -93,7 +105,19 @@ def tables(kb) -> dict[str, str]:
     rows = []
     for e in kb.entries():
         p = e.provenance
-        row = [e.id, e.kind, e.title, e.summary, e.description, p.source if p else "", p.grade if p else "", p.locator if p else "", p.note if p else "", e.file, str(e.line)]
+        row = [
+            e.id,
+            e.kind,
+            e.title,
+            e.summary,
+            e.description,
+            p.source if p else "",
+            p.grade if p else "",
+            p.locator if p else "",
+            p.note if p else "",
+            e.file,
+            str(e.line),
+        ]
         row += [as_text(e.fields[c]) if c in e.fields else "" for c in fcols]
         rows.append(row)
     for r in kb.references.values():
@@ -105,7 +129,19 @@ def tables(kb) -> dict[str, str]:
     for r in kb.relations():
         p = r.provenance
         rel_rows.append(
-            [r.name, kb.schema.relations[r.name].label, r.source, r.target, p.source if p else "", p.grade if p else "", "true" if p and p.inherited else "false", r.locator, r.note, r.file, str(r.line)]
+            [
+                r.name,
+                kb.schema.relations[r.name].label,
+                r.source,
+                r.target,
+                p.source if p else "",
+                p.grade if p else "",
+                "true" if p and p.inherited else "false",
+                r.locator,
+                r.note,
+                r.file,
+                str(r.line),
+            ]
         )
     return {"entries.csv": _csv(ENTRY_COLUMNS + fcols, rows), "relations.csv": _csv(RELATION_COLUMNS, rel_rows)}
 

@@ -95,10 +95,7 @@ def matrix_table(kb, m, url_for=None, caption: str = "") -> str:
     legend = (
         '<p class="sa-matrix-legend">Cells: <span class="sa-key sa-heat-3"></span> the paper\'s claim '
         '<span class="sa-key sa-heat-2"></span> a cited source <span class="sa-key sa-heat-1"></span> our inference or editorial work '
-        '(the badges give each link\'s grade). Links: how many links each entry has here, '
+        "(the badges give each link's grade). Links: how many links each entry has here, "
         '<span class="sa-key sa-total-1"></span> few to <span class="sa-key sa-total-3"></span> most.</p>'
     )
-    return (
-        f'<div class="sa-matrix-wrap"><table class="sa-matrix">{cap}<thead>{header}</thead>'
-        f'<tbody>{"".join(rows)}</tbody></table>{legend}</div>'
-    )
+    return f'<div class="sa-matrix-wrap"><table class="sa-matrix">{cap}<thead>{header}</thead><tbody>{"".join(rows)}</tbody></table>{legend}</div>'

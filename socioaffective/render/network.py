@@ -47,9 +47,7 @@ __all__ = [
 ]
 
 #: vis-network node shapes we pass through from schema.yaml; anything else becomes ``dot``.
-SHAPES = frozenset(
-    {"dot", "star", "diamond", "square", "triangle", "triangleDown", "hexagon", "ellipse", "box", "circle", "database", "text"}
-)
+SHAPES = frozenset({"dot", "star", "diamond", "square", "triangle", "triangleDown", "hexagon", "ellipse", "box", "circle", "database", "text"})
 #: Shapes vis-network draws around their label (so long labels make big shapes).
 INSIDE_SHAPES = frozenset({"ellipse", "box", "circle", "database", "text"})
 _COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")  # fullmatch
@@ -382,7 +380,14 @@ def graph_data(kb, ids, positions, url_for=None, center: str | None = None, edge
     edges.sort(key=lambda d: d["id"])
     present = {n["group"] for n in nodes}
     kinds = [
-        {"name": k.name, "label": k.label, "plural": k.plural, "color": kind_color(k), "shape": kind_shape(k), "count": sum(1 for n in nodes if n["group"] == k.name)}
+        {
+            "name": k.name,
+            "label": k.label,
+            "plural": k.plural,
+            "color": kind_color(k),
+            "shape": kind_shape(k),
+            "count": sum(1 for n in nodes if n["group"] == k.name),
+        }
         for k in schema.kinds.values()
         if k.name in present
     ]
@@ -504,12 +509,10 @@ def graph_table(data: dict, url_for=None, caption: str = "") -> str:
         items = "".join(f"<li>{esc(e['label_text'])} → {link(e['to'])}</li>" for e in out_links.get(n["id"], ()))
         links = f"<ul>{items}</ul>" if items else "—"
         rows.append(
-            f'<tr><th scope="row">{link(n["id"])}</th><td>{esc(kinds.get(n["group"], n["group"]))}</td>'
-            f"<td>{badge(n['grade'])}</td><td>{links}</td></tr>"
+            f'<tr><th scope="row">{link(n["id"])}</th><td>{esc(kinds.get(n["group"], n["group"]))}</td><td>{badge(n["grade"])}</td><td>{links}</td></tr>'
         )
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
     return (
         f'<table class="sa-graph-table table">{cap}<thead><tr><th scope="col">Entry</th><th scope="col">Kind</th>'
         f'<th scope="col">Grade</th><th scope="col">Links to</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
     )
-

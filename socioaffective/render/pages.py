@@ -49,7 +49,6 @@ GRADE_ROLE = "socioaffective-grade"
 BADGE_ROLE = "socioaffective-badge"
 
 
-
 def entry_label(id: str) -> str:
     """The cross-reference label of an entry's page: ``entry-<id>``."""
     return f"entry-{id}"
@@ -63,12 +62,7 @@ def entry_stub(kb, entry) -> str:
     >>> print(entry_stub(kb, kb.get("autonomy")).splitlines()[1])
     (entry-autonomy)=
     """
-    return (
-        f"{GENERATED_MARKER}\n"
-        f"({entry_label(entry.id)})=\n"
-        f"# {myst.text(entry.title) or myst.text(entry.id)}\n\n"
-        f"```{{socioaffective-entry}} {entry.id}\n```\n"
-    )
+    return f"{GENERATED_MARKER}\n({entry_label(entry.id)})=\n# {myst.text(entry.title) or myst.text(entry.id)}\n\n```{{socioaffective-entry}} {entry.id}\n```\n"
 
 
 def _role(name: str, value: str, fallback: str = "") -> str:
@@ -185,7 +179,7 @@ def _also_called(schema, entry) -> list[str]:
 
 
 def _also_filed_as(kb, entry, entries: set) -> str:
-    """"Also filed as": the external identifiers our entry maps to, and the recorded gaps."""
+    """ "Also filed as": the external identifiers our entry maps to, and the recorded gaps."""
     from ..crosswalk import EXTERNAL_KIND, SKOS_LABEL, gaps_of, mappings_of
 
     if entry.kind == EXTERNAL_KIND:
@@ -200,12 +194,17 @@ def _also_filed_as(kb, entry, entries: set) -> str:
         page = myst.ref(entry_label(x.id), x.title) if x.id in entries else myst.text(x.title)
         where = f" ({myst.text(tax.title)})" if tax else ""
         note = m.provenance.note or m.relation.note
-        items.append(f"- {head} {page}{where}: {myst.text(SKOS_LABEL[m.predicate])} {_role(BADGE_ROLE, m.provenance.grade)}" + (f" — {myst.text(note)}" if note else ""))
+        items.append(
+            f"- {head} {page}{where}: {myst.text(SKOS_LABEL[m.predicate])} {_role(BADGE_ROLE, m.provenance.grade)}" + (f" — {myst.text(note)}" if note else "")
+        )
     for gap in gaps_of(kb, entry.id):
         tax = gap.taxonomy
         name = myst.ref(entry_label(tax.id), tax.title) if tax.id in entries else myst.text(tax.title)
         note = gap.relation.note or gap.provenance.note
-        items.append(f"- **No identifier fits** in {name} {_role(BADGE_ROLE, gap.provenance.grade)}: a gap in that taxonomy, which is a finding in itself" + (f" — {myst.text(note)}" if note else ""))
+        items.append(
+            f"- **No identifier fits** in {name} {_role(BADGE_ROLE, gap.provenance.grade)}: a gap in that taxonomy, which is a finding in itself"
+            + (f" — {myst.text(note)}" if note else "")
+        )
     if not items:
         return ""
     intro = (
@@ -318,9 +317,7 @@ def entry_page(kb, entry, graph: bool = True) -> str:
 
     if myst.is_safe_name(entry.id):
         out.append(
-            "## In Python\n\n"
-            f"```python\nsocioaffective.load().get({json.dumps(entry.id)})\n```\n\n"
-            f"On the command line: `socioaffective show {entry.id}`"
+            f"## In Python\n\n```python\nsocioaffective.load().get({json.dumps(entry.id)})\n```\n\nOn the command line: `socioaffective show {entry.id}`"
         )
     return "\n\n".join(out) + "\n"
 
@@ -476,8 +473,9 @@ def bibtex_text(value) -> str:
     return "".join(_BIBTEX_SPECIAL.get(c, c) for c in s if c >= " ")
 
 
-def cite_html(kb, entry, *, url: str = "", version: str = "", author: str = "", book_title: str = "",
-              repository: str = "", branch: str = "main", book_path: str = "") -> str:
+def cite_html(
+    kb, entry, *, url: str = "", version: str = "", author: str = "", book_title: str = "", repository: str = "", branch: str = "main", book_path: str = ""
+) -> str:
     """The "Cite this entry" block of an entry page as HTML (every text escaped).
 
     ``url`` is the page's stable address when the book knows its base URL
@@ -525,7 +523,7 @@ def cite_html(kb, entry, *, url: str = "", version: str = "", author: str = "", 
             '<p class="sa-correct">'
             f'<a class="sa-correct-link" href="{esc(issue)}">Suggest a correction</a> · '
             f'<a class="sa-source-link" href="{esc(source)}">View source</a> '
-            f'({esc(entry.file)}, line {int(entry.line or 1)})</p>'
+            f"({esc(entry.file)}, line {int(entry.line or 1)})</p>"
         )
     return (
         '<section class="sa-cite" aria-labelledby="sa-cite-' + esc(key) + '">'

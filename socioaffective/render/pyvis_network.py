@@ -63,10 +63,11 @@ def from_data(data: dict, *, vis_url: str | None = None, height: str = "600px", 
     for n in data["nodes"]:
         shape, color = looks.get(n["group"], ("dot", FALLBACK_COLOR))
         extra = {k: n[k] for k in ("size", "borderWidth", "font") if k in n}
-        net.add_node(n["id"], label=n.get("label", n["name"]), title=n["title"], shape=shape, color=color, x=n["x"], y=n["y"], kind=n["group"], **extra)  # not group=: pyvis then drops color
+        net.add_node(
+            n["id"], label=n.get("label", n["name"]), title=n["title"], shape=shape, color=color, x=n["x"], y=n["y"], kind=n["group"], **extra
+        )  # not group=: pyvis then drops color
     for e in data["edges"]:
-        net.add_edge(e["from"], e["to"], title=e["title"], label=e.get("label", ""), dashes=e["dashes"], relation=e["relation"],
-                     arrows=e["arrows"])
+        net.add_edge(e["from"], e["to"], title=e["title"], label=e.get("label", ""), dashes=e["dashes"], relation=e["relation"], arrows=e["arrows"])
     net.toggle_physics(False)
     net.options.edges.smooth.enabled = False
     return net
@@ -128,5 +129,4 @@ def iframe(net, height: int = 600, title: str = "Graph") -> str:
     """``net``'s page as an ``<iframe srcdoc=...>`` for a notebook's HTML output."""
     page = net.generate_html()
     esc = lambda s: html.escape(str(s), quote=True)  # noqa: E731
-    return (f'<iframe srcdoc="{esc(page)}" title="{esc(title)}" style="width:100%;height:{int(height) + 20}px;border:0" '
-            'sandbox="allow-scripts"></iframe>')
+    return f'<iframe srcdoc="{esc(page)}" title="{esc(title)}" style="width:100%;height:{int(height) + 20}px;border:0" sandbox="allow-scripts"></iframe>'

@@ -78,10 +78,7 @@ def search_meta(kb) -> dict:
 
     return {
         "kinds": [{"name": k.name, "label": k.label, "plural": k.plural, "css": css_name(k.name)} for k in kb.schema.kinds.values()],
-        "grades": [
-            {"name": g.name, "badge": g.badge, "label": g.label, "claim": g.paper_claim, "css": css_name(g.name)}
-            for g in kb.schema.grades.values()
-        ],
+        "grades": [{"name": g.name, "badge": g.badge, "label": g.label, "claim": g.paper_claim, "css": css_name(g.name)} for g in kb.schema.grades.values()],
     }
 
 

@@ -94,7 +94,7 @@ def entries_table(kb, entries: list[Entry], grouped: bool = True) -> str:
             current = e.kind
             k = kb.schema.kinds.get(e.kind)
             heading = k.plural if k else ("References" if e.is_reference else e.kind)
-            out += (["", _t(heading)] if out else [_t(heading)])
+            out += ["", _t(heading)] if out else [_t(heading)]
         badge = kb.schema.grades[e.provenance.grade].badge if e.provenance and e.provenance.grade in kb.schema.grades else "?"
         out.append(f"  {_t(e.id):<{width}}  [{_t(badge)}]  {_t(e.title)}")
     return "\n".join(out)

@@ -151,8 +151,7 @@ def review_view(kb) -> str:
             lines.append(
                 f"- {_role(BADGE_ROLE, it['grade'])} **{_cell(it['claim'])}**\n"
                 f"  - Question: {myst.text(it['question'])}\n"
-                f"  - Where to look: {myst.text(it['where'])}"
-                + (f"\n  - Our note: {myst.text(it['note'])}" if it.get("note") else "")
+                f"  - Where to look: {myst.text(it['where'])}" + (f"\n  - Our note: {myst.text(it['note'])}" if it.get("note") else "")
             )
         out.append("\n".join(lines))
     return "\n\n".join(out) + "\n"
