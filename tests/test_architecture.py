@@ -339,3 +339,103 @@ def test_recipe_a_touches_only_the_files_it_names(tmp_path):
     _add_toy_format(broken, reader='open("socioaffective.toy.tsv", encoding="utf-8").read()[:0]')
     res = _pytest(broken, "-k", "reader and toy", "tests/test_export_registry.py")
     assert res.returncode == 1 and "test_the_reader_works_as_written[toy] FAILED" in res.stdout, res.stdout[-3000:]
+
+
+# -- recipe (b) on a copy of the package ------------------------------------------
+
+TOY_RULE = '''
+
+def shouting_titles(ctx: Context) -> Iterator[Problem]:
+    """A title is not written in capitals only (recipe (b) of ARCHITECTURE.md)."""
+    for v in ctx.views:
+        title = v.d.get("title")
+        if isinstance(title, str) and len(title) > 3 and title.isupper():
+            yield _p(v.file, v.d.line_of("title"), "shouting-title", v.who, f"the title `{title}` is in capitals only", "write it in sentence case")
+
+
+RULES.append(Rule("shouting-titles", ("shouting-title",), shouting_titles))
+'''
+
+TOY_CODE = """    "shouting-title": Code("warning", "A title written in capitals only.", "Write it in sentence case."),
+"""
+
+TOY_CASE_YAML = """entries:
+  - id: loud
+    kind: concept
+    title: LOUD GROWTH
+    summary: Getting better at things that matter.
+    description: Learning that lasts beyond one conversation.
+    provenance: { source: editorial, grade: editorial }
+"""
+
+TOY_EXPECTED = """defect: A title in capitals only.
+problems:
+- code: shouting-title
+  file: framework/case.yaml
+  line: 4
+  entry: loud
+"""
+
+
+def _add_toy_rule(copy: Path) -> None:
+    """Recipe (b), step by step: the rule in RULES, its code, README's table, a corpus case."""
+    validate = copy / "socioaffective" / "validate.py"
+    validate.write_text(validate.read_text(encoding="utf-8") + TOY_RULE, encoding="utf-8")
+    codes = copy / "socioaffective" / "codes.py"
+    text = codes.read_text(encoding="utf-8")
+    start = text.index("CODES: dict[str, Code] = {")
+    end = text.index("\n}\n", start) + 1
+    codes.write_text(text[:end] + TOY_CODE + text[end:], encoding="utf-8")
+    table = subprocess.run(
+        [sys.executable, "-m", "socioaffective", "codes", "--markdown"],
+        cwd=copy,
+        env={**__import__("os").environ, "PYTHONPATH": str(copy)},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    readme = copy / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    a, b = text.index("<!-- codes:start -->") + len("<!-- codes:start -->"), text.index("<!-- codes:end -->")
+    readme.write_text(text[:a] + "\n" + table.strip("\n") + "\n" + text[b:], encoding="utf-8")
+    case = copy / "tests" / "fixtures" / "invalid" / "shouting-title"
+    shutil.copytree(copy / "tests" / "fixtures" / "invalid" / "bad-id-capitals", case)
+    (case / "framework" / "case.yaml").write_text(TOY_CASE_YAML, encoding="utf-8")
+    (case / "expected.yaml").write_text(TOY_EXPECTED, encoding="utf-8")
+
+
+def test_recipe_b_touches_only_the_files_it_names(tmp_path):
+    copy = _copy_project(tmp_path / "project")
+    before = {p.relative_to(copy): p.read_bytes() for p in copy.rglob("*") if p.is_file()}
+    _add_toy_rule(copy)
+    after = {p.relative_to(copy): p.read_bytes() for p in copy.rglob("*") if p.is_file()}
+    changed = sorted(str(p) for p in after if before.get(p) != after[p])
+    case = "tests/fixtures/invalid/shouting-title/"
+    assert [c for c in changed if not c.startswith(case)] == ["README.md", "socioaffective/codes.py", "socioaffective/validate.py"]
+    res = _pytest(
+        copy,
+        "-k",
+        "shouting or every_code_has_a_case or every_rule or every_code_a_rule or rules_together or readme_troubleshooting or every_code_has_meaning",
+        "tests/test_invalid_corpus.py",
+        "tests/test_docs.py",
+    )
+    out = res.stdout + res.stderr
+    assert res.returncode == 0, out[-6000:]
+    for test in (
+        "test_case_through_the_library[shouting-title]",
+        "test_every_code_has_a_case",
+        "test_every_rule_declares_known_codes_and_a_case_triggers_it",
+        "test_readme_troubleshooting_table_matches_the_codes",
+    ):
+        assert re.search(re.escape(test) + r" PASSED", out), f"{test} did not run and pass in the copy:\n{out[-4000:]}"
+    # the rule runs in the real validator: `validate` reports it at the title's line
+    import os
+
+    res = subprocess.run(
+        [sys.executable, "-m", "socioaffective", "--root", str(copy / case), "validate"],
+        cwd=copy,
+        env={**os.environ, "PYTHONPATH": str(copy), "SOCIOAFFECTIVE_CACHE": "0"},
+        capture_output=True,
+        text=True,
+    )
+    assert "framework/case.yaml:4" in res.stdout and "shouting-title" in res.stdout, res.stdout + res.stderr
