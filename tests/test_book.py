@@ -92,9 +92,13 @@ def test_graphs_share_one_vis_network_copy(real_book, real_kb):
     for e in real_kb.entries():
         assert f"entry-{e.id}.html" in graphs
     assert "explorer.html" in graphs
+    graph_js = (static / "graph.js").read_text(encoding="utf-8")
+    assert '"vis/vis-network.min.js"' in graph_js  # small graphs load the one copy when their frame is in view
     for p in graphs.values():
         text = p.read_text(encoding="utf-8")
-        assert len(text) < 200_000 and "vis-network.min.js" in text
+        assert len(text) < 200_000 and 'src="../graph.js"' in text
+        # only the explorer, whose graph is the page, loads vis-network at once
+        assert ("vis/vis-network.min.js" in text) == (p.name == "explorer.html"), p.name
         data = json.loads(Html(text).scripts[1][1])  # the text block: names, tooltips, URLs
         for n in data["nodes"].values():
             assert (p.parent / n["url"]).resolve().is_file()

@@ -26,6 +26,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+import click
 from click.testing import CliRunner
 
 import socioaffective
@@ -90,7 +91,9 @@ def export_help() -> str:
 @pytest.mark.parametrize("name", NAMES)
 def test_the_cli_offers_it_and_its_help_shows_it(name, export_help, tiny_root, tmp_path):
     spec = FORMATS[name]
-    option = next(p for p in cli.commands["export"].params if p.name == "fmt")
+    command = cli.get_command(click.Context(cli), "export")  # the group loads its commands lazily
+    assert command is not None
+    option = next(p for p in command.params if p.name == "fmt")
     assert name in option.type.choices
     assert spec.description in export_help and spec.read_with in export_help
     assert any(line.strip() == spec.reader for line in export_help.splitlines()), "the reader is one unwrapped line of --help"
