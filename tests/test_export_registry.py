@@ -25,8 +25,8 @@ import sys
 import tomllib
 from pathlib import Path
 
-import pytest
 import click
+import pytest
 from click.testing import CliRunner
 
 import socioaffective
