@@ -108,9 +108,10 @@ def build(book: Path, *, full: bool = True, timeout: float = 1200) -> dict:
     cpu = _children_cpu() - cpu0
     out = proc.stdout + proc.stderr
     warnings = len(re.findall(r"WARNING", out))
+    missing_keys = len(re.findall(r"bibtex\.key_not_found", out))  # a citation the book's bibliographies miss
     if proc.returncode != 0 or not (book / "_build" / "html" / "index.html").exists():
         raise RuntimeError(f"jupyter-book build failed in {book} (exit {proc.returncode}):\n{out[-3000:]}")
-    return {"seconds": seconds, "cpu": cpu, "warnings": warnings, "load": [load0, _loadavg()]}
+    return {"seconds": seconds, "cpu": cpu, "warnings": warnings, "missing_bib_keys": missing_keys, "load": [load0, _loadavg()]}
 
 
 def _loadavg() -> float | None:
@@ -794,6 +795,7 @@ def run_all(
             floor_cpu = stat([r["cpu"] for r in floor_runs])
             raw[f"book-{label}"] = {
                 "full": full,
+                "missing_bib_keys": max(r["missing_bib_keys"] for r in runs),
                 "floor": stat([r["seconds"] for r in floor_runs]),
                 "pages": pages,
                 "full_cpu": full_cpu,

@@ -349,7 +349,10 @@ def generate(dest, n: int, *, seed: int = 1, per_file: int = 2000, refs: int | N
             f"  volume  = {{{1 + i % 60}}},\n"
             f"  pages   = {{{1 + i % 300}--{20 + i % 300}}},\n"
             f"  year    = {{{2000 + i % 25}}},\n"
-            f"  doi     = {{10.1000/synthetic.{i}}}\n"
+            f"  doi     = {{10.1000/synthetic.{i}}},\n"
+            # as the real literature: listed by the Bibliography chapter's "Works the framework
+            # draws on" (a work in no bibliography is a `bibtex.key_not_found` on every citing page)
+            "  keywords = {kirk2025why-cites:unverified}\n"
             "}\n"
         )
     bib_bytes = "\n".join(bib).encode("utf-8")
