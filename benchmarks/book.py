@@ -302,7 +302,7 @@ def page_weights(book: Path, subdir: str = "chapters/entries") -> dict:
 TRANSFER_PAGES = {"landing": "chapters/index.html", "entry": "chapters/entries/risk/sycophancy.html", "explorer": "chapters/explorer.html"}
 
 
-class _serve:
+class serve:
     """``python -m http.server`` for ``folder`` on 127.0.0.1, in a thread."""
 
     def __init__(self, folder: Path):
@@ -331,7 +331,7 @@ def transfer(html_root: Path, pages: dict[str, str] = TRANSFER_PAGES) -> dict:
     from playwright.sync_api import sync_playwright
 
     out = {}
-    with _serve(html_root) as base, sync_playwright() as p:
+    with serve(html_root) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
             for name, path in pages.items():
@@ -373,7 +373,7 @@ def lighthouse_scores(html_root: Path, cache: Path, pages: dict[str, str] = TRAN
         if proc.returncode != 0 or not exe.exists():
             raise RuntimeError("npm could not install lighthouse: " + (proc.stderr.strip().splitlines() or ["?"])[-1][:160])
     scores = {}
-    with _serve(html_root) as base:
+    with serve(html_root) as base:
         for name, path in pages.items():
             report = cache / f"lighthouse-{name}.json"
             proc = subprocess.run(
@@ -564,7 +564,7 @@ def layout_bench(root: Path, tmp: Path, timeout: float = 240) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-_PROBE = """<script>
+PROBE = """<script>
 (function () {
   window.__visAt = performance.now();  // HTML read and vis-network loaded
   var P = vis.Network.prototype, emit = P.emit;
@@ -574,7 +574,7 @@ _PROBE = """<script>
   };
 })();
 </script>"""
-_VIS_TAG = re.compile(r"<script[^>]*vis-network[^>]*></script>", re.I)
+VIS_TAG = re.compile(r"<script[^>]*vis-network[^>]*></script>", re.I)
 
 
 def explorer_pages(root: Path, dest: Path) -> tuple[Path, Path, int, int]:
@@ -613,7 +613,7 @@ def explorer_pages(root: Path, dest: Path) -> tuple[Path, Path, int, int]:
     floor = (
         "<!DOCTYPE html><html><head><meta charset='utf-8'>"
         "<link rel='stylesheet' href='../static/vis/vis-network.css'>"
-        "<script src='../static/vis/vis-network.min.js'></script>" + _PROBE + "</head><body><div id='g' style='width:100%;height:720px'></div><script>"
+        "<script src='../static/vis/vis-network.min.js'></script>" + PROBE + "</head><body><div id='g' style='width:100%;height:720px'></div><script>"
         f"var nodes = new vis.DataSet({json.dumps(nodes)}); var edges = new vis.DataSet({json.dumps(edges)});"
         "new vis.Network(document.getElementById('g'), {nodes: nodes, edges: edges},"
         " {physics: {enabled: false}, edges: {smooth: false}, layout: {improvedLayout: false}});"
@@ -625,10 +625,10 @@ def explorer_pages(root: Path, dest: Path) -> tuple[Path, Path, int, int]:
 
 
 def _insert_probe(page: str) -> str:
-    m = _VIS_TAG.search(page)
+    m = VIS_TAG.search(page)
     if not m:
         raise RuntimeError("the explorer page does not load vis-network with a <script src=...vis-network...>")
-    return page[: m.end()] + _PROBE + page[m.end() :]
+    return page[: m.end()] + PROBE + page[m.end() :]
 
 
 def first_draw(pages: list[Path], repeat: int = 3, timeout_ms: int = 60000) -> list[dict]:

@@ -27,7 +27,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import re
 import shutil
 import statistics
 import subprocess
@@ -39,21 +38,11 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 LIGHTHOUSE_VERSION = "12"
 PAGES = {"landing": "chapters/index.html", "entry": "chapters/entries/risk/sycophancy.html", "explorer": "chapters/explorer.html"}
 
-PROBE = """<script>
-(function () {
-  window.__visAt = performance.now();  // HTML read and vis-network loaded
-  var P = vis.Network.prototype, emit = P.emit;
-  P.emit = function (name) {
-    if (name === "afterDrawing" && window.__firstDraw === undefined) { window.__firstDraw = performance.now(); }
-    return emit.apply(this, arguments);
-  };
-})();
-</script>"""
-_VIS_TAG = re.compile(r"<script[^>]*vis-network[^>]*></script>", re.I)
+from .book import PROBE, VIS_TAG, serve  # noqa: E402  (one copy of the draw probe and the local server)
 
 
 def _insert_probe(page: str) -> str:
-    m = _VIS_TAG.search(page)
+    m = VIS_TAG.search(page)
     if not m:
         raise RuntimeError("the explorer page does not load vis-network with a <script src=...vis-network...>")
     return page[: m.end()] + PROBE + page[m.end() :]
@@ -141,30 +130,6 @@ def explorer_ratio(root: Path, dest: Path, repeat: int = 5) -> dict:
     out = first_draws([book_page, floor_page], repeat=repeat)
     out.update(nodes=n, edges=m, page_bytes=book_page.stat().st_size, floor_bytes=floor_page.stat().st_size)
     return out
-
-
-class serve:
-    """``http.server`` for ``folder`` on 127.0.0.1, in a thread (no compression)."""
-
-    def __init__(self, folder: Path):
-        import functools
-        import http.server
-        import threading
-
-        class Quiet(http.server.SimpleHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}/"
-
-    def __enter__(self):
-        return self.base
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def lighthouse_exe(cache: Path, timeout: float = 600) -> Path:

@@ -8,27 +8,6 @@ from dataclasses import asdict, dataclass, field
 from .codes import CODES
 
 
-def type_name(value: object) -> str:
-    """What a YAML value is, in the words problem messages use.
-
-    >>> type_name([1]), type_name(True), type_name(None), type_name("x")
-    ('list', 'boolean', 'empty value', 'text')
-    """
-    if isinstance(value, dict):
-        return "mapping"
-    if isinstance(value, list):
-        return "list"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    if value is None:
-        return "empty value"
-    if isinstance(value, str):
-        return "text"
-    return type(value).__name__
-
-
 @dataclass(frozen=True, order=True)
 class Problem:
     """One thing wrong with the framework, located as precisely as we can.
