@@ -299,20 +299,42 @@ def page_weights(book: Path, subdir: str = "chapters/entries") -> dict:
 # ---------------------------------------------------------------------------
 # what a browser downloads, and Lighthouse
 
+TEXT_SUFFIXES = (".html", ".css", ".js", ".json", ".svg", ".txt", ".map")
 TRANSFER_PAGES = {"landing": "chapters/index.html", "entry": "chapters/entries/risk/sycophancy.html", "explorer": "chapters/explorer.html"}
 
 
 class serve:
-    """``python -m http.server`` for ``folder`` on 127.0.0.1, in a thread."""
+    """``python -m http.server`` for ``folder`` on 127.0.0.1, in a thread.
 
-    def __init__(self, folder: Path):
+    ``compress``: text files (HTML, CSS, JS, JSON, SVG) go out gzip-encoded to a
+    browser that accepts it, as static hosts (GitHub Pages, Read the Docs,
+    Netlify) serve them; ``http.server`` alone never compresses."""
+
+    def __init__(self, folder: Path, compress: bool = False):
         import functools
+        import gzip
         import http.server
         import threading
+
+        packed: dict[str, bytes] = {}
 
         class Quiet(http.server.SimpleHTTPRequestHandler):
             def log_message(self, *args):
                 pass
+
+            def do_GET(self):
+                path = Path(self.translate_path(self.path))
+                if not (compress and "gzip" in self.headers.get("Accept-Encoding", "") and path.suffix in TEXT_SUFFIXES and path.is_file()):
+                    return super().do_GET()
+                body = packed.get(str(path))
+                if body is None:
+                    body = packed[str(path)] = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+                self.send_response(200)
+                self.send_header("Content-Type", self.guess_type(str(path)))
+                self.send_header("Content-Encoding", "gzip")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
         threading.Thread(target=self.server.serve_forever, daemon=True).start()

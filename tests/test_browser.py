@@ -481,6 +481,50 @@ def test_explorer_draws_dots_first_and_labels_what_is_in_view(browser, tmp_path)
         s.close()
 
 
+COUNT_DRAWS = """(() => {  // every canvas clear is one vis-network draw
+  window.saDraws = 0;
+  const clear = CanvasRenderingContext2D.prototype.clearRect;
+  CanvasRenderingContext2D.prototype.clearRect = function (...a) { window.saDraws += 1; return clear.apply(this, a); };
+})()"""
+
+
+def test_explorer_draws_once_and_sets_tooltips_on_the_first_hover(browser, tmp_path):
+    """The big explorer is drawn once before the reader does anything (no long tasks of redraws
+    while the page loads); its tooltips come with the first hover."""
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.browser import explorer_pages
+    from benchmarks.generate import generate
+    from socioaffective.render.network import LOD_NODES
+
+    n = LOD_NODES + 50
+    generate(tmp_path / "fw", n)
+    kb = socioaffective.load(tmp_path / "fw", strict=False, cache=False)
+    book_page, _floor, _nodes, _edges = explorer_pages(tmp_path / "fw", tmp_path / "explorer")
+    s = Session(browser, "file://")
+    try:
+        s.context.add_init_script(COUNT_DRAWS)
+        page = s.page()
+        page.goto(book_page.as_uri())
+        page.wait_for_function(GRAPH_READY)
+        page.wait_for_function("document.body.classList.contains('sa-ready')")
+        page.wait_for_timeout(800)
+        assert page.evaluate("window.saDraws") == 1
+        assert page.evaluate("saNodes.get({filter: n => n.title !== undefined}).length") == 0
+        page.evaluate("saNetwork.moveTo({scale: 1.5, position: saNetwork.getPositions()[saNodes.getIds()[0]], animation: false})")
+        id = page.evaluate("saNodes.getIds()[0]")
+        point = page.evaluate(OWN_POINT, id)
+        assert point is not None
+        box = page.locator("#sa-graph canvas").bounding_box()
+        page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
+        tip = page.locator("div.vis-tooltip")
+        tip.wait_for(state="visible", timeout=5000)
+        assert " ".join(kb.get(id).title.split()) in " ".join(tip.text_content().split())
+        s.errors = [e for e in s.errors if "favicon" not in e]
+        s.check()
+    finally:
+        s.close()
+
+
 def test_no_page_is_wider_than_a_phone(browser, real_book, real_kb):
     """At 390 CSS px no page of the book scrolls sideways; graphs fit their frames there too."""
     root = real_book.html

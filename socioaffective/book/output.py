@@ -141,11 +141,7 @@ def build_finished(app, exception) -> None:
             _copy_if_changed(f, out / "vendor" / f.relative_to(static / "vendor"))
     _write_if_changed(out / "search-index.js", _search_index(app, st))
     if app.config.html_theme in PYDATA_THEMES:
-        _trim_theme_css(
-            Path(app.outdir) / "_static" / "styles" / "pydata-sphinx-theme.css",
-            Path(app.outdir),
-            tokens_cache=Path(app.doctreedir) / "socioaffective" / "site-tokens.json",
-        )
+        trim_style_sheets(Path(app.outdir), Path(app.doctreedir) / "socioaffective" / "site-tokens.json")
     _write_if_changed(out / "schema.css", pages.schema_css(st.kb.schema))
     # the explorer's layout, from the build's cache: the GraphML and GEXF exports draw it (they run next)
     from .graphs import cached_layout
@@ -371,30 +367,56 @@ def _filter_css(css: str, drop) -> str | None:
     return "".join(out)
 
 
-def _trim_theme_css(path: Path, outdir: Path | None = None, tokens_cache: Path | None = None) -> None:
-    """Drop from the theme's style sheet what the book cannot use.
+# The style sheets the pages load before their first paint (render-blocking), under
+# _static/, as the theme and sphinx-design ship them (Sphinx's basic.css is made from
+# a template and left alone). Each loses the rules no page of the build can use
+# (``True``: and Font Awesome's, which the book does not load).
+STYLE_SHEETS = (
+    ("styles/pydata-sphinx-theme.css", True),
+    ("styles/sphinx-book-theme.css", False),
+    ("sphinx-design.min.css", False),
+)
 
-    - Font Awesome's rules and web fonts (~95 KB): the book does not load Font
-      Awesome; socioaffective.css draws the theme's few icons.
-    - Bootstrap rules whose every selector names a class that appears in no
-      page and no script of the build (``outdir``), as PurgeCSS does; only in
-      Bootstrap's part of the sheet, never the theme's own rules, and never
-      ``bs-*`` classes (Bootstrap's scripts build those names).
 
+def trim_style_sheets(outdir: Path, tokens_cache: Path | None = None) -> None:
+    """Trim each of :data:`STYLE_SHEETS` that the build has (see :func:`_trim_theme_css`)."""
+    sheets = [(outdir / "_static" / name, fonts) for name, fonts in STYLE_SHEETS if (outdir / "_static" / name).is_file()]
+    if not sheets:
+        return
+    tokens = _site_tokens(outdir, tokens_cache)  # read once for all the sheets
+    for sheet, fonts in sheets:
+        _trim_theme_css(sheet, outdir, tokens_cache, font_awesome=fonts, tokens=tokens)
+
+
+def _trim_theme_css(
+    path: Path, outdir: Path | None = None, tokens_cache: Path | None = None, *, font_awesome: bool = True, tokens: set[str] | None = None
+) -> None:
+    """Drop from a style sheet of the theme what the book cannot use.
+
+    - Font Awesome's rules and web fonts (~95 KB, with ``font_awesome``): the
+      book does not load Font Awesome; socioaffective.css draws the theme's few icons.
+    - Rules whose every selector names a class that appears in no page and no
+      script of the build (``outdir``), as PurgeCSS does (the scripts are read
+      too, so a class a script sets is kept), never ``bs-*`` classes
+      (Bootstrap's scripts build those names).
+
+    ``tokens``: the build's words, when the caller has read them already.
     Anything the parser is not sure about is kept; an unreadable file is left alone.
     """
     try:
         css = path.read_text(encoding="utf-8")
     except OSError:
         return
-    tokens = _site_tokens(outdir, tokens_cache) if outdir is not None else None
+    if tokens is None and outdir is not None:
+        tokens = _site_tokens(outdir, tokens_cache)
     # the same sheet and the same words give the same result: kept beside the token cache
     memo = None
     if tokens_cache is not None:
         import hashlib
 
         key = hashlib.sha256(css.encode("utf-8") + b"\0" + " ".join(sorted(tokens or ())).encode("utf-8")).hexdigest()[:24]
-        memo = tokens_cache.with_name(f"theme-css-{key}.css")
+        stem = re.sub(r"[^A-Za-z0-9_-]", "-", path.name)
+        memo = tokens_cache.with_name(f"css-{stem}-{key}.css")
         try:
             out = memo.read_text(encoding="utf-8")
         except OSError:
@@ -403,17 +425,14 @@ def _trim_theme_css(path: Path, outdir: Path | None = None, tokens_cache: Path |
             if out != css:
                 path.write_text(out, encoding="utf-8")
             return
-        for old in tokens_cache.parent.glob("theme-css-*.css"):
+        for old in tokens_cache.parent.glob(f"css-{stem}-*.css"):
             old.unlink()
-    section = {"name": ""}
 
     def drop(prelude: str, text: str) -> bool:
         head = prelude.strip()
-        if head.startswith("/*"):
-            section["name"] = "bootstrap" if "Bootstrap" in head else ("fa" if "Font Awesome" in head else "other")
-        if _is_font_awesome(text, 0, len(text), prelude):
+        if font_awesome and _is_font_awesome(text, 0, len(text), prelude):
             return True
-        if tokens is not None and section["name"] == "bootstrap" and not head.startswith(("@", "/*")):
+        if tokens is not None and not head.startswith(("@", "/*")):
             return _unused_rule(head, tokens)
         return False
 

@@ -453,7 +453,8 @@
     nodes.update(data.nodes.map(function (n) { return {id: n.id, title: info(n.id).title}; }));
     edges.update(data.edges.map(function (e) { return {id: e.id, title: t.edges[e.id] || ""}; }));
   }
-  network.once("afterDrawing", function () { setTimeout(setTitles, 30); });
+  // (the explorer's only on the first hover: setting them redraws the whole graph, four times over)
+  if (!lod) { network.once("afterDrawing", function () { setTimeout(setTitles, 30); }); }
   network.on("hoverNode", function () { container.style.cursor = "pointer"; setTitles(); });
   network.on("hoverEdge", setTitles);
   network.on("blurNode", function () { container.style.cursor = "default"; });
