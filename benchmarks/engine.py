@@ -335,38 +335,58 @@ def measure_in_child(root, repeat: int = 3, *, naive: bool = True, timeout: floa
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+FLOOR_YAML = "import sys, yaml\nfor p in sys.argv[1:]:\n    if p.endswith('.yaml'):\n        yaml.load(open(p, 'rb').read(), Loader=yaml.CSafeLoader)\n"
+FLOOR_YAML_BIB = FLOOR_YAML + (
+    "import bibtexparser\nfor p in sys.argv[1:]:\n    if p.endswith('.bib'):\n        bibtexparser.parse_string(open(p, encoding='utf-8').read())\n"
+)
+
+
 def validate_cli(root=None, repeat: int = 5) -> dict:
-    """Wall time of ``socioaffective validate`` in fresh processes (cold cache, then warm),
-    against ``python -c "import yaml"``, and the heavy modules the command imports."""
+    """``socioaffective validate`` in fresh processes (cold cache, then warm), against
+    ``python`` parsing the same files: the YAML with PyYAML's C loader (``floor``), and
+    also references.bib with bibtexparser, the library the validator reads it with
+    (``floor_bib``); and the heavy modules the command imports.
+
+    Each figure is the CPU time (user + system) of the child process, which machine
+    load changes less than wall time; ``*_wall`` are the wall times of the same runs."""
+    import resource
     import subprocess
 
     import socioaffective
 
     root = Path(root) if root else socioaffective.default_root()
     here = Path(__file__).resolve().parent.parent
+    files = [str(p) for p in sorted((root / "framework").glob("*.yaml"))] + [str(p) for p in sorted(root.glob("*.bib"))]
 
     def run(cmd, env):
-        t = time.perf_counter()
+        r0, t = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
         proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=here)
-        return time.perf_counter() - t, proc
+        wall, r1 = time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN)
+        return (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime), wall, proc
 
     out: dict = {}
     with tempfile.TemporaryDirectory(prefix="sa-bench-cli-") as cache_dir:
         env = {**os.environ, "SOCIOAFFECTIVE_CACHE_DIR": cache_dir}
-        floor, cold, warm = [], [], []
+        series: dict[str, list[float]] = {k: [] for k in ("floor", "floor_bib", "cold_cache", "warm_cache", "cold_cache_wall", "warm_cache_wall")}
         cmd = [sys.executable, "-m", "socioaffective", "validate", str(root)]
-        for _ in range(repeat):
-            floor.append(run([sys.executable, "-c", "import yaml"], env)[0])
+        for _ in range(repeat):  # interleaved: load hits all alike
+            for name, code in (("floor", FLOOR_YAML), ("floor_bib", FLOOR_YAML_BIB)):
+                cpu, _wall, proc = run([sys.executable, "-c", code, *files], env)
+                if proc.returncode != 0:
+                    raise RuntimeError(f"the parse floor failed: {proc.stderr[-2000:]}")
+                series[name].append(cpu)
             for p in Path(cache_dir).glob("*"):
                 p.unlink()
-            t, proc = run(cmd, env)
+            cpu, wall, proc = run(cmd, env)
             if proc.returncode not in (0, 1):
                 raise RuntimeError(f"`socioaffective validate` failed: {proc.stderr[-2000:]}")
-            cold.append(t)
-            warm.append(run(cmd, env)[0])
-        out["floor"] = stat(floor)
-        out["cold_cache"] = stat(cold)
-        out["warm_cache"] = stat(warm)
+            series["cold_cache"].append(cpu)
+            series["cold_cache_wall"].append(wall)
+            cpu, wall, _proc = run(cmd, env)
+            series["warm_cache"].append(cpu)
+            series["warm_cache_wall"].append(wall)
+        for name, values in series.items():
+            out[name] = stat(values)
         probe = (
             "import sys\n"
             "from socioaffective.cli import cli\n"
@@ -381,7 +401,7 @@ def validate_cli(root=None, repeat: int = 5) -> dict:
             if label == "heavy_cold":
                 for p in Path(cache_dir).glob("*"):
                     p.unlink()
-            _, proc = run([sys.executable, "-c", probe], env)
+            _, _, proc = run([sys.executable, "-c", probe], env)
             marks = [line for line in proc.stdout.splitlines() if line.startswith("HEAVY:")]
             if not marks:
                 raise RuntimeError(f"the import probe failed: {proc.stderr[-2000:]}")

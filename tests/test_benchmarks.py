@@ -95,8 +95,14 @@ def test_floor_reads_the_same_data(small):
 
 def test_validate_cli_figures():
     r = engine.validate_cli(repeat=1)
-    assert set(r) == {"floor", "cold_cache", "warm_cache", "heavy_cold", "heavy_warm"}
+    assert set(r) == {"floor", "floor_bib", "cold_cache", "warm_cache", "cold_cache_wall", "warm_cache_wall", "heavy_cold", "heavy_warm"}
     assert r["heavy_cold"] == [] and r["heavy_warm"] == []
+    assert 0 < r["floor"]["median"] <= r["floor_bib"]["median"] * 1.5  # the bib floor parses more
+    assert r["cold_cache"]["median"] > 0 and r["warm_cache"]["median"] > 0
+    figs = runner.engine_figures({}, r)
+    cli = [f for f in figs if f["id"].startswith("validate-cli")]
+    assert [f["id"] for f in cli] == ["validate-cli", "validate-cli-bib", "validate-cli-warm", "validate-cli-warm-bib"]
+    assert all(f["target"] == "<= 2x" for f in cli)
 
 
 def test_report_rows_and_table(small):
