@@ -122,7 +122,7 @@ def first_draws(pages: list[Path], repeat: int = 5, timeout_ms: int = 90000) -> 
                     ctx.close()
         finally:
             browser.close()
-    ratios = [a / b for a, b in zip(times[0], times[1])] if len(pages) > 1 else []
+    ratios = [a / b for a, b in zip(times[0], times[1], strict=True)] if len(pages) > 1 else []
     return {"seconds": times, "ratios": ratios, "ratio": statistics.median(ratios) if ratios else None, "nodes_drawn": drawn, "errors": errors[:5]}
 
 

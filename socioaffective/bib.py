@@ -459,7 +459,7 @@ def load_bib(path: Path, rel: str = "references.bib", max_bytes: int = DEFAULT_M
             fields.setdefault(k.lower(), str(v.value if hasattr(v, "value") else v).strip())
         per_entry.append(fields)
         all_fields.setdefault(e.key.lower(), fields)
-    for e, fields in zip(library.entries, per_entry):
+    for e, fields in zip(library.entries, per_entry, strict=True):
         line = (e.start_line or 0) + 1
         # BibTeX's crossref: a child takes every field it lacks from its parent
         parent = all_fields.get(fields.get("crossref", "").lower()) if fields.get("crossref") else None

@@ -314,4 +314,4 @@ def force_layout(nodes: Iterable[Any], edges: Iterable[tuple[Any, Any]], *, seed
     pos -= pos.mean(axis=0)
     scale = np.abs(pos).max() or 1.0
     pos /= scale
-    return {v: (float(x), float(y)) for v, (x, y) in zip(nodes, pos)}
+    return {v: (float(x), float(y)) for v, (x, y) in zip(nodes, pos, strict=True)}

@@ -905,7 +905,7 @@ class _SchemaBuilder:
                     f"relation `{r.name}` uses `{r.label}` as both label and inverse",
                     "only symmetric relations may; set `symmetric: true` or rename the inverse",
                 )
-            for label, key in zip(labels, ("label", "inverse")):
+            for label, key in zip(labels, ("label", "inverse"), strict=False):  # one label when symmetric
                 if label in seen and seen[label] != r.name:
                     self.err(
                         line_of(key),

@@ -191,7 +191,7 @@ def path(ctx, a, b, relations, as_json):
     except SocioaffectiveError as exc:
         raise fail(exc) from None
     steps = []
-    for x, y in zip(ids, ids[1:]):
+    for x, y in zip(ids, ids[1:], strict=False):  # consecutive pairs
         fwd = [r for r in kb.relations(x, direction="out") if r.target == y]
         if fwd:
             steps.append({"from": x, "to": y, "relation": fwd[0].name, "label": kb.schema.relations[fwd[0].name].label})

@@ -297,7 +297,7 @@ def _spread(pos: dict, aspect: float, fixed: str | None = None, iterations: int 
         p += 0.5 * move
         p[:, 0] = p[:, 0].clip(-aspect, aspect)
         p[:, 1] = p[:, 1].clip(-1.0, 1.0)
-    return {k: (float(x), float(y)) for k, (x, y) in zip(keys, p)}
+    return {k: (float(x), float(y)) for k, (x, y) in zip(keys, p, strict=True)}
 
 
 def _grade(kb, prov):
