@@ -50,8 +50,8 @@ from __future__ import annotations
 
 from . import __version__
 from .book.graphs import cached_layout, doctree_resolved, placeholder, visit_skip
-from .book.incremental import env_before_read_docs, env_get_outdated, env_merge_info, env_purge_doc
-from .book.output import add_templates, build_finished, html_page_context, memoize_pybtex_entry_points, vis_files
+from .book.incremental import env_before_read_docs, env_get_outdated, env_merge_info, env_purge_doc, notebook_source_read
+from .book.output import add_templates, build_finished, html_page_context, memoize_pybtex_entry_points, skip_sphinx_search_index, vis_files
 from .book.state import (
     PAGE_NAME,
     STATIC_DIR,
@@ -82,6 +82,8 @@ def setup(app):
     app.connect("builder-inited", builder_inited)
     app.connect("builder-inited", declare_parallel_safe)  # before reading, where Sphinx decides on -j
     app.connect("builder-inited", report_pybtex_errors, priority=900)  # after sphinxcontrib-bibtex read the bib
+    app.connect("builder-inited", skip_sphinx_search_index)  # the book's search page has its own index
+    app.connect("source-read", notebook_source_read)  # executed notebooks: cached by their inputs' hash
     app.connect("env-get-outdated", env_get_outdated)
     app.connect("env-before-read-docs", env_before_read_docs)
     app.connect("env-purge-doc", env_purge_doc)

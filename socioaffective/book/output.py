@@ -111,10 +111,16 @@ _write_if_changed, _copy_if_changed = write_if_changed, copy_if_changed
 
 
 def vis_files() -> list[Path]:
-    """vis-network's JS and CSS, as shipped inside the pyvis package."""
-    from importlib import resources
+    """vis-network's JS and CSS, as shipped inside the pyvis package.
 
-    lib = Path(str(resources.files("pyvis"))) / "templates" / "lib" / "vis-9.1.2"
+    Found without importing pyvis (its import pulls in networkx and IPython:
+    0.2 s of every build, a no-op rebuild included)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("pyvis")
+    if spec is None or not spec.submodule_search_locations:
+        raise SocioaffectiveError("the book's graphs need vis-network from the pyvis package: pip install pyvis")
+    lib = Path(list(spec.submodule_search_locations)[0]) / "templates" / "lib" / "vis-9.1.2"
     return [lib / "vis-network.min.js", lib / "vis-network.css"]
 
 
@@ -195,6 +201,29 @@ def memoize_pybtex_entry_points() -> None:
 
     entry_points.socioaffective_memo = True  # type: ignore[attr-defined]  # marks the patch as done (checked above)
     plugin.entry_points = entry_points
+
+
+def skip_sphinx_search_index(app) -> None:
+    """Feed Sphinx's own search index nothing when the book's search page replaces it.
+
+    With a pydata-based theme the book's search.html (templates/book/) runs
+    the book's offline index (``search-index.js``, :func:`_search_index`); no
+    page loads Sphinx's ``searchindex.js``, whose stemming of every page's
+    words was about 2 s of a full build of this book. Sphinx still writes the
+    search page and a ``searchindex.js`` of the page titles only.
+    """
+    builder = app.builder
+    if builder.format != "html" or getattr(app.config, "html_theme", "") not in PYDATA_THEMES or not hasattr(builder, "index_page"):
+        return
+    from sphinx.util.docutils import new_document
+
+    empty = new_document("")
+
+    def index_page(pagename, doctree, title) -> None:
+        if builder.indexer is not None and title:  # titles only: Sphinx's index may not be empty
+            builder.indexer.feed(pagename, builder.env.doc2path(pagename, False), title, empty)
+
+    builder.index_page = index_page
 
 
 def _search_index(app, st) -> str:
