@@ -51,7 +51,17 @@ from __future__ import annotations
 from . import __version__
 from .book.graphs import cached_layout, doctree_resolved, placeholder, visit_skip
 from .book.incremental import env_before_read_docs, env_get_outdated, env_merge_info, env_purge_doc, notebook_source_read
-from .book.output import add_templates, build_finished, html_page_context, memoize_pybtex_entry_points, skip_sphinx_search_index, vis_files
+from .book.output import (
+    add_templates,
+    build_finished,
+    html_page_context,
+    load_pybtex_memo,
+    memoize_pybtex_entry_points,
+    memoize_pybtex_formatting,
+    save_pybtex_memo,
+    skip_sphinx_search_index,
+    vis_files,
+)
 from .book.state import (
     PAGE_NAME,
     STATIC_DIR,
@@ -70,6 +80,7 @@ __all__ = ["PAGE_NAME", "State", "cached_layout", "entry_docname", "setup", "vis
 
 def setup(app):
     memoize_pybtex_entry_points()
+    memoize_pybtex_formatting()
     app.add_config_value("socioaffective_root", None, "env", [str])
     app.add_config_value("socioaffective_entries_dir", "chapters/entries", "env", [str])
     app.add_config_value("socioaffective_graph_max_nodes", 24, "env", [int])
@@ -82,6 +93,7 @@ def setup(app):
     app.connect("builder-inited", builder_inited)
     app.connect("builder-inited", declare_parallel_safe)  # before reading, where Sphinx decides on -j
     app.connect("builder-inited", report_pybtex_errors, priority=900)  # after sphinxcontrib-bibtex read the bib
+    app.connect("builder-inited", load_pybtex_memo)  # the entries formatted by the last build
     app.connect("builder-inited", skip_sphinx_search_index)  # the book's search page has its own index
     app.connect("source-read", notebook_source_read)  # executed notebooks: cached by their inputs' hash
     app.connect("env-get-outdated", env_get_outdated)
@@ -92,6 +104,7 @@ def setup(app):
     app.connect("doctree-resolved", doctree_resolved)
     app.connect("html-page-context", html_page_context, priority=900)
     app.connect("build-finished", build_finished)
+    app.connect("build-finished", save_pybtex_memo)
 
     app.add_node(placeholder, html=(visit_skip, None), latex=(visit_skip, None), text=(visit_skip, None), man=(visit_skip, None), texinfo=(visit_skip, None))
     # every directive and role, with its incremental-build signature: book/registry.py

@@ -203,6 +203,104 @@ def memoize_pybtex_entry_points() -> None:
     plugin.entry_points = entry_points
 
 
+#: Formatted bibliography entries, by style and entry content (see :func:`memoize_pybtex_formatting`).
+_PYBTEX_MEMO: dict = {}
+_PYBTEX_USED: set = set()  # the keys of this process's builds (what is saved)
+_PYBTEX_MEMO_FILE = "pybtex-formatted.pickle"
+
+
+def _pybtex_versions() -> tuple:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = []
+    for name in ("pybtex", "sphinxcontrib-bibtex"):
+        try:
+            out.append(version(name))
+        except PackageNotFoundError:  # pragma: no cover
+            out.append("")
+    return (2, *out)
+
+
+def _entry_fingerprint(entry):
+    """Everything of a pybtex entry its formatting reads, or None when it may read more
+    (a ``crossref`` pulls fields from another entry)."""
+    fields = tuple((str(k), str(v)) for k, v in entry.fields.items())
+    if any(k.lower() == "crossref" for k, _ in fields):
+        return None
+    persons = tuple(
+        (str(role), tuple((tuple(p.first_names), tuple(p.middle_names), tuple(p.prelast_names), tuple(p.last_names), tuple(p.lineage_names)) for p in people))
+        for role, people in entry.persons.items()
+    )
+    return (str(entry.key), str(entry.type), fields, persons)
+
+
+def memoize_pybtex_formatting() -> None:
+    """Format each bibliography entry once, not once per bibliography and tooltip.
+
+    sphinxcontrib-bibtex formats every entry of every bibliography on every
+    build (at ``env-updated``, a no-op rebuild too), each twice (the entry and
+    its tooltip, in the same style). The result depends only on the style and
+    the entry's type, fields and names, which are the memo's key; it is kept
+    across builds in the doctree folder (:func:`load_pybtex_memo`)."""
+    try:
+        from pybtex.style.formatting import BaseStyle
+    except ImportError:  # pragma: no cover - pybtex comes with sphinxcontrib-bibtex
+        return
+    plain = BaseStyle.format_entry
+    if getattr(plain, "socioaffective_memo", False):
+        return
+
+    def format_entry(self, label, entry, bib_data=None):
+        fp = _entry_fingerprint(entry) if bib_data is None else None
+        if fp is None:
+            return plain(self, label, entry, bib_data=bib_data)
+        style = (type(self).__module__, type(self).__qualname__, type(self.name_style).__qualname__, self.abbreviate_names, self.min_crossrefs)
+        key = (style, str(label), fp)
+        hit = _PYBTEX_MEMO.get(key)
+        if hit is None:
+            hit = _PYBTEX_MEMO[key] = plain(self, label, entry, bib_data=bib_data)
+        _PYBTEX_USED.add(key)
+        return hit
+
+    format_entry.socioaffective_memo = True  # type: ignore[attr-defined]  # marks the patch as done (checked above)
+    BaseStyle.format_entry = format_entry
+
+
+def load_pybtex_memo(app) -> None:
+    """Start the build with the formatted entries of the last one (``builder-inited``)."""
+    import pickle
+
+    path = Path(app.doctreedir) / "socioaffective" / _PYBTEX_MEMO_FILE
+    try:
+        versions, memo = pickle.loads(path.read_bytes())
+    except Exception:  # noqa: BLE001 - missing, old or unreadable: format again
+        return
+    if versions == _pybtex_versions() and isinstance(memo, dict):
+        for key, value in memo.items():
+            _PYBTEX_MEMO.setdefault(key, value)
+
+
+def save_pybtex_memo(app, exception) -> None:
+    """Keep this build's formatted entries for the next one (``build-finished``):
+    those of the bib as it is now (what no bibliography asked for is dropped)."""
+    import os
+    import pickle
+
+    if exception is not None or not _PYBTEX_USED:
+        return
+    path = Path(app.doctreedir) / "socioaffective" / _PYBTEX_MEMO_FILE
+    try:
+        data = pickle.dumps((_pybtex_versions(), {k: _PYBTEX_MEMO[k] for k in sorted(_PYBTEX_USED, key=repr) if k in _PYBTEX_MEMO}))
+        if path.is_file() and path.read_bytes() == data:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):  # pragma: no cover - a cache only
+        return
+
+
 def skip_sphinx_search_index(app) -> None:
     """Feed Sphinx's own search index nothing when the book's search page replaces it.
 
