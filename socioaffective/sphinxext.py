@@ -41,6 +41,15 @@ A page is rebuilt in an incremental build exactly when what it shows changed
 is declared once in :mod:`socioaffective.book.registry`, with the directive).
 The extension is parallel-safe (``sphinx-build -j auto``).
 
+Executed notebooks (MyST-NB with ``execute_notebooks: cache``) are cached by
+the content hash of their inputs (the framework, references.bib and this
+package, or the files a notebook's front matter lists under
+``socioaffective_inputs``): a notebook runs again, and its page is read again,
+exactly when one of them changed (:mod:`socioaffective.book.incremental`).
+With a pydata-based theme, Sphinx's own search index (which no page of the
+book loads: its search page has its own) is fed page titles only, and each
+bibliography entry is formatted once per content (kept in the doctree folder).
+
 This module is the registry (like sphinx-needs' ``needs.py``): every event
 handler, directive and role is connected in :func:`setup`; their code lives in
 :mod:`socioaffective.book`.
