@@ -95,13 +95,17 @@ def env_before_read_docs(app, env, docnames):
     state(app).read_docs = set(docnames)
 
 
+#: the env attributes of the extension kept per page: {docname: ...} (purged and merged alike)
+PER_PAGE = (SPECS, NB_KEYS, "socioaffective_intros")
+
+
 def env_purge_doc(app, env, docname):
-    _specs(env).pop(docname, None)
-    getattr(env, NB_KEYS, {}).pop(docname, None)
+    for attr in PER_PAGE:
+        getattr(env, attr, {}).pop(docname, None)
 
 
 def env_merge_info(app, env, docnames, other):
-    for attr in (SPECS, NB_KEYS):
+    for attr in PER_PAGE:
         if not hasattr(env, attr):
             setattr(env, attr, {})
         mine, theirs = getattr(env, attr), getattr(other, attr, {})

@@ -324,10 +324,31 @@ def skip_sphinx_search_index(app) -> None:
     builder.index_page = index_page
 
 
-def _search_index(app, st) -> str:
-    """The search page's index: every entry with a page, then every chapter."""
+#: env attribute: {docname: the text of the page's first paragraph} (the search index's chapter snippets)
+INTROS = "socioaffective_intros"
+
+
+def _first_paragraph(doctree) -> str:
     from docutils import nodes
 
+    para = next(iter(doctree.findall(nodes.paragraph)), None)
+    return para.astext() if para is not None else ""
+
+
+def note_first_paragraph(app, doctree) -> None:
+    """Keep a chapter's first paragraph as it is read (``doctree-read``), so the
+    search index needs no chapter's doctree loaded again at the end of a build."""
+    st = state(app)
+    doc = app.env.docname
+    if doc.startswith(st.entries_dir + "/"):
+        return
+    if not hasattr(app.env, INTROS):
+        setattr(app.env, INTROS, {})
+    getattr(app.env, INTROS)[doc] = _first_paragraph(doctree)
+
+
+def _search_index(app, st) -> str:
+    """The search page's index: every entry with a page, then every chapter."""
     from ..render.search import search_documents, search_index_js, search_meta
 
     env = app.env
@@ -343,16 +364,16 @@ def _search_index(app, st) -> str:
 
     chapters = []
     prefix = st.entries_dir + "/"
+    intros = getattr(env, INTROS, {})
     for doc in sorted(docs):
         if doc.startswith(prefix) or doc not in env.titles:
             continue
-        text = ""
-        try:
-            tree = env.get_doctree(doc)
-            para = next(iter(tree.findall(nodes.paragraph)), None)
-            text = para.astext() if para is not None else ""
-        except Exception:  # noqa: BLE001 - a chapter without its doctree is still findable by title
-            text = ""
+        text = intros.get(doc)
+        if text is None:  # read by an older version of the extension: from its doctree
+            try:
+                text = _first_paragraph(env.get_doctree(doc))
+            except Exception:  # noqa: BLE001 - a chapter without its doctree is still findable by title
+                text = ""
         chapters.append((env.titles[doc].astext(), builder.get_target_uri(doc), text))
     return search_index_js(search_documents(st.kb, url_for, chapters), search_meta(st.kb))
 
