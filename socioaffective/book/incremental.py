@@ -240,7 +240,10 @@ def notebook_source_read(app, docname, source) -> None:
     st = state(app)
     cfg = app.env.mystnb_config
     if st.nb_cache_base is None:
-        st.nb_cache_base = Path(cfg.execution_cache_path or Path(app.outdir).parent / ".jupyter_cache")
+        base = Path(cfg.execution_cache_path or Path(app.outdir).parent / ".jupyter_cache")
+        if base.parent.name == NB_CACHE:  # a notebook's own folder already (set by this function): its base
+            base = base.parent.parent
+        st.nb_cache_base = base
     folder = st.nb_cache_base / NB_CACHE
     slug = re.sub(r"[^A-Za-z0-9_-]+", "--", docname)
     mine = folder / f"{slug}-{key[:20]}"
