@@ -100,7 +100,16 @@ def build(book: Path, *, full: bool = True, all_docs: bool = False, timeout: flo
     missing_keys = len(re.findall(r"bibtex\.key_not_found", out))  # a citation the book's bibliographies miss
     if proc.returncode != 0 or not (book / "_build" / "html" / "index.html").exists():
         raise RuntimeError(f"jupyter-book build failed in {book} (exit {proc.returncode}):\n{out[-3000:]}")
-    return {"seconds": seconds, "cpu": cpu, "warnings": warnings, "missing_bib_keys": missing_keys, "load": [load0, _loadavg()]}
+    return {"seconds": seconds, "cpu": cpu, "warnings": warnings, "missing_bib_keys": missing_keys, "read": pages_read(out), "load": [load0, _loadavg()]}
+
+
+_UPDATING = re.compile(r"updating environment: (?:\x1b\[[0-9;]*m)*(?:\[[^\]]*\] )?(\d+) added, (\d+) changed")
+
+
+def pages_read(log: str) -> int | None:
+    """How many pages a Sphinx build read (added + changed, from its log), or None."""
+    m = _UPDATING.search(log)
+    return int(m.group(1)) + int(m.group(2)) if m else None
 
 
 def _loadavg() -> float | None:
@@ -413,6 +422,7 @@ def rebuild_after_edit(book: Path) -> dict:
         "seconds": b["seconds"],
         "cpu": b["cpu"],
         "edited": edited,
+        "read": b["read"],
         "rewritten": len(rewritten),
         "pages": len(pages),
         "rewritten_pages": sorted(p.relative_to(book / "_build" / "html").as_posix() for p in rewritten)[:20],
@@ -692,7 +702,7 @@ def run_all(
                     floor_label="the full build",
                     target="<= 0.2x",
                     limit=0.2,
-                    note=f"edited `{rb['edited']}`; {rb['rewritten']} of {rb['pages']} pages rewritten; "
+                    note=f"edited `{rb['edited']}`; {rb['read']} pages read again, {rb['rewritten']} of {rb['pages']} rewritten; "
                     f"CPU {report.fmt(rb['cpu'], 's')} vs {report.fmt(full_cpu, 's')} ({rb['cpu'] / full_cpu['median']:.2f}x); "
                     f"Jupyter Book rebuilding the plain book with nothing changed: {report.fmt(idle, 's')}; load {_load_note(rb)}",
                 )

@@ -212,6 +212,7 @@ def test_book_benchmarks_on_a_small_book(tmp_path):
     assert b["missing_bib_keys"] == 0  # every synthetic citation resolves (it did not: 141 warnings at 30 entries)
     assert b["rebuild"]["rewritten"] >= 1 and b["rebuild"]["edited"]
     assert b["warm_all"]["cpu"] > 0 and b["warm_all"]["load"][0] is not None
+    assert b["warm_all"]["read"] >= 30 > b["rebuild"]["read"] >= 1  # --all reads every page, the rebuild a few
     assert b["weight"]["pages"] == 30
     assert b["jobs"]["parallel_warnings"] == [] and b["jobs"]["jobs"] >= 1  # -j: no "not safe for parallel reading"
 
