@@ -65,6 +65,7 @@ from .book.output import (
     build_finished,
     html_page_context,
     load_pybtex_memo,
+    memoize_citation_references,
     memoize_pybtex_entry_points,
     memoize_pybtex_formatting,
     note_first_paragraph,
@@ -106,6 +107,7 @@ def setup(app):
     _one_blas_thread()
     memoize_pybtex_entry_points()
     memoize_pybtex_formatting()
+    memoize_citation_references()
     app.add_config_value("socioaffective_root", None, "env", [str])
     app.add_config_value("socioaffective_entries_dir", "chapters/entries", "env", [str])
     app.add_config_value("socioaffective_graph_max_nodes", 24, "env", [int])
