@@ -1,32 +1,19 @@
-"""Book benchmarks: graph layout, the explorer in headless Chromium, page weight,
-full and incremental builds, each against its floor.
+"""Book benchmarks: graph layout, page weight and transfer, full and incremental
+builds, each against its floor.
 
 - *layout*: :func:`socioaffective.render.network.layout` of every entry of a
   5,000-entry framework (the explorer's graph), then the same graph again
   through the build's content-hash cache (:func:`socioaffective.sphinxext.cached_layout`).
-- *explorer first draw*: the explorer page the book writes, with 5,000 nodes,
-  opened over ``file://`` in Debian's Chromium through Playwright; the time
-  from navigation start to vis-network's first ``afterDrawing`` event (a probe
-  placed right after the vis-network script patches ``Network.prototype.emit``
-  before the page creates its network). Floor: a page with the same
-  vis-network file, the same node positions, nodes and edges with no other
-  data, physics off. The book's explorer is drawn by level of detail (dots
-  and solid links first), so the two should be within 1.2x. Measured on the
-  2-CPU machine (load 5-9, 3 runs each, Dec 2026): book 1.4-1.8 s, floor
-  1.9-2.3 s; before level of detail 3.0-5.0 s against 1.1-2.6 s (dashed links
-  alone cost about 1.7 s). sigma.js 4.0.4 + graphology 0.26.0 on the same
-  machine and graph (SwiftShader WebGL): bare 2.1-3.6 s, against bare
-  vis-network 1.2-2.0 s, so the book stays with vis-network.
 - *page weight*: an entry page's HTML plus every file it pulls in (iframes,
   scripts, styles, recursively) that no other page uses; shared assets (the
   theme, vis-network, the book's CSS/JS) are left out.
 - *transfer*: what a reader's browser downloads for the landing page, an
   entry page and the explorer (the page and everything it loads, graph frame
   included) over a local ``http.server`` on 127.0.0.1, first visit, in
-  Debian's Chromium: bytes and requests (target: an entry page <= 1 MB); and,
-  when the npm package ``lighthouse`` can be installed (npm registry) and run
-  against Debian's Chromium, its mobile performance score (goal >= 90; skipped
-  with the reason otherwise).
+  Debian's Chromium: bytes and requests (target: an entry page <= 1 MB).
+  The explorer's first draw and Lighthouse's scores are measured by
+  :mod:`benchmarks.browser` (which uses this module's :class:`serve` and
+  :data:`PROBE`).
 - *full build*: ``jupyter-book build --all`` of a fresh copy of the book, on
   the real framework and on a 300-entry synthetic one. Floor: Jupyter Book
   building the same table of contents with plain Markdown pages (same titles,
@@ -90,15 +77,17 @@ def copy_book(dest: Path, framework_root: Path | None = None) -> Path:
     return dest
 
 
-def build(book: Path, *, full: bool = True, timeout: float = 1200) -> dict:
-    """Build ``book`` with Jupyter Book; ``full`` removes ``_build`` first and passes ``--all``."""
+def build(book: Path, *, full: bool = True, all_docs: bool = False, timeout: float = 1200) -> dict:
+    """Build ``book`` with Jupyter Book; ``full`` removes ``_build`` (and the load cache)
+    first and passes ``--all``; ``all_docs`` passes ``--all`` and keeps them (every page
+    read and written again, the build's caches of layouts, notebooks and exports kept)."""
     # The book's own caches (the load cache; layouts live in _build) start empty
     # for a full build, as on a fresh machine; a rebuild finds them as left.
     cache_dir = book.parent / f"{book.name}-cache"
     if full:
         shutil.rmtree(book / "_build", ignore_errors=True)
         shutil.rmtree(cache_dir, ignore_errors=True)
-    cmd = _jupyter_book() + ["build", str(book)] + (["--all"] if full else [])
+    cmd = _jupyter_book() + ["build", str(book)] + (["--all"] if full or all_docs else [])
     env = {**os.environ, "SOCIOAFFECTIVE_CACHE": "1", "SOCIOAFFECTIVE_CACHE_DIR": str(cache_dir)}
     load0 = _loadavg()
     cpu0 = _children_cpu()
@@ -111,7 +100,16 @@ def build(book: Path, *, full: bool = True, timeout: float = 1200) -> dict:
     missing_keys = len(re.findall(r"bibtex\.key_not_found", out))  # a citation the book's bibliographies miss
     if proc.returncode != 0 or not (book / "_build" / "html" / "index.html").exists():
         raise RuntimeError(f"jupyter-book build failed in {book} (exit {proc.returncode}):\n{out[-3000:]}")
-    return {"seconds": seconds, "cpu": cpu, "warnings": warnings, "missing_bib_keys": missing_keys, "load": [load0, _loadavg()]}
+    return {"seconds": seconds, "cpu": cpu, "warnings": warnings, "missing_bib_keys": missing_keys, "read": pages_read(out), "load": [load0, _loadavg()]}
+
+
+_UPDATING = re.compile(r"updating environment: (?:\x1b\[[0-9;]*m)*(?:\[[^\]]*\] )?(\d+) added, (\d+) changed")
+
+
+def pages_read(log: str) -> int | None:
+    """How many pages a Sphinx build read (added + changed, from its log), or None."""
+    m = _UPDATING.search(log)
+    return int(m.group(1)) + int(m.group(2)) if m else None
 
 
 def _loadavg() -> float | None:
@@ -297,7 +295,7 @@ def page_weights(book: Path, subdir: str = "chapters/entries") -> dict:
 
 
 # ---------------------------------------------------------------------------
-# what a browser downloads, and Lighthouse
+# what a browser downloads
 
 TEXT_SUFFIXES = (".html", ".css", ".js", ".json", ".svg", ".txt", ".map")
 TRANSFER_PAGES = {"landing": "chapters/index.html", "entry": "chapters/entries/risk/sycophancy.html", "explorer": "chapters/explorer.html"}
@@ -376,51 +374,7 @@ def transfer(html_root: Path, pages: dict[str, str] = TRANSFER_PAGES) -> dict:
     return out
 
 
-LIGHTHOUSE_VERSION = "12"
-
-
-def lighthouse_scores(html_root: Path, cache: Path, pages: dict[str, str] = TRANSFER_PAGES, timeout: float = 300) -> dict:
-    """Lighthouse's mobile performance score per page (raises with the reason when it cannot run)."""
-    exe = cache / "node_modules" / ".bin" / "lighthouse"
-    if not exe.exists():
-        if not shutil.which("npm"):
-            raise RuntimeError("npm is missing: Lighthouse comes from the npm registry")
-        cache.mkdir(parents=True, exist_ok=True)
-        proc = subprocess.run(
-            ["npm", "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(cache), f"lighthouse@{LIGHTHOUSE_VERSION}"],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-        if proc.returncode != 0 or not exe.exists():
-            raise RuntimeError("npm could not install lighthouse: " + (proc.stderr.strip().splitlines() or ["?"])[-1][:160])
-    scores = {}
-    with serve(html_root) as base:
-        for name, path in pages.items():
-            report = cache / f"lighthouse-{name}.json"
-            proc = subprocess.run(
-                [
-                    str(exe),
-                    base + path,
-                    "--only-categories=performance",
-                    "--output=json",
-                    f"--output-path={report}",
-                    "--quiet",
-                    "--chrome-flags=--headless=new " + " ".join(CHROMIUM_ARGS),
-                ],
-                capture_output=True,
-                text=True,
-                timeout=timeout,
-                env={**os.environ, "CHROME_PATH": CHROMIUM},
-            )
-            if proc.returncode != 0 or not report.exists():
-                raise RuntimeError("lighthouse failed: " + (proc.stderr.strip().splitlines() or ["?"])[-1][:160])
-            data = json.loads(report.read_text())
-            scores[name] = round(100 * (data["categories"]["performance"]["score"] or 0))
-    return scores
-
-
-def transfer_figures(html_root: Path, cache: Path, log=print) -> tuple[list[dict], dict]:
+def transfer_figures(html_root: Path, log=print) -> tuple[list[dict], dict]:
     from . import report
 
     F, NM = report.figure, report.not_measured
@@ -445,24 +399,6 @@ def transfer_figures(html_root: Path, cache: Path, log=print) -> tuple[list[dict
             )
     except Exception as exc:  # noqa: BLE001
         figs.append(NM("transfer-entry", "entry page, everything it loads over HTTP", _reason(exc), target="<= 1 MB"))
-    try:
-        log("Lighthouse (mobile performance) ...")
-        scores = lighthouse_scores(html_root, cache)
-        raw["lighthouse"] = scores
-        for name, score in scores.items():
-            figs.append(
-                F(
-                    f"lighthouse-{name}",
-                    f"Lighthouse mobile performance, {name} page",
-                    score,
-                    "points",
-                    target=">= 90",
-                    met=score >= 90,
-                    note=f"Lighthouse {LIGHTHOUSE_VERSION}.x, simulated mobile throttling, Debian's Chromium",
-                )
-            )
-    except Exception as exc:  # noqa: BLE001 - optional: skipped with its reason
-        figs.append(NM("lighthouse", "Lighthouse mobile performance (landing, entry, explorer)", _reason(exc), target=">= 90"))
     return figs, raw
 
 
@@ -508,6 +444,7 @@ def rebuild_after_edit(book: Path) -> dict:
         "seconds": b["seconds"],
         "cpu": b["cpu"],
         "edited": edited,
+        "read": b["read"],
         "rewritten": len(rewritten),
         "pages": len(pages),
         "rewritten_pages": sorted(p.relative_to(book / "_build" / "html").as_posix() for p in rewritten)[:20],
@@ -515,7 +452,7 @@ def rebuild_after_edit(book: Path) -> dict:
 
 
 # ---------------------------------------------------------------------------
-# layout and explorer
+# layout
 
 
 def _layout_child(root: Path, tmp: Path) -> dict:
@@ -586,6 +523,7 @@ def layout_bench(root: Path, tmp: Path, timeout: float = 240) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+#: The first-draw probe benchmarks/browser.py puts right after the vis-network script.
 PROBE = """<script>
 (function () {
   window.__visAt = performance.now();  // HTML read and vis-network loaded
@@ -599,86 +537,6 @@ PROBE = """<script>
 VIS_TAG = re.compile(r"<script[^>]*vis-network[^>]*></script>", re.I)
 
 
-def explorer_pages(root: Path, dest: Path) -> tuple[Path, Path, int, int]:
-    """Write the book's explorer page for the framework at ``root`` and its floor page.
-
-    Positions: a seeded random layout (cheap and deterministic; drawing time
-    does not depend on where the nodes are)."""
-    import random
-
-    import socioaffective
-    from socioaffective import sphinxext
-    from socioaffective.render import network
-
-    kb = socioaffective.load(root, strict=False, cache=False)
-    ids = [e.id for e in kb.entries()]
-    rng = random.Random(3)
-    side = 105 * len(ids) ** 0.5
-    pos = {i: (round(rng.uniform(-1.9, 1.9) * side / 2), round(rng.uniform(-1, 1) * side / 2)) for i in ids}
-    data = network.graph_data(kb, ids, pos, lambda i: f"../entries/{i}.html", labels=False)  # as the book ships it
-    if dest.exists():
-        shutil.rmtree(dest)
-    static = dest / "static"
-    (static / "vis").mkdir(parents=True)
-    for f in sphinxext.vis_files():
-        shutil.copy2(f, static / "vis" / f.name)
-    for f in (REPO / "socioaffective" / "static").iterdir():
-        if f.is_file():
-            shutil.copy2(f, static / f.name)
-    page = network.graph_page(data, title="Explorer", static="../static/", explorer=True)
-    page = _insert_probe(page)
-    (dest / "graphs").mkdir()
-    book_page = dest / "graphs" / "explorer.html"
-    book_page.write_text(page, encoding="utf-8")
-    nodes = [{"id": n["id"], "x": n["x"], "y": n["y"]} for n in data["nodes"]]
-    edges = [{"from": e["from"], "to": e["to"]} for e in data["edges"]]
-    floor = (
-        "<!DOCTYPE html><html><head><meta charset='utf-8'>"
-        "<link rel='stylesheet' href='../static/vis/vis-network.css'>"
-        "<script src='../static/vis/vis-network.min.js'></script>" + PROBE + "</head><body><div id='g' style='width:100%;height:720px'></div><script>"
-        f"var nodes = new vis.DataSet({json.dumps(nodes)}); var edges = new vis.DataSet({json.dumps(edges)});"
-        "new vis.Network(document.getElementById('g'), {nodes: nodes, edges: edges},"
-        " {physics: {enabled: false}, edges: {smooth: false}, layout: {improvedLayout: false}});"
-        "</script></body></html>"
-    )
-    floor_page = dest / "graphs" / "floor.html"
-    floor_page.write_text(floor, encoding="utf-8")
-    return book_page, floor_page, len(nodes), len(edges)
-
-
-def _insert_probe(page: str) -> str:
-    m = VIS_TAG.search(page)
-    if not m:
-        raise RuntimeError("the explorer page does not load vis-network with a <script src=...vis-network...>")
-    return page[: m.end()] + PROBE + page[m.end() :]
-
-
-def first_draw(pages: list[Path], repeat: int = 3, timeout_ms: int = 60000) -> list[dict]:
-    """Milliseconds from navigation start to the first draw, per page (a new page per run)."""
-    from playwright.sync_api import sync_playwright
-
-    results = [[] for _ in pages]
-    loaded = [[] for _ in pages]
-    errors: list[list[str]] = [[] for _ in pages]
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            for _ in range(repeat):
-                for i, path in enumerate(pages):
-                    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
-                    page = ctx.new_page()
-                    page.on("pageerror", lambda e, i=i: errors[i].append(str(e)))
-                    page.goto(path.resolve().as_uri())
-                    page.wait_for_function("window.__firstDraw !== undefined", timeout=timeout_ms)
-                    draw, vis_at = page.evaluate("[window.__firstDraw, window.__visAt]")
-                    results[i].append(draw / 1000)
-                    loaded[i].append(vis_at / 1000)
-                    ctx.close()
-        finally:
-            browser.close()
-    return [{"seconds": stat(r), "vis_loaded": stat(v), "errors": e[:5]} for r, v, e in zip(results, loaded, errors)]
-
-
 # ---------------------------------------------------------------------------
 # everything
 
@@ -688,7 +546,7 @@ def run_all(
 ) -> tuple[list[dict], dict]:
     """Every book figure; a part that cannot run is reported as not measured.
 
-    ``graph_entries`` sizes the layout and explorer graph, ``synthetic_entries``
+    ``graph_entries`` sizes the layout's graph, ``synthetic_entries``
     the synthetic book (none with ``quick``); ``real`` builds the project's own
     book too (tests use small sizes and skip it).
     """
@@ -700,7 +558,7 @@ def run_all(
     raw: dict = {}
     tmp = Path(tmp)
 
-    # layout and explorer on a 5,000-entry framework
+    # the explorer's layout on a 5,000-entry framework (its drawing: benchmarks/browser.py)
     root5k = tmp / f"framework-{graph_entries}"
     try:
         if not (root5k / "framework").exists():
@@ -747,40 +605,6 @@ def run_all(
             )
     except Exception as exc:  # noqa: BLE001 - reported, not hidden
         figs.append(NM("layout", f"graph layout at build, {graph_entries:,} nodes", _reason(exc), target="< 10 s"))
-    try:
-        log(f"drawing the {graph_entries:,}-node explorer in Chromium ...")
-        if not Path(CHROMIUM).exists():
-            raise RuntimeError(f"{CHROMIUM} is missing")
-        book_page, floor_page, n_nodes, n_edges = explorer_pages(root5k, tmp / "explorer")
-        drawn = first_draw([book_page, floor_page], repeat=repeat)
-        raw["explorer"] = {
-            "nodes": n_nodes,
-            "edges": n_edges,
-            "book": drawn[0],
-            "floor": drawn[1],
-            "bytes": book_page.stat().st_size,
-            "floor_bytes": floor_page.stat().st_size,
-        }
-        figs.append(
-            F(
-                "explorer",
-                f"explorer first draw, {n_nodes:,} nodes, headless Chromium",
-                drawn[0]["seconds"],
-                "s",
-                floor=drawn[1]["seconds"],
-                floor_label="bare vis-network, static positions",
-                target="< 1.5 s",
-                limit=1.5,
-                against="value",
-                note=f"page {book_page.stat().st_size / 1024:.0f} KiB (floor {floor_page.stat().st_size / 1024:.0f} KiB); "
-                f"HTML and vis-network loaded at {report.fmt(drawn[0]['vis_loaded'], 's')} "
-                f"(floor {report.fmt(drawn[1]['vis_loaded'], 's')}); the book draws {n_nodes:,} dots and {n_edges:,} straight solid links "
-                f"(labels and dashes come for the nodes in view as the reader zooms in, names and tooltips are parsed on first use); "
-                f"{drawn[0]['seconds']['median'] / drawn[1]['seconds']['median']:.2f}x the floor (goal <= 1.2x); page errors: {len(drawn[0]['errors'])}",
-            )
-        )
-    except Exception as exc:  # noqa: BLE001
-        figs.append(NM("explorer", f"explorer first draw, {graph_entries:,} nodes", _reason(exc), target="< 1.5 s"))
     shutil.rmtree(root5k, ignore_errors=True)
 
     # books: the real framework, and a 300-entry synthetic one
@@ -797,6 +621,7 @@ def run_all(
             log(f"building the book ({label}) ...")
             runs = [build(book) for _ in range(max(1, min(repeat, 2)))]
             noop = build(book, full=False)  # nothing changed: our start-up and checks
+            warm = build(book, full=False, all_docs=True)  # every page again, the build's caches kept
             par = build_jobs(book, "auto")  # the same full build with -j (os.cpu_count() processes)
             par["parallel_warnings"] = re.findall(r"WARNING.*parallel.*", par.pop("output", ""))
             floor_dir = plain_floor_book(book, tmp / f"floor-{label}")
@@ -807,7 +632,7 @@ def run_all(
             floor_pages = len(html_pages(floor_dir))
             weight = page_weights(book)
             if n is None:
-                tfigs, traw = transfer_figures(book / "_build" / "html", tmp / "lighthouse", log=log)
+                tfigs, traw = transfer_figures(book / "_build" / "html", log=log)
                 figs.extend(tfigs)
                 raw["transfer"] = traw
             log(f"rebuilding after one edit ({label}) ...")
@@ -828,6 +653,7 @@ def run_all(
                 "rebuild": rb,
                 "floor_rebuild_nothing_changed": idle,
                 "noop": noop,
+                "warm_all": warm,
                 "jobs": par,
                 "floor_noop": idle_run,
                 "load": {"full": [r["load"] for r in runs], "floor": [r["load"] for r in floor_runs]},
@@ -846,6 +672,20 @@ def run_all(
                     note=f"load {', '.join(_load_note(r) for r in runs)} (floor {', '.join(_load_note(r) for r in floor_runs)}); "
                     f"CPU time of the build's processes {report.fmt(full_cpu, 's')} vs {report.fmt(floor_cpu, 's')} "
                     f"({full_cpu['median'] / floor_cpu['median']:.2f}x); {runs[-1]['warnings']} warning(s) in the build log",
+                )
+            )
+            figs.append(
+                F(
+                    f"build-warm-{label}",
+                    f"book build --all with the build's caches kept, {what}",
+                    warm["seconds"],
+                    "s",
+                    floor=raw[f"book-{label}"]["floor"],
+                    floor_label=f"Jupyter Book, {floor_pages} plain Markdown pages (cold)",
+                    target="<= 2x floor",
+                    limit=2.0,
+                    note=f"every page read and written again; layouts, executed notebooks and exports from their content-hash caches; "
+                    f"CPU {report.fmt(warm['cpu'], 's')} vs {report.fmt(floor_cpu, 's')} ({warm['cpu'] / floor_cpu['median']:.2f}x); load {_load_note(warm)}",
                 )
             )
             figs.append(
@@ -884,7 +724,7 @@ def run_all(
                     floor_label="the full build",
                     target="<= 0.2x",
                     limit=0.2,
-                    note=f"edited `{rb['edited']}`; {rb['rewritten']} of {rb['pages']} pages rewritten; "
+                    note=f"edited `{rb['edited']}`; {rb['read']} pages read again, {rb['rewritten']} of {rb['pages']} rewritten; "
                     f"CPU {report.fmt(rb['cpu'], 's')} vs {report.fmt(full_cpu, 's')} ({rb['cpu'] / full_cpu['median']:.2f}x); "
                     f"Jupyter Book rebuilding the plain book with nothing changed: {report.fmt(idle, 's')}; load {_load_note(rb)}",
                 )

@@ -41,6 +41,15 @@ A page is rebuilt in an incremental build exactly when what it shows changed
 is declared once in :mod:`socioaffective.book.registry`, with the directive).
 The extension is parallel-safe (``sphinx-build -j auto``).
 
+Executed notebooks (MyST-NB with ``execute_notebooks: cache``) are cached by
+the content hash of their inputs (the framework, references.bib and this
+package, or the files a notebook's front matter lists under
+``socioaffective_inputs``): a notebook runs again, and its page is read again,
+exactly when one of them changed (:mod:`socioaffective.book.incremental`).
+With a pydata-based theme, Sphinx's own search index (which no page of the
+book loads: its search page has its own) is fed page titles only, and each
+bibliography entry is formatted once per content (kept in the doctree folder).
+
 This module is the registry (like sphinx-needs' ``needs.py``): every event
 handler, directive and role is connected in :func:`setup`; their code lives in
 :mod:`socioaffective.book`.
@@ -50,8 +59,20 @@ from __future__ import annotations
 
 from . import __version__
 from .book.graphs import cached_layout, doctree_resolved, placeholder, visit_skip
-from .book.incremental import env_before_read_docs, env_get_outdated, env_merge_info, env_purge_doc
-from .book.output import add_templates, build_finished, html_page_context, memoize_pybtex_entry_points, vis_files
+from .book.incremental import env_before_read_docs, env_get_outdated, env_merge_info, env_purge_doc, notebook_source_read
+from .book.output import (
+    add_templates,
+    build_finished,
+    html_page_context,
+    load_pybtex_memo,
+    memoize_citation_references,
+    memoize_pybtex_entry_points,
+    memoize_pybtex_formatting,
+    note_first_paragraph,
+    save_pybtex_memo,
+    skip_sphinx_search_index,
+    vis_files,
+)
 from .book.state import (
     PAGE_NAME,
     STATIC_DIR,
@@ -68,8 +89,25 @@ from .book.state import (
 __all__ = ["PAGE_NAME", "State", "cached_layout", "entry_docname", "setup", "vis_files", "write_stubs"]
 
 
+def _one_blas_thread() -> None:
+    """OpenBLAS on one thread in the build (unless set otherwise in the environment).
+
+    The book's layouts are small dense problems (numpy and scipy): OpenBLAS's
+    extra threads spin-wait through them and cost CPU without saving time
+    (the explorer's layout: 0.95 s CPU on 2 threads, 0.57 s on one, in the
+    same 0.6 s). Only takes effect before numpy is imported, which no extension
+    of the book does before this one's setup; child processes (notebook
+    kernels, ``-j`` workers) inherit it."""
+    import os
+
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
 def setup(app):
+    _one_blas_thread()
     memoize_pybtex_entry_points()
+    memoize_pybtex_formatting()
+    memoize_citation_references()
     app.add_config_value("socioaffective_root", None, "env", [str])
     app.add_config_value("socioaffective_entries_dir", "chapters/entries", "env", [str])
     app.add_config_value("socioaffective_graph_max_nodes", 24, "env", [int])
@@ -82,14 +120,19 @@ def setup(app):
     app.connect("builder-inited", builder_inited)
     app.connect("builder-inited", declare_parallel_safe)  # before reading, where Sphinx decides on -j
     app.connect("builder-inited", report_pybtex_errors, priority=900)  # after sphinxcontrib-bibtex read the bib
+    app.connect("builder-inited", load_pybtex_memo)  # the entries formatted by the last build
+    app.connect("builder-inited", skip_sphinx_search_index)  # the book's search page has its own index
+    app.connect("source-read", notebook_source_read)  # executed notebooks: cached by their inputs' hash
     app.connect("env-get-outdated", env_get_outdated)
     app.connect("env-before-read-docs", env_before_read_docs)
     app.connect("env-purge-doc", env_purge_doc)
     app.connect("env-merge-info", env_merge_info)
     app.connect("env-updated", env_updated)
+    app.connect("doctree-read", note_first_paragraph)  # the search index's chapter snippets
     app.connect("doctree-resolved", doctree_resolved)
     app.connect("html-page-context", html_page_context, priority=900)
     app.connect("build-finished", build_finished)
+    app.connect("build-finished", save_pybtex_memo)
 
     app.add_node(placeholder, html=(visit_skip, None), latex=(visit_skip, None), text=(visit_skip, None), man=(visit_skip, None), texinfo=(visit_skip, None))
     # every directive and role, with its incremental-build signature: book/registry.py

@@ -8,13 +8,28 @@ only where it changed is the output rendered again and compared, so an
 unchanged page costs no rendering, and a page whose data changed but whose
 output did not (a neighbour's description, which no graph shows) is not
 re-read.
+
+Executed notebooks (MyST-NB, ``execute_notebooks: cache``) are cached by the
+content hash of what their output depends on (:func:`notebook_key`): each
+notebook gets its own jupyter-cache folder named by that hash, so it runs
+again exactly when one of its inputs changed, and a page whose inputs changed
+is read again at ``env-get-outdated`` (the book proves the API against the
+framework it shows, not against the one of the last run).
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
+from pathlib import Path
+
 from .state import declaration, state
 
 SPECS = "socioaffective_specs"  # env attribute: {docname: {spec: (scope key, output hash)}}
+NB_KEYS = "socioaffective_notebook_keys"  # env attribute: {docname: inputs key of the notebook's last run}
+NB_CACHE = "socioaffective"  # folder of the per-notebook caches, inside MyST-NB's jupyter-cache folder
+#: the front-matter key a notebook lists its inputs under (globs relative to its folder)
+NB_INPUTS = "socioaffective_inputs"
 
 
 def _specs(env) -> dict:
@@ -59,7 +74,7 @@ def is_outdated(app, spec: tuple, recorded) -> tuple[bool, tuple | None]:
 
 def env_get_outdated(app, env, added, changed, removed):
     specs = _specs(env)
-    out = []
+    out = notebooks_outdated(app, env, changed | removed)
     for doc, recorded in specs.items():
         if doc in removed or doc in changed:
             continue
@@ -70,6 +85,7 @@ def env_get_outdated(app, env, added, changed, removed):
                 break
             if keep is not None:
                 recorded[spec] = keep
+    out = list(dict.fromkeys(out))
     state(app).outdated = set(out)
     return out
 
@@ -79,15 +95,23 @@ def env_before_read_docs(app, env, docnames):
     state(app).read_docs = set(docnames)
 
 
+#: the env attributes of the extension kept per page: {docname: ...} (purged and merged alike)
+PER_PAGE = (SPECS, NB_KEYS, "socioaffective_intros")
+
+
 def env_purge_doc(app, env, docname):
-    _specs(env).pop(docname, None)
+    for attr in PER_PAGE:
+        getattr(env, attr, {}).pop(docname, None)
 
 
 def env_merge_info(app, env, docnames, other):
-    mine, theirs = _specs(env), getattr(other, SPECS, {})
-    for doc in docnames:
-        if doc in theirs:
-            mine[doc] = theirs[doc]
+    for attr in PER_PAGE:
+        if not hasattr(env, attr):
+            setattr(env, attr, {})
+        mine, theirs = getattr(env, attr), getattr(other, attr, {})
+        for doc in docnames:
+            if doc in theirs:
+                mine[doc] = theirs[doc]
 
 
 def graph_specs(env) -> dict:
@@ -98,3 +122,144 @@ def graph_specs(env) -> dict:
             if spec[0] == "graph":
                 out.setdefault(doc, []).append(spec)
     return out
+
+
+# ---------------------------------------------------------------------------
+# executed notebooks, cached by the content hash of their inputs
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(\r?\n|\Z)", re.S)
+
+
+def _front_matter(text: str) -> dict | None:
+    import yaml
+
+    m = _FRONT_MATTER.match(text)
+    if not m:
+        return None
+    try:
+        meta = yaml.safe_load(m.group(1))
+    except yaml.YAMLError:
+        return None
+    return meta if isinstance(meta, dict) else None
+
+
+def _hash_files(h, files) -> None:
+    for path in files:
+        h.update(str(path).encode() + b"\0")
+        try:
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+        except OSError:
+            h.update(b"missing")
+
+
+def _package_hash() -> bytes:
+    """The content hash of the socioaffective package's files (its code, templates and data)."""
+    package = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    _hash_files(h, sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"))
+    return h.digest()
+
+
+def _framework_roots(app) -> list[Path]:
+    """The frameworks a notebook may load: the book's, and the one ``socioaffective.load()``
+    finds from a notebook's folder when that holds none (``$SOCIOAFFECTIVE_ROOT``, else the
+    package's own)."""
+    import os
+
+    from ..loader import ENV_ROOT, default_root
+
+    roots = [state(app).root]
+    other = Path(os.environ[ENV_ROOT]) if os.environ.get(ENV_ROOT) else default_root()
+    if other.resolve() != roots[0].resolve():
+        roots.append(other)
+    return roots
+
+
+def notebook_key(app, docname: str, text: str | None = None) -> str | None:
+    """The content hash of what notebook ``docname``'s output depends on, or
+    ``None`` when the page is not a notebook.
+
+    The notebook's own code is in jupyter-cache's key (its code cells and
+    their metadata); this key adds its inputs: the files its front matter
+    lists under ``socioaffective_inputs`` (globs relative to its folder), or by
+    default the framework (``framework/*.yaml`` and ``references.bib`` of the
+    book's framework and of the one ``socioaffective.load()`` resolves) and
+    the socioaffective package's source.
+    """
+    import glob
+
+    path = Path(app.env.doc2path(docname))
+    if text is None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError:
+            return None
+    meta = _front_matter(text)
+    if meta is None or "kernelspec" not in meta:
+        return None
+    h = hashlib.sha256(b"socioaffective-notebook-inputs-1\0")
+    declared = meta.get(NB_INPUTS)
+    if isinstance(declared, str):
+        declared = [declared]
+    if isinstance(declared, list):
+        files: set[Path] = set()
+        for pattern in declared:
+            hits = glob.glob(str(path.parent / str(pattern)), recursive=True)
+            if hits:
+                files.update(Path(f) for f in hits)
+            else:
+                files.add(path.parent / str(pattern))  # a missing input counts too (its absence is shown)
+        _hash_files(h, sorted(files))
+        return h.hexdigest()
+    st = state(app)
+    if st.package_hash is None:
+        st.package_hash = _package_hash()
+    h.update(st.package_hash)
+    for root in _framework_roots(app):
+        _hash_files(h, sorted((root / "framework").glob("*.yaml")) + [root / "references.bib"])
+    return h.hexdigest()
+
+
+def _cached_mode(app) -> bool:
+    cfg = getattr(app.env, "mystnb_config", None)
+    return cfg is not None and getattr(cfg, "execution_mode", None) == "cache"
+
+
+def notebook_source_read(app, docname, source) -> None:
+    """Point MyST-NB's cache at this notebook's folder for its inputs' hash (``source-read``).
+
+    The folder is ``<jupyter-cache>/socioaffective/<page>-<hash>``; the
+    page's folders for other hashes are removed."""
+    import shutil
+
+    if not _cached_mode(app):
+        return
+    key = notebook_key(app, docname, source[0])
+    if key is None:
+        return
+    st = state(app)
+    cfg = app.env.mystnb_config
+    if st.nb_cache_base is None:
+        base = Path(cfg.execution_cache_path or Path(app.outdir).parent / ".jupyter_cache")
+        if base.parent.name == NB_CACHE:  # a notebook's own folder already (set by this function): its base
+            base = base.parent.parent
+        st.nb_cache_base = base
+    folder = st.nb_cache_base / NB_CACHE
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "--", docname)
+    mine = folder / f"{slug}-{key[:20]}"
+    if folder.is_dir():
+        for old in folder.iterdir():
+            if old.is_dir() and old != mine and re.fullmatch(re.escape(slug) + r"-[0-9a-f]{20}", old.name):
+                shutil.rmtree(old, ignore_errors=True)
+    mine.mkdir(parents=True, exist_ok=True)
+    app.env.mystnb_config = cfg.copy(execution_cache_path=str(mine))
+    if not hasattr(app.env, NB_KEYS):
+        setattr(app.env, NB_KEYS, {})
+    getattr(app.env, NB_KEYS)[docname] = key
+
+
+def notebooks_outdated(app, env, skip) -> list[str]:
+    """The notebooks whose inputs changed since they last ran (read and run again)."""
+    if not _cached_mode(app):
+        return []
+    return [doc for doc, key in sorted(getattr(env, NB_KEYS, {}).items()) if doc not in skip and doc in env.found_docs and notebook_key(app, doc) != key]

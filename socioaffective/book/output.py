@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import weakref
 from pathlib import Path
 
 from ..errors import SocioaffectiveError
@@ -111,10 +112,16 @@ _write_if_changed, _copy_if_changed = write_if_changed, copy_if_changed
 
 
 def vis_files() -> list[Path]:
-    """vis-network's JS and CSS, as shipped inside the pyvis package."""
-    from importlib import resources
+    """vis-network's JS and CSS, as shipped inside the pyvis package.
 
-    lib = Path(str(resources.files("pyvis"))) / "templates" / "lib" / "vis-9.1.2"
+    Found without importing pyvis (its import pulls in networkx and IPython:
+    0.2 s of every build, a no-op rebuild included)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("pyvis")
+    if spec is None or not spec.submodule_search_locations:
+        raise SocioaffectiveError("the book's graphs need vis-network from the pyvis package: pip install pyvis")
+    lib = Path(list(spec.submodule_search_locations)[0]) / "templates" / "lib" / "vis-9.1.2"
     return [lib / "vis-network.min.js", lib / "vis-network.css"]
 
 
@@ -193,10 +200,199 @@ def memoize_pybtex_entry_points() -> None:
     plugin.entry_points = entry_points
 
 
-def _search_index(app, st) -> str:
-    """The search page's index: every entry with a page, then every chapter."""
+#: Formatted bibliography entries, by style and entry content (see :func:`memoize_pybtex_formatting`).
+_PYBTEX_MEMO: dict = {}
+_PYBTEX_USED: set = set()  # the keys of this process's builds (what is saved)
+_PYBTEX_MEMO_FILE = "pybtex-formatted.pickle"
+
+
+def _pybtex_versions() -> tuple:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = []
+    for name in ("pybtex", "sphinxcontrib-bibtex"):
+        try:
+            out.append(version(name))
+        except PackageNotFoundError:  # pragma: no cover
+            out.append("")
+    return (2, *out)
+
+
+def _entry_fingerprint(entry):
+    """Everything of a pybtex entry its formatting reads, or None when it may read more
+    (a ``crossref`` pulls fields from another entry)."""
+    fields = tuple((str(k), str(v)) for k, v in entry.fields.items())
+    if any(k.lower() == "crossref" for k, _ in fields):
+        return None
+    persons = tuple(
+        (str(role), tuple((tuple(p.first_names), tuple(p.middle_names), tuple(p.prelast_names), tuple(p.last_names), tuple(p.lineage_names)) for p in people))
+        for role, people in entry.persons.items()
+    )
+    return (str(entry.key), str(entry.type), fields, persons)
+
+
+def memoize_pybtex_formatting() -> None:
+    """Format each bibliography entry once, not once per bibliography and tooltip.
+
+    sphinxcontrib-bibtex formats every entry of every bibliography on every
+    build (at ``env-updated``, a no-op rebuild too), each twice (the entry and
+    its tooltip, in the same style). The result depends only on the style and
+    the entry's type, fields and names, which are the memo's key; it is kept
+    across builds in the doctree folder (:func:`load_pybtex_memo`)."""
+    try:
+        from pybtex.style.formatting import BaseStyle
+    except ImportError:  # pragma: no cover - pybtex comes with sphinxcontrib-bibtex
+        return
+    plain = BaseStyle.format_entry
+    if getattr(plain, "socioaffective_memo", False):
+        return
+
+    def format_entry(self, label, entry, bib_data=None):
+        fp = _entry_fingerprint(entry) if bib_data is None else None
+        if fp is None:
+            return plain(self, label, entry, bib_data=bib_data)
+        style = (type(self).__module__, type(self).__qualname__, type(self.name_style).__qualname__, self.abbreviate_names, self.min_crossrefs)
+        key = (style, str(label), fp)
+        hit = _PYBTEX_MEMO.get(key)
+        if hit is None:
+            hit = _PYBTEX_MEMO[key] = plain(self, label, entry, bib_data=bib_data)
+        _PYBTEX_USED.add(key)
+        return hit
+
+    format_entry.socioaffective_memo = True  # type: ignore[attr-defined]  # marks the patch as done (checked above)
+    BaseStyle.format_entry = format_entry
+
+
+#: Resolved citation references of a build, by environment (never pickled with it).
+_CITE_MEMO: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def memoize_citation_references() -> None:
+    """Resolve each citation reference once per folder of pages, not once per use.
+
+    sphinxcontrib-bibtex formats every ``{cite}`` it resolves anew (its
+    author-year text through pybtex's templates, its tooltip, a scan of every
+    citation of the book): most pages of this book cite the same works, 0.7 s
+    of a full build. A resolved reference depends on the citation keys, the
+    role, the pages the bibliographies are on and, for its links, the folder
+    of the page it is on (links are relative), so it is kept by those and a
+    copy is returned; a page that has a bibliography of its own, and a
+    reference to a key no bibliography has (its warning is given each time),
+    are resolved as before."""
+    try:
+        from sphinxcontrib.bibtex.citation_target import parse_citation_targets
+        from sphinxcontrib.bibtex.domain import BibtexDomain
+    except ImportError:  # pragma: no cover - sphinxcontrib-bibtex is in the book extra
+        return
+    plain = BibtexDomain.resolve_xref
+    if getattr(plain, "socioaffective_memo", False):
+        return
+    import posixpath
+
+    def resolve_xref(self, env, fromdocname, builder, typ, target, node, contnode):
+        memo = _CITE_MEMO.get(env)
+        if memo is None:
+            cited = [c for c in self.citations if self.bibliographies[c.bibliography_key].list_ == "citation"]
+            memo = {"known": {c.key for c in cited}, "pages": {c.bibliography_key.docname for c in self.citations}, "nodes": {}}
+            _CITE_MEMO[env] = memo
+        keys = [t.key for t in parse_citation_targets(target)]
+        if not keys or fromdocname in memo["pages"] or any(k not in memo["known"] for k in keys):
+            return plain(self, env, fromdocname, builder, typ, target, node, contnode)
+        key = (builder.name, typ, target, posixpath.dirname(builder.get_target_uri(fromdocname)))
+        hit = memo["nodes"].get(key)
+        if hit is None:
+            fresh = plain(self, env, fromdocname, builder, typ, target, node, contnode)
+            memo["nodes"][key] = fresh.deepcopy()
+            return fresh
+        return hit.deepcopy()
+
+    resolve_xref.socioaffective_memo = True  # type: ignore[attr-defined]  # marks the patch as done (checked above)
+    BibtexDomain.resolve_xref = resolve_xref  # type: ignore[method-assign]
+
+
+def load_pybtex_memo(app) -> None:
+    """Start the build with the formatted entries of the last one (``builder-inited``)."""
+    import pickle
+
+    path = Path(app.doctreedir) / "socioaffective" / _PYBTEX_MEMO_FILE
+    try:
+        versions, memo = pickle.loads(path.read_bytes())
+    except Exception:  # noqa: BLE001 - missing, old or unreadable: format again
+        return
+    if versions == _pybtex_versions() and isinstance(memo, dict):
+        for key, value in memo.items():
+            _PYBTEX_MEMO.setdefault(key, value)
+
+
+def save_pybtex_memo(app, exception) -> None:
+    """Keep this build's formatted entries for the next one (``build-finished``):
+    those of the bib as it is now (what no bibliography asked for is dropped)."""
+    import os
+    import pickle
+
+    if exception is not None or not _PYBTEX_USED:
+        return
+    path = Path(app.doctreedir) / "socioaffective" / _PYBTEX_MEMO_FILE
+    try:
+        data = pickle.dumps((_pybtex_versions(), {k: _PYBTEX_MEMO[k] for k in sorted(_PYBTEX_USED, key=repr) if k in _PYBTEX_MEMO}))
+        if path.is_file() and path.read_bytes() == data:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):  # pragma: no cover - a cache only
+        return
+
+
+def skip_sphinx_search_index(app) -> None:
+    """Feed Sphinx's own search index nothing when the book's search page replaces it.
+
+    With a pydata-based theme the book's search.html (templates/book/) runs
+    the book's offline index (``search-index.js``, :func:`_search_index`); no
+    page loads Sphinx's ``searchindex.js``, whose stemming of every page's
+    words was about 2 s of a full build of this book. Sphinx still writes the
+    search page and a ``searchindex.js`` of the page titles only.
+    """
+    builder = app.builder
+    if builder.format != "html" or getattr(app.config, "html_theme", "") not in PYDATA_THEMES or not hasattr(builder, "index_page"):
+        return
+    from sphinx.util.docutils import new_document
+
+    empty = new_document("")
+
+    def index_page(pagename, doctree, title) -> None:
+        if builder.indexer is not None and title:  # titles only: Sphinx's index may not be empty
+            builder.indexer.feed(pagename, builder.env.doc2path(pagename, False), title, empty)
+
+    builder.index_page = index_page
+
+
+#: env attribute: {docname: the text of the page's first paragraph} (the search index's chapter snippets)
+INTROS = "socioaffective_intros"
+
+
+def _first_paragraph(doctree) -> str:
     from docutils import nodes
 
+    para = next(iter(doctree.findall(nodes.paragraph)), None)
+    return para.astext() if para is not None else ""
+
+
+def note_first_paragraph(app, doctree) -> None:
+    """Keep a chapter's first paragraph as it is read (``doctree-read``), so the
+    search index needs no chapter's doctree loaded again at the end of a build."""
+    st = state(app)
+    doc = app.env.docname
+    if doc.startswith(st.entries_dir + "/"):
+        return
+    if not hasattr(app.env, INTROS):
+        setattr(app.env, INTROS, {})
+    getattr(app.env, INTROS)[doc] = _first_paragraph(doctree)
+
+
+def _search_index(app, st) -> str:
+    """The search page's index: every entry with a page, then every chapter."""
     from ..render.search import search_documents, search_index_js, search_meta
 
     env = app.env
@@ -212,16 +408,16 @@ def _search_index(app, st) -> str:
 
     chapters = []
     prefix = st.entries_dir + "/"
+    intros = getattr(env, INTROS, {})
     for doc in sorted(docs):
         if doc.startswith(prefix) or doc not in env.titles:
             continue
-        text = ""
-        try:
-            tree = env.get_doctree(doc)
-            para = next(iter(tree.findall(nodes.paragraph)), None)
-            text = para.astext() if para is not None else ""
-        except Exception:  # noqa: BLE001 - a chapter without its doctree is still findable by title
-            text = ""
+        text = intros.get(doc)
+        if text is None:  # read by an older version of the extension: from its doctree
+            try:
+                text = _first_paragraph(env.get_doctree(doc))
+            except Exception:  # noqa: BLE001 - a chapter without its doctree is still findable by title
+                text = ""
         chapters.append((env.titles[doc].astext(), builder.get_target_uri(doc), text))
     return search_index_js(search_documents(st.kb, url_for, chapters), search_meta(st.kb))
 

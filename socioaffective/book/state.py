@@ -40,6 +40,8 @@ class State:
     fingerprints: dict | None = None  # entry id -> content hash (book/registry.py)
     outdated: set = field(default_factory=set)  # the pages env-get-outdated found stale
     read_docs: set = field(default_factory=set)  # the pages this build reads (env-before-read-docs)
+    package_hash: bytes | None = None  # the socioaffective package's files (notebook cache keys)
+    nb_cache_base: Path | None = None  # MyST-NB's jupyter-cache folder, before a notebook's own
 
 
 def state(app) -> State:

@@ -78,8 +78,16 @@ def write_exports(app, exception) -> None:
                 return
         except OSError:
             pass
+    shared: dict = {}  # the RDF graph, built once for the Turtle and JSON-LD files
     for name, spec in FORMATS.items():
-        write_if_changed(folder / spec.filename, export(kb, name))
+        options = {}
+        if spec.module == "rdf":
+            if "graph" not in shared:
+                from .rdf import build_graph
+
+                shared["graph"] = build_graph(kb)
+            options["graph"] = shared["graph"]
+        write_if_changed(folder / spec.filename, export(kb, name, **options))
     if stamp:
         write_if_changed(stamp_file, stamp)
 

@@ -512,14 +512,16 @@ def _canonical_jsonld(text: str) -> str:
     return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False)
 
 
-def render(kb, fmt: str = "turtle", base: str = DEFAULT_BASE, **_options) -> str:
+def render(kb, fmt: str = "turtle", base: str = DEFAULT_BASE, graph=None, **_options) -> str:
+    """``kb`` as Turtle or JSON-LD; ``graph``: its :func:`build_graph` for ``base``
+    when the caller has it already (the book writes both formats from one graph)."""
     try:
         import rdflib  # noqa: F401
     except ImportError:  # pragma: no cover - rdflib is in the `rdf` extra
         from ..errors import SocioaffectiveError
 
         raise SocioaffectiveError("the RDF exports need rdflib: pip install 'socioaffective[rdf]'") from None
-    g = build_graph(kb, base)
+    g = build_graph(kb, base) if graph is None else graph
     if fmt == "jsonld":
         from ._util import harden_json
 
