@@ -313,7 +313,7 @@ def test_distance_spearman_scores_true_and_scrambled_layouts():
     grid = nx.grid_2d_graph(20, 20)
     assert distance_spearman(grid, {v: v for v in grid}) > 0.95  # its own coordinates
     rng = np.random.default_rng(1)
-    scrambled = dict(zip(grid, rng.permutation([v for v in grid])))
+    scrambled = dict(zip(grid, rng.permutation([v for v in grid]), strict=True))
     assert abs(distance_spearman(grid, scrambled)) < 0.2
 
 
@@ -364,7 +364,7 @@ def test_force_layout_packs_components_apart():
     assert len(pos) == 144 + 81 + 5 + 6
 
     def box(p):
-        xs, ys = zip(*(pos[v] for v in p))
+        xs, ys = zip(*(pos[v] for v in p), strict=True)
         return min(xs), max(xs), min(ys), max(ys)
 
     (ax0, ax1, ay0, ay1), (bx0, bx1, by0, by1) = box(parts[0]), box(parts[1])

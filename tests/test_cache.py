@@ -333,7 +333,7 @@ def test_cold_and_warm_loads_agree_field_by_field(cache_dir, no_cold_load):
     no_cold_load()
     warm = socioaffective.load(cache=True)
     assert [e.id for e in warm] == [e.id for e in cold]
-    for c, w in zip(list(cold) + list(cold.references.values()), list(warm) + list(warm.references.values())):
+    for c, w in zip(list(cold) + list(cold.references.values()), list(warm) + list(warm.references.values()), strict=True):
         assert type(w) is type(c)
         assert _fields_of(w) == _fields_of(c), c.id
     assert [_fields_of(r) for r in warm.relations()] == [_fields_of(r) for r in cold.relations()]

@@ -6,6 +6,8 @@ import csv
 import io
 import zipfile
 
+import pytest
+
 from socioaffective.export import export
 from socioaffective.export.tables import ENTRY_COLUMNS, RELATION_COLUMNS, decode_cell, field_columns, read_tables
 
@@ -49,3 +51,10 @@ def test_relations_round_trip(real_kb):
     assert got == want
     labels = {r["relation"]: r["label"] for r in rows}
     assert labels["engages"] == real_kb.schema.relations["engages"].label
+
+
+def test_a_ragged_row_is_an_error_naming_the_table_and_row():
+    text = "id,title\na,A\nb,B,extra\n"
+    with pytest.raises(ValueError, match=r"entries.csv: row 2 \(after the header\) has 3 cells, the header 2"):
+        read_tables({"entries.csv": text})
+    assert read_tables({"entries.csv": 'id,title\na,"A, with a comma"\n'}) == {"entries.csv": [{"id": "a", "title": "A, with a comma"}]}

@@ -36,7 +36,7 @@ def test_sssom_py_parses_and_validates(sssom_file, kb):
         reports = validate(msdf, [vt], fail_on_error=True)
         assert reports[vt].results == []
     df = msdf.df
-    rows = set(zip(df["subject_id"], df["predicate_id"], df["object_id"]))
+    rows = set(zip(df["subject_id"], df["predicate_id"], df["object_id"], strict=True))
     assert ("socioaffective:dependence-and-over-reliance", "skos:closeMatch", "nexus:mit-ai-risk-subdomain-5.1") in rows
     # read from our side: NIST's item "has narrower match" our risk, so our risk has a broader match in NIST
     assert ("socioaffective:dependence-and-over-reliance", "skos:broadMatch", "nexus:nist-human-ai-configuration") in rows

@@ -299,7 +299,7 @@ def test_the_whole_corpus_through_the_cli(tmp_path):
     env.pop("SOCIOAFFECTIVE_ROOT", None)
     env.pop("SOCIOAFFECTIVE_DEBUG", None)
     with ThreadPoolExecutor(max_workers=max(2, min(8, os.cpu_count() or 2))) as pool:
-        results = dict(zip(CASES, pool.map(lambda c: _check_case_cli(c, tmp_path, env), CASES)))
+        results = dict(zip(CASES, pool.map(lambda c: _check_case_cli(c, tmp_path, env), CASES), strict=True))
     bad = {case: problems for case, problems in results.items() if problems}
     assert not bad, "\n\n".join(f"{case}:\n  " + "\n  ".join(p) for case, p in bad.items())
 

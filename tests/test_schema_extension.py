@@ -376,7 +376,7 @@ def test_field_options_are_checked_with_their_line(tmp_path):
     schema = load_schema(path)
     got = {p.line: p for p in schema.problems}
     assert sorted(got) == list(range(first, first + len(bad))), [str(p) for p in schema.problems]
-    for (opt, hint), line in zip(bad.items(), range(first, first + len(bad))):
+    for (opt, hint), line in zip(bad.items(), range(first, first + len(bad)), strict=True):
         p = got[line]
         assert p.code == "schema-bad-field" and p.file == "framework/schema.yaml", str(p)
         assert hint in p.message + " " + p.hint, (opt, str(p))

@@ -171,7 +171,15 @@ def read_tables(data: bytes | dict[str, str]) -> dict[str, list[dict[str, str]]]
     for name, text in texts.items():
         rows = csv.reader(io.StringIO(text, newline=""))
         header = [uncsv_cell(c) for c in next(rows, [])]
-        out[name] = [dict(zip(header, (uncsv_cell(c) for c in row))) for row in rows]
+        table = []
+        for n, row in enumerate(rows, start=1):
+            if len(row) != len(header):  # a cell lost or added by hand: say where, never pair cells wrongly
+                raise ValueError(
+                    f"{name}: row {n} (after the header) has {len(row)} cells, the header {len(header)}; "
+                    "every row needs one cell per column (quote a cell that holds a comma)"
+                )
+            table.append(dict(zip(header, (uncsv_cell(c) for c in row), strict=True)))
+        out[name] = table
     return out
 
 
