@@ -199,3 +199,25 @@ def test_the_theme_css_trim_reads_only_changed_files_and_follows_new_words(tmp_p
     sheet.write_text(css)
     _trim_theme_css(sheet, out, cache)
     assert sheet.read_text() == css
+
+
+def test_an_edit_that_moves_the_lines_below_it_rebuilds_only_its_page(tmp_path, tiny_kb):
+    """Entry pages name their YAML file, not the line (a line shown would change on every page
+    after the edit, and each would be read again); "View source" has the line when a repository is set."""
+    src = make_fixture_book(FIXTURES / "tiny", tmp_path / "src", theme="basic")
+    first = sphinx_build(src)
+    assert first.returncode == 0, first.output[-2000:]
+    path = src / "framework" / "tiny.yaml"
+    e = tiny_kb.get("flattery")
+    later = [x for x in tiny_kb.entries() if x.file == e.file and x.line > e.line]
+    assert later, "the fixture needs entries below flattery in its file"
+    text = path.read_text()
+    old = e.description.split("\n")[0]
+    assert old in text
+    path.write_text(text.replace(f"description: {old}", f"description: >-\n      {old}\n      and two lines more,\n      in a folded block.", 1))
+    assert path.read_text().count("\n") > text.count("\n")  # every entry below moved down
+    again = sphinx_build(src, fresh=False)
+    assert again.returncode == 0, again.output[-2000:]
+    assert _reread(again) == {"chapters/entries/risk/flattery"}
+    page = again.page("chapters/entries/risk/flattery.html")
+    assert "in a folded block" in page and f"Defined in {e.file}." in re.sub(r"<[^>]+>", "", page)

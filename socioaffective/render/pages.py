@@ -312,7 +312,9 @@ def entry_page(kb, entry, graph: bool = True) -> str:
     else:
         prov_lines.append("No provenance given.")
     if entry.file:
-        prov_lines.append(f"Defined in {myst.text(entry.file)}, line {int(entry.line)}.")
+        # the file, not the line: a line number would change on every page after an edit above it
+        # (each would be rebuilt), and "View source" links to the line when a repository is configured
+        prov_lines.append(f"Defined in {myst.text(entry.file)}.")
     out.append("\n\n".join(prov_lines))
 
     if myst.is_safe_name(entry.id):
