@@ -485,6 +485,7 @@ def _layout_child(root: Path, tmp: Path) -> dict:
         calls.append(1)
         return real_layout(*args, **kwargs)
 
+    counting.remember = real_layout.remember  # type: ignore[attr-defined]  # the memo hook the cache calls on a hit
     where["layout"] = counting
     cached = []
     try:

@@ -213,6 +213,7 @@ def test_book_benchmarks_on_a_small_book(tmp_path):
     }
     for f in figs:
         assert f["value"] is not None, f"{f['id']}: {f['note']}"
+    assert by_id["layout-cached"]["met"] is True, by_id["layout-cached"]["note"]  # a new build reads the cached layout
     b = raw["book-synthetic-30"]
     assert b["pages"] == b["floor_pages"] and b["pages"] > 30
     assert b["missing_bib_keys"] == 0  # every synthetic citation resolves (it did not: 141 warnings at 30 entries)
