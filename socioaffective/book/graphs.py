@@ -72,8 +72,11 @@ def cached_layout(app, ids, center=None, unit=60, aspect=1.8):
     cache = Path(app.doctreedir) / "socioaffective" / f"layout-{key}.json"
     try:
         pos = _read_layout(cache, ids)
+    except (OSError, ValueError, TypeError):  # missing, or not a layout of these ids: recompute
+        pos = None
+    if pos is not None:
         layout.remember(st.kb, ids, pos, center=center, unit=unit, aspect=aspect)  # for the GraphML/GEXF exports
-    except (OSError, ValueError, TypeError, AttributeError):  # missing, or not a layout of these ids: recompute
+    else:
         import os
 
         pos = layout(st.kb, ids, center=center, unit=unit, aspect=aspect)

@@ -311,7 +311,12 @@ def memoize_citation_references() -> None:
 
 
 def load_pybtex_memo(app) -> None:
-    """Start the build with the formatted entries of the last one (``builder-inited``)."""
+    """Start the build with the formatted entries of the last one (``builder-inited``).
+
+    The memo is a build artefact beside Sphinx's own ``environment.pickle`` in the
+    doctree folder, which Sphinx unpickles as it is: it adds no reader to trust
+    (unlike the load cache in the user's cache folder, :mod:`socioaffective.cache`,
+    which is shared across projects and so signed), and ``make clean`` removes it."""
     import pickle
 
     path = Path(app.doctreedir) / "socioaffective" / _PYBTEX_MEMO_FILE
