@@ -60,6 +60,8 @@ from __future__ import annotations
 from . import __version__
 from .book.graphs import cached_layout, doctree_resolved, placeholder, visit_skip
 from .book.incremental import env_before_read_docs, env_get_outdated, env_merge_info, env_purge_doc, notebook_source_read
+from .book.navcache import report as report_toctree_sharing
+from .book.navcache import share_toctree
 from .book.output import (
     add_templates,
     build_finished,
@@ -114,6 +116,8 @@ def setup(app):
     app.add_config_value("socioaffective_add_bibfile", True, "env", [bool])
     # the repository for "Suggest a correction" / "View source" (default: the theme's repository_url)
     app.add_config_value("socioaffective_repository_url", "", "env", [str])
+    # pages of one folder share the sidebar's resolved table of contents (book/navcache.py)
+    app.add_config_value("socioaffective_share_toctree", True, "html", [bool])
 
     app.connect("config-inited", config_inited, priority=400)  # before sphinx-external-toc (900)
     app.connect("config-inited", add_templates)  # layout.html without the icon script, the offline search page
@@ -130,9 +134,11 @@ def setup(app):
     app.connect("env-updated", env_updated)
     app.connect("doctree-read", note_first_paragraph)  # the search index's chapter snippets
     app.connect("doctree-resolved", doctree_resolved)
+    app.connect("html-page-context", share_toctree, priority=450)  # before the theme renders its sidebar (500)
     app.connect("html-page-context", html_page_context, priority=900)
     app.connect("build-finished", build_finished)
     app.connect("build-finished", save_pybtex_memo)
+    app.connect("build-finished", report_toctree_sharing)
 
     app.add_node(placeholder, html=(visit_skip, None), latex=(visit_skip, None), text=(visit_skip, None), man=(visit_skip, None), texinfo=(visit_skip, None))
     # every directive and role, with its incremental-build signature: book/registry.py

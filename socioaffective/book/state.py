@@ -42,6 +42,10 @@ class State:
     read_docs: set = field(default_factory=set)  # the pages this build reads (env-before-read-docs)
     package_hash: bytes | None = None  # the socioaffective package's files (notebook cache keys)
     nb_cache_base: Path | None = None  # MyST-NB's jupyter-cache folder, before a notebook's own
+    toctrees: dict = field(default_factory=dict)  # the sidebar's resolved trees, shared by folder (book/navcache.py)
+    toctree_counts: dict = field(default_factory=lambda: {"resolved": 0, "shared": 0})
+    toctree_parents: dict | None = None  # docname -> the documents including it
+    toctree_single_parent: dict | None = None  # docname -> Sphinx's parent of it
 
 
 def state(app) -> State:

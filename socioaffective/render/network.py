@@ -83,16 +83,32 @@ def neighbourhood_ids(kb, id: str, max_nodes: int = 24) -> tuple[list[str], int]
     >>> ids[0], depth
     ('social-reward-hacking', 1)
     """
-    from ..graph import neighbourhood
+    from ..errors import UnknownIdError
 
     kinds = kb.schema.kinds
-    keep = {e.id for e in kb.entries() if e.id == id or getattr(kinds.get(e.kind), "neighbourhood", True)}
-    g = kb.graph.subgraph(n for n in kb.graph if n in keep)
+    g = kb.graph
+    if id not in g or id in kb.references:
+        raise UnknownIdError(id)
+    shown: dict[str, bool] = {}
+
+    def keep(n: str) -> bool:  # an entry of a kind the neighbourhood shows (not a bib reference)
+        if n not in shown:
+            shown[n] = n not in kb.references and getattr(kinds.get(kb.get(n).kind), "neighbourhood", True)
+        return shown[n]
+
+    # breadth first over the kept entries, both directions (what graph.neighbourhood does
+    # on the subgraph of kept entries, without building that subgraph for each entry)
+    layers = [{id}]
+    seen = {id}
+    for _ in range(2):
+        nxt = {m for n in layers[-1] for m in (*g.successors(n), *g.predecessors(n)) if m not in seen and keep(m)}
+        seen |= nxt
+        layers.append(nxt)
     depth = 2
-    nodes = neighbourhood(g, [id], 2)
+    nodes = seen
     if len(nodes) > max_nodes:
         depth = 1
-        nodes = neighbourhood(g, [id], 1)
+        nodes = layers[0] | layers[1]
     return [id] + sorted(n for n in nodes if n != id), depth
 
 
