@@ -268,15 +268,17 @@ _CITE_MEMO: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def memoize_citation_references() -> None:
-    """Resolve each citation reference once per folder of pages, not once per use.
+    """Resolve each citation reference once per build, not once per use.
 
     sphinxcontrib-bibtex formats every ``{cite}`` it resolves anew (its
     author-year text through pybtex's templates, its tooltip, a scan of every
     citation of the book): most pages of this book cite the same works, 0.7 s
     of a full build. A resolved reference depends on the citation keys, the
-    role, the pages the bibliographies are on and, for its links, the folder
-    of the page it is on (links are relative), so it is kept by those and a
-    copy is returned; a page that has a bibliography of its own, and a
+    role and the pages the bibliographies are on; only its links depend on the
+    page it is on (they are relative: ``<bibliography page>#<id>`` as seen from
+    the page). So it is kept by keys and role, and a copy is returned with its
+    links made relative to the page asking; a link that is not to a
+    bibliography page, a page that has a bibliography of its own, and a
     reference to a key no bibliography has (its warning is given each time),
     are resolved as before."""
     try:
@@ -287,24 +289,46 @@ def memoize_citation_references() -> None:
     plain = BibtexDomain.resolve_xref
     if getattr(plain, "socioaffective_memo", False):
         return
-    import posixpath
+    from docutils import nodes
+
+    def rebased(hit, first: str, fromdocname: str, builder, pages):
+        """A copy of ``hit`` (resolved on page ``first``) with its links as seen from ``fromdocname``."""
+        out = hit.deepcopy()
+        moves = []
+        for page in pages:
+            old = builder.get_relative_uri(first, page) + "#"
+            moves.append((old, builder.get_relative_uri(fromdocname, page) + "#"))
+        for ref in out.findall(nodes.reference):
+            uri = ref.get("refuri")
+            if uri is None:
+                continue
+            for old, new in moves:
+                if uri.startswith(old):
+                    ref["refuri"] = new + uri[len(old) :]
+                    break
+            else:
+                return None  # a link to something else than a bibliography: resolve it as before
+        return out
 
     def resolve_xref(self, env, fromdocname, builder, typ, target, node, contnode):
         memo = _CITE_MEMO.get(env)
         if memo is None:
             cited = [c for c in self.citations if self.bibliographies[c.bibliography_key].list_ == "citation"]
-            memo = {"known": {c.key for c in cited}, "pages": {c.bibliography_key.docname for c in self.citations}, "nodes": {}}
+            memo = {"known": {c.key for c in cited}, "pages": sorted({c.bibliography_key.docname for c in self.citations}), "nodes": {}}
             _CITE_MEMO[env] = memo
         keys = [t.key for t in parse_citation_targets(target)]
         if not keys or fromdocname in memo["pages"] or any(k not in memo["known"] for k in keys):
             return plain(self, env, fromdocname, builder, typ, target, node, contnode)
-        key = (builder.name, typ, target, posixpath.dirname(builder.get_target_uri(fromdocname)))
+        key = (builder.name, typ, target)
         hit = memo["nodes"].get(key)
+        if hit is not None:
+            out = rebased(hit[0], hit[1], fromdocname, builder, memo["pages"])
+            if out is not None:
+                return out
+        fresh = plain(self, env, fromdocname, builder, typ, target, node, contnode)
         if hit is None:
-            fresh = plain(self, env, fromdocname, builder, typ, target, node, contnode)
-            memo["nodes"][key] = fresh.deepcopy()
-            return fresh
-        return hit.deepcopy()
+            memo["nodes"][key] = (fresh.deepcopy(), fromdocname)
+        return fresh
 
     resolve_xref.socioaffective_memo = True  # type: ignore[attr-defined]  # marks the patch as done (checked above)
     BibtexDomain.resolve_xref = resolve_xref  # type: ignore[method-assign]
