@@ -48,7 +48,10 @@ package, or the files a notebook's front matter lists under
 exactly when one of them changed (:mod:`socioaffective.book.incremental`).
 With a pydata-based theme, Sphinx's own search index (which no page of the
 book loads: its search page has its own) is fed page titles only, and each
-bibliography entry is formatted once per content (kept in the doctree folder).
+bibliography entry is formatted once per content (kept in the doctree folder),
+each citation reference resolved once per build, and the pages of one folder
+share the sidebar's resolved table of contents (``socioaffective_share_toctree``,
+default True; :mod:`socioaffective.book.navcache`).
 
 This module is the registry (like sphinx-needs' ``needs.py``): every event
 handler, directive and role is connected in :func:`setup`; their code lives in
