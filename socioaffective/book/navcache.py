@@ -31,15 +31,18 @@ from sphinx.util.osutil import relative_uri
 from .state import logger, state
 
 
-def _parents(app) -> dict[str, set[str]]:
-    """Every document's including documents (the reverse of ``env.toctree_includes``), once per build."""
+def _parents(app) -> tuple[dict[str, set[str]], dict[str, str]]:
+    """Every document's including documents, and Sphinx's single parent of it
+    (the last including document wins): ``env.toctree_includes`` reversed, once per build."""
     st = state(app)
     if st.toctree_parents is None:
-        parents: dict[str, set[str]] = {}
+        every: dict[str, set[str]] = {}
+        single: dict[str, str] = {}
         for parent, children in app.env.toctree_includes.items():
             for child in children:
-                parents.setdefault(child, set()).add(parent)
-        st.toctree_parents = parents
+                every.setdefault(child, set()).add(parent)
+                single[child] = parent
+        st.toctree_parents = (every, single)
     return st.toctree_parents
 
 
@@ -47,32 +50,20 @@ def _ancestors(app, docname: str) -> tuple:
     """The page's ancestors: every document that includes it, directly or not
     (sorted), and Sphinx's own chain of single parents (which decides where a
     subtree is copied whole)."""
-    parents = _parents(app)
+    every, single = _parents(app)
     seen: set[str] = set()
     todo = [docname]
     while todo:
-        for p in parents.get(todo.pop(), ()):
+        for p in every.get(todo.pop(), ()):
             if p not in seen:
                 seen.add(p)
                 todo.append(p)
     # Sphinx's chain starts at the page itself, whose own item only a tree that shows
     # the page depends on (and such a tree is not shared): the key leaves it out
-    single = _single_parent(app)
     chain = [docname]
     while chain[-1] in single and single[chain[-1]] not in chain:
         chain.append(single[chain[-1]])
     return tuple(sorted(seen)), tuple(chain[1:])
-
-
-def _single_parent(app) -> dict[str, str]:
-    """Sphinx's parent map (the last including document wins), once per build."""
-    st = state(app)
-    if st.toctree_single_parent is None:
-        single: dict[str, str] = {}
-        for parent, children in app.env.toctree_includes.items():
-            single |= dict.fromkeys(children, parent)
-        st.toctree_single_parent = single
-    return st.toctree_single_parent
 
 
 def _links_to(html_text: str, rel: str) -> bool:

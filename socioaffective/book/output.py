@@ -321,10 +321,11 @@ def memoize_citation_references() -> None:
             return plain(self, env, fromdocname, builder, typ, target, node, contnode)
         key = (builder.name, typ, target)
         hit = memo["nodes"].get(key)
-        if hit is not None:
+        if hit:
             out = rebased(hit[0], hit[1], fromdocname, builder, memo["pages"])
             if out is not None:
                 return out
+            memo["nodes"][key] = False  # it links to something else than a bibliography: never rebased
         fresh = plain(self, env, fromdocname, builder, typ, target, node, contnode)
         if hit is None:
             memo["nodes"][key] = (fresh.deepcopy(), fromdocname)

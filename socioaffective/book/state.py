@@ -44,8 +44,7 @@ class State:
     nb_cache_base: Path | None = None  # MyST-NB's jupyter-cache folder, before a notebook's own
     toctrees: dict = field(default_factory=dict)  # the sidebar's resolved trees, shared by folder (book/navcache.py)
     toctree_counts: dict = field(default_factory=lambda: {"resolved": 0, "shared": 0})
-    toctree_parents: dict | None = None  # docname -> the documents including it
-    toctree_single_parent: dict | None = None  # docname -> Sphinx's parent of it
+    toctree_parents: tuple | None = None  # docname -> the documents including it, and -> Sphinx's single parent
 
 
 def state(app) -> State:
