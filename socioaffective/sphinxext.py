@@ -62,7 +62,7 @@ from __future__ import annotations
 
 from . import __version__
 from .book.graphs import cached_layout, doctree_resolved, placeholder, visit_skip
-from .book.incremental import env_before_read_docs, env_get_outdated, env_merge_info, env_purge_doc, notebook_source_read
+from .book.incremental import env_before_read_docs, env_get_outdated, env_merge_info, env_purge_doc, install_exact_stream_merge, notebook_source_read
 from .book.navcache import report as report_toctree_sharing
 from .book.navcache import share_toctree
 from .book.output import (
@@ -108,8 +108,23 @@ def _one_blas_thread() -> None:
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
+def keep_configured_numfig(app, config) -> None:
+    """Keep ``numfig`` as the book configures it.
+
+    Jupyter Book adds ``sphinx_jupyterbook_latex`` to every build, and its
+    ``config-inited`` handler sets ``numfig = True`` whatever the book's
+    ``_config.yml`` says; with numfig on, Sphinx loads every page's doctree on
+    every build that changes a page, to number figures (a second of a rebuild
+    at 300 entries). A value the configuration sets (Jupyter Book passes its
+    ``sphinx: config:`` as overrides) is put back; without one, nothing changes."""
+    configured = config.overrides.get("numfig")
+    if isinstance(configured, bool) and config.numfig != configured:
+        config.numfig = configured
+
+
 def setup(app):
     _one_blas_thread()
+    install_exact_stream_merge()  # a cell's printed lines as printed, in every build
     memoize_pybtex_entry_points()
     memoize_pybtex_formatting()
     memoize_citation_references()
@@ -123,6 +138,7 @@ def setup(app):
     app.add_config_value("socioaffective_share_toctree", True, "html", [bool])
 
     app.connect("config-inited", config_inited, priority=400)  # before sphinx-external-toc (900)
+    app.connect("config-inited", keep_configured_numfig, priority=600)  # after sphinx_jupyterbook_latex's (500)
     app.connect("config-inited", add_templates)  # layout.html without the icon script, the offline search page
     app.connect("builder-inited", builder_inited)
     app.connect("builder-inited", declare_parallel_safe)  # before reading, where Sphinx decides on -j

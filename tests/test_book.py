@@ -194,3 +194,15 @@ def test_the_toc_lists_only_index_pages_and_entry_globs(project_root):
 
     kinds = socioaffective.load().schema.kinds
     assert sorted(globs) == sorted(f"chapters/entries/{k}/*" for k in kinds)
+
+
+def test_numfig_is_off_as_the_book_configures_it(real_book):
+    # sphinx_jupyterbook_latex turns numfig on in every build; socioaffective.sphinxext
+    # puts the book's `numfig: false` back, so no build loads every page to number figures
+    import pickle
+
+    with open(real_book.html.parent / ".doctrees" / "environment.pickle", "rb") as f:
+        env = pickle.load(f)
+    assert "sphinx_jupyterbook_latex" in env.config.extensions  # the extension that turns it on
+    assert env.config.numfig is False
+    assert env.toc_fignumbers == {}

@@ -120,3 +120,24 @@ def test_formatted_bibliography_entries_are_memoized_by_content():
     other = parse_string(bib.replace("Ada Lovelace", "Ada King"), "bibtex").entries["k"]
     assert style.format_entry("1", other).text.render_as("text").startswith("Ada King")
     assert style.format_entry("2", entry).label == "2"
+
+
+def test_a_print_the_kernel_sent_in_pieces_is_one_line_on_the_page():
+    # nb_merge_streams: MyST-NB's merge ended every piece with a line break, so the same
+    # cell read "23 entries" in one build and "23" / " entries" in another
+    from myst_nb.core.utils import coalesce_streams
+    from nbformat import from_dict
+
+    from socioaffective.book.incremental import exact_stream_merge
+
+    def pieces(*texts):
+        return [from_dict({"output_type": "stream", "name": "stdout", "text": t}) for t in texts] + [
+            from_dict({"output_type": "execute_result", "data": {"text/plain": "1"}, "metadata": {}, "execution_count": 1})
+        ]
+
+    merge = exact_stream_merge(coalesce_streams)
+    split = merge(pieces("23", " entries, 50 links\n", "\n", "next\n"))
+    whole = merge(pieces("23 entries, 50 links\n\nnext\n"))
+    assert split == whole
+    assert split[0]["text"] == "23 entries, 50 links\n\nnext\n" and split[1]["output_type"] == "execute_result"
+    assert exact_stream_merge(merge) is merge  # installed once, however often the extension is set up

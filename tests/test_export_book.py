@@ -75,3 +75,68 @@ def test_the_downloads_page_links_each_file(built):
     assert sorted(Path(h).name for h in hrefs) == sorted(spec.filename for spec in FORMATS.values())
     for h in hrefs:
         assert (built.html / h).resolve().is_file(), h
+
+
+def test_the_exports_written_in_the_background_are_the_in_process_ones(built):
+    # the book renders the exports in a forked process while Sphinx reads and writes
+    # (export/book.py, ExportJob); what it serves must be what render_all gives here
+    from socioaffective.export.book import render_all
+
+    folder = built.html / "_static" / "socioaffective" / "exports"
+    expected = render_all(socioaffective.load(built.srcdir))
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == expected
+    assert not (built.html.parent / "doctrees" / "socioaffective" / "exports-staging").exists()
+
+
+def _job(tmp_path, kb):
+    from socioaffective.export.book import ExportJob
+
+    return ExportJob(kb, tmp_path / "staging", "stamp-1")
+
+
+@pytest.mark.skipif(not __import__("sys").platform.startswith("linux"), reason="the background job forks on Linux only")
+def test_an_export_job_gives_the_files_even_when_someone_else_reaped_it(tmp_path, tiny_kb):
+    import os
+
+    from socioaffective.export.book import render_all
+
+    job = _job(tmp_path, tiny_kb)
+    assert job.start()
+    os.waitpid(job.pid, 0)  # another part of the build waited for every child
+    assert job.result() == render_all(tiny_kb)
+    assert not (tmp_path / "staging").exists()
+
+
+@pytest.mark.skipif(not __import__("sys").platform.startswith("linux"), reason="the background job forks on Linux only")
+def test_a_failed_export_job_gives_nothing_and_says_why(tmp_path, tiny_kb, monkeypatch):
+    from socioaffective.export import book
+
+    def broken(kb):
+        raise RuntimeError("the graphml writer broke")
+
+    monkeypatch.setattr(book, "render_all", broken)  # the child inherits it
+    job = _job(tmp_path, tiny_kb)
+    assert job.start()
+    assert job.result() is None
+    assert "RuntimeError: the graphml writer broke" in job.error
+
+
+def test_no_export_job_where_a_fork_is_unsafe(tmp_path, tiny_kb, monkeypatch):
+    import threading
+
+    monkeypatch.setattr(threading, "active_count", lambda: 2)  # another thread could hold a lock
+    job = _job(tmp_path, tiny_kb)
+    assert not job.start() and job.pid is None and job.result() is None
+
+
+def test_a_book_built_without_the_background_job_serves_the_same_files(built, tmp_path):
+    import shutil
+
+    src = tmp_path / "src"
+    shutil.copytree(built.srcdir, src, ignore=shutil.ignore_patterns("_build"))
+    with open(src / "conf.py", "a", encoding="utf-8") as f:
+        f.write("\nsocioaffective_background_exports = False\n")
+    again = sphinx_build(src)
+    assert again.returncode == 0 and not again.warnings, again.output[-4000:]
+    folder = Path("_static") / "socioaffective" / "exports"
+    assert {p.name: p.read_bytes() for p in (again.html / folder).iterdir()} == {p.name: p.read_bytes() for p in (built.html / folder).iterdir()}

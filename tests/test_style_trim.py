@@ -60,6 +60,32 @@ def test_trim_drops_unused_rules_of_every_section_and_font_awesome_only_where_as
     assert (out / "_static" / "sphinx-design.min.css").read_text() == other
 
 
+def test_new_words_that_name_no_class_of_a_sheet_reuse_its_trimmed_copy(tmp_path, monkeypatch):
+    from socioaffective.book import output
+
+    out, cache = tmp_path / "html", tmp_path / "doctrees" / "site-tokens.json"
+    sheet = out / "_static" / "sphinx-design.min.css"
+    sheet.parent.mkdir(parents=True)
+    (out / "a.html").write_text('<p class="used">An entry.</p>')
+    shipped = ".used{color:red}\n.later{color:blue}\n"
+    sheet.write_text(shipped)
+    trim_style_sheets(out, cache)
+    assert sheet.read_text() == ".used{color:red}\n"
+    calls = []
+    real_filter = output._filter_css
+    monkeypatch.setattr(output, "_filter_css", lambda css, drop: calls.append(1) or real_filter(css, drop))
+    # a rebuild after an edit: the page has new words, none of them a class of the sheet
+    (out / "a.html").write_text('<p class="used">An entry, described anew.</p>')
+    sheet.write_text(shipped)  # Sphinx copies the shipped sheet again on every build
+    trim_style_sheets(out, cache)
+    assert sheet.read_text() == ".used{color:red}\n" and calls == []  # the trimmed copy, not a new trim
+    # a new word that is one of the sheet's classes: trimmed anew, and the rule is kept
+    (out / "a.html").write_text('<p class="used">An entry.</p><p class="later">')
+    sheet.write_text(shipped)
+    trim_style_sheets(out, cache)
+    assert sheet.read_text() == shipped and calls
+
+
 def test_an_unreadable_sheet_is_left_as_it_is(tmp_path):
     sheet = tmp_path / "s.css"
     sheet.write_text(".a{color:red}\n.b{")  # unbalanced: not ours to guess

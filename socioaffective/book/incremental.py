@@ -263,3 +263,59 @@ def notebooks_outdated(app, env, skip) -> list[str]:
     if not _cached_mode(app):
         return []
     return [doc for doc, key in sorted(getattr(env, NB_KEYS, {}).items()) if doc not in skip and doc in env.found_docs and notebook_key(app, doc) != key]
+
+
+def _join(text) -> str:
+    return "".join(text) if isinstance(text, list) else str(text)
+
+
+def exact_stream_merge(coalesce):
+    """MyST-NB's ``coalesce_streams`` (``nb_merge_streams``) with each stream's pieces joined as printed.
+
+    MyST-NB strips every piece of a stream and ends it with a line break before
+    joining them, and drops the empty ones. The kernel sends a stream in pieces
+    cut wherever its flush timer fires, so ``print(n, "entries")`` can come in
+    as ``"23"`` and ``" entries\\n"``: merged, that read ``23`` and ``entries``
+    on two lines in some builds and on one in others, and a ``print()`` blank
+    line showed or not. Here each stream's pieces are joined first, byte for
+    byte, in the order they came, at the place of the first; MyST-NB's own
+    function then does the rest (``\\r`` and ``\\b``, the final line break).
+
+    >>> from nbformat import from_dict
+    >>> pieces = [from_dict({"output_type": "stream", "name": "stdout", "text": t}) for t in ("23", " entries\\n", "\\n", "done\\n")]
+    >>> exact_stream_merge(lambda outputs: outputs)(pieces)[0]["text"]
+    '23 entries\\n\\ndone\\n'
+    """
+    import functools
+
+    if getattr(coalesce, "socioaffective_exact", False):
+        return coalesce
+
+    @functools.wraps(coalesce)
+    def merge(outputs):
+        merged: list = []
+        first: dict = {}
+        for output in outputs or []:
+            if output.get("output_type") == "stream":
+                name = output.get("name")
+                if name in first:
+                    first[name]["text"] += _join(output.get("text", ""))
+                    continue
+                output = output.copy()  # the notebook's own outputs stay as executed
+                output["text"] = _join(output.get("text", ""))
+                first[name] = output
+            merged.append(output)
+        return coalesce(merged)
+
+    merge.socioaffective_exact = True  # type: ignore[attr-defined]
+    return merge
+
+
+def install_exact_stream_merge() -> None:
+    """Put :func:`exact_stream_merge` in place of the function MyST-NB's renderer calls."""
+    try:
+        from myst_nb.core import render
+    except ImportError:  # pragma: no cover - MyST-NB comes with Jupyter Book
+        return
+    if hasattr(render, "coalesce_streams"):
+        render.coalesce_streams = exact_stream_merge(render.coalesce_streams)

@@ -640,7 +640,10 @@ def _trim_theme_css(
     if tokens_cache is not None:
         import hashlib
 
-        key = hashlib.sha256(css.encode("utf-8") + b"\0" + " ".join(sorted(tokens or ())).encode("utf-8")).hexdigest()[:24]
+        # only the words that are class names of this sheet decide what is dropped: a page's
+        # new text (a rebuild after an edit) leaves the key, and the trimmed sheet, as they were
+        relevant = sorted(set(_CLASS.findall(css)) & tokens) if tokens is not None else ["\0no-tokens"]
+        key = hashlib.sha256(css.encode("utf-8") + b"\0" + " ".join(relevant).encode("utf-8")).hexdigest()[:24]
         stem = re.sub(r"[^A-Za-z0-9_-]", "-", path.name)
         memo = tokens_cache.with_name(f"css-{stem}-{key}.css")
         try:
