@@ -46,6 +46,11 @@ the content hash of their inputs (the framework, references.bib and this
 package, or the files a notebook's front matter lists under
 ``socioaffective_inputs``): a notebook runs again, and its page is read again,
 exactly when one of them changed (:mod:`socioaffective.book.incremental`).
+The notebooks among the pages to read run in a forked process while Sphinx
+reads the others, into the same cache (:mod:`socioaffective.book.prerun`),
+and so do the exports (:mod:`socioaffective.export.book`); both fall back to
+running in the build process (``socioaffective_background_notebooks``,
+``socioaffective_background_exports``).
 With a pydata-based theme, Sphinx's own search index (which no page of the
 book loads: its search page has its own) is fed page titles only, and each
 bibliography entry is formatted once per content (kept in the doctree folder),
@@ -77,7 +82,10 @@ from .book.output import (
     save_pybtex_memo,
     skip_sphinx_search_index,
     vis_files,
+    write_page_assets,
 )
+from .book.prerun import reap as reap_notebooks
+from .book.prerun import start as start_notebooks
 from .book.state import (
     PAGE_NAME,
     STATIC_DIR,
@@ -136,11 +144,14 @@ def setup(app):
     app.add_config_value("socioaffective_repository_url", "", "env", [str])
     # pages of one folder share the sidebar's resolved table of contents (book/navcache.py)
     app.add_config_value("socioaffective_share_toctree", True, "html", [bool])
+    # notebooks executed in a forked process while the other pages are read (book/prerun.py)
+    app.add_config_value("socioaffective_background_notebooks", True, "", [bool])
 
     app.connect("config-inited", config_inited, priority=400)  # before sphinx-external-toc (900)
     app.connect("config-inited", keep_configured_numfig, priority=600)  # after sphinx_jupyterbook_latex's (500)
     app.connect("config-inited", add_templates)  # layout.html without the icon script, the offline search page
     app.connect("builder-inited", builder_inited)
+    app.connect("builder-inited", write_page_assets)  # before any page links them (their checksums)
     app.connect("builder-inited", declare_parallel_safe)  # before reading, where Sphinx decides on -j
     app.connect("builder-inited", report_pybtex_errors, priority=900)  # after sphinxcontrib-bibtex read the bib
     app.connect("builder-inited", load_pybtex_memo)  # the entries formatted by the last build
@@ -148,6 +159,9 @@ def setup(app):
     app.connect("source-read", notebook_source_read)  # executed notebooks: cached by their inputs' hash
     app.connect("env-get-outdated", env_get_outdated)
     app.connect("env-before-read-docs", env_before_read_docs)
+    app.connect("env-before-read-docs", start_notebooks, priority=900)  # once the pages to read are settled
+    app.connect("env-updated", reap_notebooks)
+    app.connect("build-finished", reap_notebooks)
     app.connect("env-purge-doc", env_purge_doc)
     app.connect("env-merge-info", env_merge_info)
     app.connect("env-updated", env_updated)

@@ -206,3 +206,14 @@ def test_numfig_is_off_as_the_book_configures_it(real_book):
     assert "sphinx_jupyterbook_latex" in env.config.extensions  # the extension that turns it on
     assert env.config.numfig is False
     assert env.toc_fignumbers == {}
+
+
+def test_a_build_from_nothing_links_the_book_assets_with_their_checksums(real_book):
+    # Sphinx adds ?v=<checksum> only for files already in the output when it writes a page;
+    # the extension's own style sheets and scripts are written at builder-inited for that
+    for rel in ("chapters/index.html", "chapters/evidence.html"):  # a page without and one with the Evidence filters
+        links = re.findall(r'(?:href|src)="[^"]*_static/socioaffective/([\w-]+\.(?:css|js))(\?v=[0-9a-f]{8})?"', real_book.page(rel))
+        names = {name for name, _ in links}
+        assert {"socioaffective.css", "schema.css"} <= names and len(names) >= 3, (rel, names)
+        assert [name for name, checksum in links if not checksum] == [], rel
+    assert "evidence-filter.js" in names

@@ -256,6 +256,9 @@ def notebook_source_read(app, docname, source) -> None:
     if not hasattr(app.env, NB_KEYS):
         setattr(app.env, NB_KEYS, {})
     getattr(app.env, NB_KEYS)[docname] = key
+    from .prerun import wait
+
+    wait(app, docname)  # the notebook run in the background (book/prerun.py), when one is
 
 
 def notebooks_outdated(app, env, skip) -> list[str]:

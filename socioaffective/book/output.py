@@ -125,6 +125,26 @@ def vis_files() -> list[Path]:
     return [lib / "vis-network.min.js", lib / "vis-network.css"]
 
 
+def write_page_assets(app) -> None:
+    """``builder-inited``: the style sheets and scripts every page links, in place before any page is written.
+
+    Sphinx adds a checksum to a page's link (``socioaffective.css?v=...``, so
+    that browsers fetch a changed file again) only for a file that is in the
+    output when it writes the page: written at the end of the build, a build
+    from nothing linked them bare and the next build with checksums."""
+    if app.builder.format != "html":
+        return
+    from importlib import resources
+
+    st = state(app)
+    out = Path(app.outdir) / "_static" / STATIC_DIR
+    static = Path(str(resources.files("socioaffective"))) / "static"
+    for f in sorted(static.iterdir()):
+        if f.is_file() and f.suffix in (".js", ".css"):
+            _copy_if_changed(f, out / f.name)
+    _write_if_changed(out / "schema.css", pages.schema_css(st.kb.schema))
+
+
 def build_finished(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -132,6 +152,7 @@ def build_finished(app, exception) -> None:
 
     st = state(app)
     out = Path(app.outdir) / "_static" / STATIC_DIR
+    static = Path(str(resources.files("socioaffective"))) / "static"
     for f in vis_files():
         if f.suffix == ".css":
             dest = out / VIS_DIR / f.name
@@ -139,17 +160,12 @@ def build_finished(app, exception) -> None:
                 _write_if_changed(dest, vis_css(f.read_text(encoding="utf-8")))
         else:
             _copy_if_changed(f, out / VIS_DIR / f.name)
-    static = Path(str(resources.files("socioaffective"))) / "static"
-    for f in sorted(static.iterdir()):
-        if f.is_file() and f.suffix in (".js", ".css"):
-            _copy_if_changed(f, out / f.name)
     for f in sorted((static / "vendor").rglob("*")):  # vendored browser libraries, with their licences
         if f.is_file():
             _copy_if_changed(f, out / "vendor" / f.relative_to(static / "vendor"))
     _write_if_changed(out / "search-index.js", _search_index(app, st))
     if app.config.html_theme in PYDATA_THEMES:
         trim_style_sheets(Path(app.outdir), Path(app.doctreedir) / "socioaffective" / "site-tokens.json")
-    _write_if_changed(out / "schema.css", pages.schema_css(st.kb.schema))
     # the explorer's layout, from the build's cache: the GraphML and GEXF exports draw it (they run next)
     from .graphs import cached_layout
 

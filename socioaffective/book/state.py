@@ -45,6 +45,9 @@ class State:
     toctrees: dict = field(default_factory=dict)  # the sidebar's resolved trees, shared by folder (book/navcache.py)
     toctree_counts: dict = field(default_factory=lambda: {"resolved": 0, "shared": 0})
     toctree_parents: tuple | None = None  # docname -> the documents including it, and -> Sphinx's single parent
+    prerun: dict = field(default_factory=dict)  # notebook docname -> the file the background run leaves (book/prerun.py)
+    prerun_pid: int | None = None
+    prerun_parent: int | None = None  # the process that forked it (the only one that may wait for it)
 
 
 def state(app) -> State:
