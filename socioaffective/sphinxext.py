@@ -69,13 +69,14 @@ from . import __version__
 from .book.graphs import cached_layout, doctree_resolved, placeholder, visit_skip
 from .book.incremental import env_before_read_docs, env_get_outdated, env_merge_info, env_purge_doc, install_exact_stream_merge, notebook_source_read
 from .book.navcache import report as report_toctree_sharing
-from .book.navcache import share_toctree
+from .book.navcache import share_sidebar_markup, share_toctree
 from .book.output import (
     add_templates,
     build_finished,
     html_page_context,
     load_pybtex_memo,
     memoize_citation_references,
+    memoize_myst_default_settings,
     memoize_pybtex_entry_points,
     memoize_pybtex_formatting,
     note_first_paragraph,
@@ -134,6 +135,7 @@ def setup(app):
     _one_blas_thread()
     install_exact_stream_merge()  # a cell's printed lines as printed, in every build
     memoize_pybtex_entry_points()
+    memoize_myst_default_settings()
     memoize_pybtex_formatting()
     memoize_citation_references()
     app.add_config_value("socioaffective_root", None, "env", [str])
@@ -151,6 +153,7 @@ def setup(app):
     app.connect("config-inited", keep_configured_numfig, priority=600)  # after sphinx_jupyterbook_latex's (500)
     app.connect("config-inited", add_templates)  # layout.html without the icon script, the offline search page
     app.connect("builder-inited", builder_inited)
+    app.connect("builder-inited", share_sidebar_markup)  # the theme's sidebar markup, once per tree
     app.connect("builder-inited", write_page_assets)  # before any page links them (their checksums)
     app.connect("builder-inited", declare_parallel_safe)  # before reading, where Sphinx decides on -j
     app.connect("builder-inited", report_pybtex_errors, priority=900)  # after sphinxcontrib-bibtex read the bib

@@ -141,3 +141,33 @@ def test_a_print_the_kernel_sent_in_pieces_is_one_line_on_the_page():
     assert split == whole
     assert split[0]["text"] == "23 entries, 50 links\n\nnext\n" and split[1]["output_type"] == "execute_result"
     assert exact_stream_merge(merge) is merge  # installed once, however often the extension is set up
+
+
+def test_myst_documents_get_their_own_copy_of_settings_made_once(monkeypatch):
+    # MyST builds a throwaway document per page parse; docutils' option parser is now made once
+    import docutils.frontend
+    from myst_parser.mdit_to_docutils import base
+
+    from socioaffective.book.output import memoize_myst_default_settings
+
+    assert not getattr(base.make_document, "socioaffective_memo", False)  # builds run in other processes
+    monkeypatch.setattr(base, "make_document", base.make_document)  # put back after the test
+    parsers = []
+    init = docutils.frontend.OptionParser.__init__
+    monkeypatch.setattr(docutils.frontend.OptionParser, "__init__", lambda self, *a, **k: parsers.append(1) or init(self, *a, **k))
+    plain = base.make_document("a.md")
+    assert len(parsers) == 1
+    memoize_myst_default_settings()
+    one, two, three = (base.make_document(f"{n}.md") for n in "abc")
+    assert len(parsers) == 2  # once for all three
+    assert one is not two and one.settings is not two.settings
+
+    def same(settings):
+        return {k: v for k, v in vars(settings).items() if k != "record_dependencies"}
+
+    assert same(one.settings) == same(two.settings) == same(plain.settings)
+    assert one.settings.record_dependencies is not two.settings.record_dependencies  # a mutable default, not shared
+    assert one.settings.record_dependencies.list == []
+    one.settings.tab_width = 99
+    assert two.settings.tab_width == three.settings.tab_width == plain.settings.tab_width != 99
+    assert (one["source"], two["source"]) == ("a.md", "b.md")

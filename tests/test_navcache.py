@@ -11,7 +11,7 @@ import pytest
 from bookbuild import FIXTURES, make_fixture_book, sphinx_build
 from socioaffective.book.navcache import _links_to, _shows_itself
 
-SHARED = re.compile(r"sidebar's table of contents resolved (\d+) times, shared (\d+) times")
+SHARED = re.compile(r"sidebar's table of contents resolved (\d+) times, shared (\d+) times; its markup made (\d+) times")
 
 #: the theme options of the fixture book (entries hidden under their kind) and a deep,
 #: uncollapsed tree that lists every entry page in every page's sidebar
@@ -45,7 +45,9 @@ def test_shared_sidebar_trees_leave_every_page_byte_identical(tmp_path, tiny_kb,
     assert different == []
     m = SHARED.search(shared.output)
     assert m, shared.output[-2000:]
-    resolved, reused = int(m.group(1)), int(m.group(2))
+    resolved, reused, markup = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    # the theme's sidebar markup is made once per distinct tree: never more often than a tree is resolved
+    assert 0 < markup <= resolved
     entries = len(tiny_kb.entries())
     if deep:
         # every page's sidebar shows that page: nothing may be shared

@@ -18,6 +18,11 @@ others whose links it does not contain. A tree that shows its page (it holds
 ``href="#…"``) is never shared. ``tests/test_navcache.py`` builds a book with
 and without the sharing and compares every page byte for byte.
 
+The pydata-based themes then turn that HTML into the sidebar's markup with
+BeautifulSoup, on every page (``generate_toctree_html``); the result depends
+on the HTML and the options only, so it is kept per HTML text and handed to
+the pages whose tree is the same text (:func:`share_sidebar_markup`).
+
 Turned off with ``socioaffective_share_toctree = False``.
 """
 
@@ -111,8 +116,68 @@ def share_toctree(app, pagename, templatename, context, doctree) -> None:
     context["toctree"] = toctree
 
 
+def _shared_markup(handler):
+    """pydata-sphinx-theme's ``add_toctree_functions`` listener, whose page function
+    ``generate_toctree_html`` (the whole tree, ``startdepth=0``, as the book theme's
+    sidebar asks for it) is memoized by the tree's HTML and the options."""
+
+    def add_toctree_functions(app, pagename, templatename, context, doctree):
+        handler(app, pagename, templatename, context, doctree)
+        generate, toctree = context.get("generate_toctree_html"), context.get("toctree")
+        if not (callable(generate) and callable(toctree) and app.config.socioaffective_share_toctree):
+            return
+        st = state(app)
+        page: dict = {}
+
+        def generate_toctree_html(kind, startdepth=1, show_nav_level=1, **kwargs):
+            if startdepth != 0 or kind != "sidebar":  # a fragment from the page's ancestor, or the soup itself
+                return generate(kind, startdepth, show_nav_level, **kwargs)
+            options = (show_nav_level, tuple(sorted((k, repr(v)) for k, v in kwargs.items())))
+            if options in page:  # the theme renders the sidebar twice per page
+                return page[options]
+            text = toctree(**kwargs)
+            key = (text, *options)
+            markup = st.sidebars.get(key)
+            if markup is None:
+                # the theme's function asks the page's toctree() again: hand it the text just made
+                context["toctree"] = lambda **kw: text if kw == kwargs else toctree(**kw)
+                try:
+                    markup = st.sidebars[key] = str(generate(kind, startdepth, show_nav_level, **kwargs))
+                finally:
+                    context["toctree"] = toctree
+                st.toctree_counts["markup"] += 1
+            page[options] = markup
+            return markup
+
+        context["generate_toctree_html"] = generate_toctree_html
+
+    add_toctree_functions.socioaffective_shared = True  # type: ignore[attr-defined]
+    return add_toctree_functions
+
+
+def share_sidebar_markup(app) -> None:
+    """``builder-inited``: put :func:`_shared_markup` in place of the theme's listener.
+
+    The theme connects ``add_toctree_functions`` and then the listener that renders
+    the sidebar with it, both at the same priority; the memo has to come between
+    them, so it wraps the first in its place in Sphinx's list of listeners."""
+    try:
+        from pydata_sphinx_theme import toctree as pst
+    except ImportError:  # pragma: no cover - the book's themes are pydata-based
+        return
+    listeners = app.events.listeners.get("html-page-context", [])
+    for i, listener in enumerate(listeners):
+        if listener.handler is pst.add_toctree_functions:
+            listeners[i] = listener._replace(handler=_shared_markup(listener.handler))
+
+
 def report(app, exception) -> None:
     """``build-finished``: how many pages shared a resolved tree (``sphinx-build -v``)."""
     counts = state(app).toctree_counts
     if counts["shared"] or counts["resolved"]:
-        logger.verbose("socioaffective: the sidebar's table of contents resolved %d times, shared %d times", counts["resolved"], counts["shared"])
+        logger.verbose(
+            "socioaffective: the sidebar's table of contents resolved %d times, shared %d times; its markup made %d times",
+            counts["resolved"],
+            counts["shared"],
+            counts.get("markup", 0),
+        )
