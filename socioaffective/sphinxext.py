@@ -87,6 +87,7 @@ from .book.output import (
 )
 from .book.prerun import reap as reap_notebooks
 from .book.prerun import start as start_notebooks
+from .book.prerun import start_early as start_notebooks_early
 from .book.state import (
     PAGE_NAME,
     STATIC_DIR,
@@ -154,6 +155,7 @@ def setup(app):
     app.connect("config-inited", add_templates)  # layout.html without the icon script, the offline search page
     app.connect("builder-inited", builder_inited)
     app.connect("builder-inited", share_sidebar_markup)  # the theme's sidebar markup, once per tree
+    app.connect("builder-inited", start_notebooks_early, priority=900)  # after MyST-NB's configuration (500)
     app.connect("builder-inited", write_page_assets)  # before any page links them (their checksums)
     app.connect("builder-inited", declare_parallel_safe)  # before reading, where Sphinx decides on -j
     app.connect("builder-inited", report_pybtex_errors, priority=900)  # after sphinxcontrib-bibtex read the bib

@@ -81,3 +81,18 @@ def test_a_notebook_that_fails_in_the_background_fails_in_the_build_as_before(bu
         assert any("Executing notebook failed: CellExecutionError" in line and "WARNING" in line for line in lines), lines
         assert any("Executing notebook using" in line for line in lines), lines  # MyST-NB ran it itself
         assert "ZeroDivisionError" in (build.html / "reports" / "bad.err.log").read_text(encoding="utf-8")
+
+
+def test_a_rebuild_runs_the_notebooks_whose_inputs_changed_before_it_reads(builds):
+    # an edit of the framework: the notebook's inputs changed, so it runs again; the run
+    # starts at builder-inited (start_early), from the last build's keys
+    build = builds[True]
+    fw = sorted((build.srcdir / "framework").glob("*.yaml"))[-1]
+    fw.write_text(fw.read_text(encoding="utf-8") + "\n# an edit\n", encoding="utf-8")
+    again = sphinx_build(build.srcdir, strict=False, fresh=False, extra=["-v"])
+    assert again.returncode == 0, again.output[-3000:]
+    assert re.search(r"notebook\(s\) run in the background from builder-inited: .*\bgood\b", again.output), again.output[-3000:]
+    lines = _log(again, "good")
+    assert any("Using cached notebook" in line for line in lines), lines  # a new cache folder: filled by the child
+    assert not any("Executing notebook" in line for line in lines), lines
+    assert "entries, then 42" in again.page("good.html")
