@@ -88,6 +88,7 @@ from .book.output import (
 from .book.prerun import reap as reap_notebooks
 from .book.prerun import start as start_notebooks
 from .book.prerun import start_early as start_notebooks_early
+from .book.prerun import wait as wait_for_notebook
 from .book.state import (
     PAGE_NAME,
     STATIC_DIR,
@@ -162,6 +163,7 @@ def setup(app):
     app.connect("builder-inited", load_pybtex_memo)  # the entries formatted by the last build
     app.connect("builder-inited", skip_sphinx_search_index)  # the book's search page has its own index
     app.connect("source-read", notebook_source_read)  # executed notebooks: cached by their inputs' hash
+    app.connect("source-read", wait_for_notebook, priority=900)  # its background run (book/prerun.py), if any
     app.connect("env-get-outdated", env_get_outdated)
     app.connect("env-before-read-docs", env_before_read_docs)
     app.connect("env-before-read-docs", start_notebooks, priority=900)  # once the pages to read are settled

@@ -220,7 +220,7 @@ def notebook_key(app, docname: str, text: str | None = None) -> str | None:
     return h.hexdigest()
 
 
-def _cached_mode(app) -> bool:
+def cached_mode(app) -> bool:
     cfg = getattr(app.env, "mystnb_config", None)
     return cfg is not None and getattr(cfg, "execution_mode", None) == "cache"
 
@@ -232,7 +232,7 @@ def notebook_source_read(app, docname, source) -> None:
     page's folders for other hashes are removed."""
     import shutil
 
-    if not _cached_mode(app):
+    if not cached_mode(app):
         return
     key = notebook_key(app, docname, source[0])
     if key is None:
@@ -256,14 +256,11 @@ def notebook_source_read(app, docname, source) -> None:
     if not hasattr(app.env, NB_KEYS):
         setattr(app.env, NB_KEYS, {})
     getattr(app.env, NB_KEYS)[docname] = key
-    from .prerun import wait
-
-    wait(app, docname)  # the notebook run in the background (book/prerun.py), when one is
 
 
 def notebooks_outdated(app, env, skip) -> list[str]:
     """The notebooks whose inputs changed since they last ran (read and run again)."""
-    if not _cached_mode(app):
+    if not cached_mode(app):
         return []
     return [doc for doc, key in sorted(getattr(env, NB_KEYS, {}).items()) if doc not in skip and doc in env.found_docs and notebook_key(app, doc) != key]
 

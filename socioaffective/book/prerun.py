@@ -44,11 +44,11 @@ def _usable(app) -> bool:
     import sys
     import threading
 
-    from .incremental import _cached_mode
+    from .incremental import cached_mode
 
     return (
         bool(app.config.socioaffective_background_notebooks)
-        and _cached_mode(app)
+        and cached_mode(app)
         and sys.platform.startswith("linux")
         and hasattr(os, "fork")
         and threading.active_count() == 1  # a fork copies one thread: a lock another holds would stay held
@@ -172,8 +172,10 @@ def _running(st) -> bool:
     return stat.rpartition(")")[2].split()[0] not in ("Z", "X")
 
 
-def wait(app, docname: str) -> None:
-    """``source-read`` of a notebook: wait until the child is done with it (or has ended)."""
+def wait(app, docname: str, _source=None) -> None:
+    """``source-read`` (after :func:`~socioaffective.book.incremental.notebook_source_read`
+    pointed MyST-NB at the page's cache folder): wait until the child is done with the
+    notebook (or has ended)."""
     st = state(app)
     marker = st.prerun.pop(docname, None)
     if marker is None:
