@@ -323,13 +323,17 @@ def memoize_citation_references() -> None:
     author-year text through pybtex's templates, its tooltip, a scan of every
     citation of the book): most pages of this book cite the same works, 0.7 s
     of a full build. A resolved reference depends on the citation keys, the
-    role and the pages the bibliographies are on; only its links depend on the
-    page it is on (they are relative: ``<bibliography page>#<id>`` as seen from
-    the page). So it is kept by keys and role, and a copy is returned with its
-    links made relative to the page asking; a link that is not to a
-    bibliography page, a page that has a bibliography of its own, and a
-    reference to a key no bibliography has (its warning is given each time),
-    are resolved as before."""
+    role, the pre- and post-texts and the pages the bibliographies are on; only
+    its links depend on the page it is on (they are relative: ``<bibliography
+    page>#<id>`` as seen from the page). So it is kept by keys, pre-texts and
+    role, and a copy is returned with its links made relative to the page asking
+    and its post-texts (the locators, ``p. 68``: nearly every use has its own)
+    put in. The post-texts are kept out of the memo by resolving the reference
+    once with a placeholder in their place; that template is used only if, put
+    back, it gives the very reference bibtex resolves for the real ones (checked
+    on its first use). A link that is not to a bibliography page, a page that
+    has a bibliography of its own, and a reference to a key no bibliography has
+    (its warning is given each time), are resolved as before."""
     try:
         from sphinxcontrib.bibtex.citation_target import parse_citation_targets
         from sphinxcontrib.bibtex.domain import BibtexDomain
@@ -340,23 +344,32 @@ def memoize_citation_references() -> None:
         return
     from docutils import nodes
 
-    def rebased(hit, first: str, fromdocname: str, builder, pages):
-        """A copy of ``hit`` (resolved on page ``first``) with its links as seen from ``fromdocname``."""
+    holder = re.compile("\ue000([0-9]+)\ue001")
+
+    def rebased(hit, first: str, fromdocname: str, builder, pages, posts, target: str):
+        """A copy of ``hit`` (resolved on page ``first``) with its links as seen from
+        ``fromdocname`` and its post-text placeholders replaced by ``posts``."""
         out = hit.deepcopy()
-        moves = []
-        for page in pages:
-            old = builder.get_relative_uri(first, page) + "#"
-            moves.append((old, builder.get_relative_uri(fromdocname, page) + "#"))
-        for ref in out.findall(nodes.reference):
-            uri = ref.get("refuri")
-            if uri is None:
-                continue
-            for old, new in moves:
-                if uri.startswith(old):
-                    ref["refuri"] = new + uri[len(old) :]
-                    break
-            else:
-                return None  # a link to something else than a bibliography: resolve it as before
+        out.rawsource = target
+        if first != fromdocname:
+            moves = []
+            for page in pages:
+                old = builder.get_relative_uri(first, page) + "#"
+                moves.append((old, builder.get_relative_uri(fromdocname, page) + "#"))
+            for ref in out.findall(nodes.reference):
+                uri = ref.get("refuri")
+                if uri is None:
+                    continue
+                for old, new in moves:
+                    if uri.startswith(old):
+                        ref["refuri"] = new + uri[len(old) :]
+                        break
+                else:
+                    return None  # a link to something else than a bibliography: resolve it as before
+        if posts:
+            for text in list(out.findall(nodes.Text)):
+                if "\ue000" in text:
+                    text.parent.replace(text, nodes.Text(holder.sub(lambda m: posts[int(m.group(1))], str(text))))
         return out
 
     def resolve_xref(self, env, fromdocname, builder, typ, target, node, contnode):
@@ -365,19 +378,36 @@ def memoize_citation_references() -> None:
             cited = [c for c in self.citations if self.bibliographies[c.bibliography_key].list_ == "citation"]
             memo = {"known": {c.key for c in cited}, "pages": sorted({c.bibliography_key.docname for c in self.citations}), "nodes": {}}
             _CITE_MEMO[env] = memo
-        keys = [t.key for t in parse_citation_targets(target)]
-        if not keys or fromdocname in memo["pages"] or any(k not in memo["known"] for k in keys):
+        try:
+            targets = list(parse_citation_targets(target))
+        except ValueError:
+            targets = []
+        keys = [t.key for t in targets]
+        if not keys or fromdocname in memo["pages"] or any(k not in memo["known"] for k in keys) or "\ue000" in target:
             return plain(self, env, fromdocname, builder, typ, target, node, contnode)
-        key = (builder.name, typ, target)
+        posts = [t.post for t in targets]
+        key = (builder.name, typ, tuple((t.key, t.pre, bool(t.post)) for t in targets))
         hit = memo["nodes"].get(key)
         if hit:
-            out = rebased(hit[0], hit[1], fromdocname, builder, memo["pages"])
+            out = rebased(hit[0], hit[1], fromdocname, builder, memo["pages"], posts, target)
             if out is not None:
                 return out
             memo["nodes"][key] = False  # it links to something else than a bibliography: never rebased
         fresh = plain(self, env, fromdocname, builder, typ, target, node, contnode)
         if hit is None:
-            memo["nodes"][key] = (fresh.deepcopy(), fromdocname)
+            memo["nodes"][key] = False
+            if not any(posts):
+                memo["nodes"][key] = (fresh.deepcopy(), fromdocname)
+            else:
+                parts = []
+                for i, t in enumerate(targets):
+                    pre = "{" + t.pre + "}" if t.pre else ""
+                    post = "{\ue000" + str(i) + "\ue001}" if t.post else ""
+                    parts.append(pre + t.key + post)
+                template = plain(self, env, fromdocname, builder, typ, ",".join(parts), node, contnode)
+                filled = rebased(template, fromdocname, fromdocname, builder, memo["pages"], posts, target)
+                if filled is not None and filled.pformat() == fresh.pformat():
+                    memo["nodes"][key] = (template, fromdocname)
         return fresh
 
     resolve_xref.socioaffective_memo = True  # type: ignore[attr-defined]  # marks the patch as done (checked above)

@@ -293,6 +293,7 @@ def _spread(pos: dict, aspect: float, fixed: str | None = None, iterations: int 
     if fixed_i is not None:
         p -= p[fixed_i]
     dmin = 0.85 * math.sqrt(4 * aspect / n)
+    settled = 1e-9 * dmin  # a step that moves no node farther than this ends the loop
     for _ in range(iterations):
         if n > 500:  # the same push, from the close pairs only (n x n arrays would need GBs)
             move = _close_push(p, dmin)
@@ -310,9 +311,12 @@ def _spread(pos: dict, aspect: float, fixed: str | None = None, iterations: int 
             move = (delta * push[:, :, None]).sum(axis=1)
         if fixed_i is not None:
             move[fixed_i] = 0
+        before = p.copy()
         p += 0.5 * move
         p[:, 0] = p[:, 0].clip(-aspect, aspect)
         p[:, 1] = p[:, 1].clip(-1.0, 1.0)
+        if np.abs(p - before).max() < settled:
+            break  # at rest (pressed against the frame, or pairs at exactly dmin): the steps left move nothing
     return {k: (float(x), float(y)) for k, (x, y) in zip(keys, p, strict=True)}
 
 
