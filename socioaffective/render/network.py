@@ -253,8 +253,8 @@ def stress_layout(g, *, iterations: int = 300, tol: float = 1e-4) -> dict:
                         nxt.append(w)
             frontier = nxt
         row = dist[a]
-        for b, d in seen.items():
-            row[b] = d
+        for other, hops in seen.items():
+            row[other] = hops
     if (dist[~np.eye(n, dtype=bool)] == 0).any():
         raise ValueError("stress_layout needs a connected graph")
     # classical scaling: the top two eigenvectors of the double-centred squared distances
