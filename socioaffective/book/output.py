@@ -395,20 +395,19 @@ def memoize_citation_references() -> None:
             memo["nodes"][key] = False  # it links to something else than a bibliography: never rebased
         fresh = plain(self, env, fromdocname, builder, typ, target, node, contnode)
         if hit is None:
-            memo["nodes"][key] = False
-            if not any(posts):
-                memo["nodes"][key] = (fresh.deepcopy(), fromdocname)
-            else:
-                parts = []
-                for i, t in enumerate(targets):
-                    pre = "{" + t.pre + "}" if t.pre else ""
-                    post = "{\ue000" + str(i) + "\ue001}" if t.post else ""
-                    parts.append(pre + t.key + post)
-                template = plain(self, env, fromdocname, builder, typ, ",".join(parts), node, contnode)
-                filled = rebased(template, fromdocname, fromdocname, builder, memo["pages"], posts, target)
-                if filled is not None and filled.pformat() == fresh.pformat():
-                    memo["nodes"][key] = (template, fromdocname)
+            memo["nodes"][key] = template(self, env, fromdocname, builder, typ, targets, node, contnode, fresh, memo["pages"])
         return fresh
+
+    def template(self, env, fromdocname, builder, typ, targets, node, contnode, fresh, pages):
+        """What the memo keeps for ``fresh``: it with a placeholder for each post-text, or False
+        if that, filled with ``targets``' own post-texts, is not ``fresh`` node for node."""
+        posts = [t.post for t in targets]
+        if not any(posts):
+            return (fresh.deepcopy(), fromdocname)
+        held = ",".join(("{" + t.pre + "}" if t.pre else "") + t.key + ("{\ue000" + str(i) + "\ue001}" if t.post else "") for i, t in enumerate(targets))
+        kept = plain(self, env, fromdocname, builder, typ, held, node, contnode)
+        filled = rebased(kept, fromdocname, fromdocname, builder, pages, posts, fresh.rawsource)
+        return (kept, fromdocname) if filled is not None and filled.pformat() == fresh.pformat() else False
 
     resolve_xref.socioaffective_memo = True  # type: ignore[attr-defined]  # marks the patch as done (checked above)
     BibtexDomain.resolve_xref = resolve_xref  # type: ignore[method-assign]

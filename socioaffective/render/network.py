@@ -220,7 +220,7 @@ def stress_layout(g, *, iterations: int = 300, tol: float = 1e-4) -> dict:
     step solves a linear problem and never raises the stress), from the classical
     multidimensional scaling of the distances, and stops when a step lowers the
     stress by less than ``tol`` of it. On this book's graphs of 80-130 nodes it
-    ends within 0.5 % of networkx's ``kamada_kawai_layout`` (whose optimiser
+    ends within 1 % of networkx's ``kamada_kawai_layout`` (whose optimiser
     starts from a circle) in about a tenth of the time, and needs numpy only.
     Each axis is turned so that its farthest node is on the positive side, so
     the result does not depend on the signs an eigensolver picks.
