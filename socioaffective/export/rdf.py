@@ -521,10 +521,16 @@ def render(kb, fmt: str = "turtle", base: str = DEFAULT_BASE, graph=None, **_opt
         from ..errors import SocioaffectiveError
 
         raise SocioaffectiveError("the RDF exports need rdflib: pip install 'socioaffective[rdf]'") from None
+    from . import rdftext
+
     g = build_graph(kb, base) if graph is None else graph
     if fmt == "jsonld":
         from ._util import harden_json
 
-        text = g.serialize(format="json-ld", context=_context(Namespaces(base)), indent=2, auto_compact=True)
-        return harden_json(_canonical_jsonld(text)) + "\n"
-    return g.serialize(format="turtle")
+        context = _context(Namespaces(base))
+        try:
+            text = rdftext.jsonld(g, context)
+        except ValueError:  # blank nodes or lists (a graph a caller made): rdflib's writer, sorted
+            text = _canonical_jsonld(g.serialize(format="json-ld", context=context, indent=2, auto_compact=True))
+        return harden_json(text) + "\n"
+    return rdftext.turtle(g)
