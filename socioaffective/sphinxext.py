@@ -74,6 +74,7 @@ from .book.output import (
     add_templates,
     build_finished,
     html_page_context,
+    index_cited_pages,
     load_pybtex_memo,
     memoize_citation_references,
     memoize_myst_default_settings,
@@ -140,6 +141,7 @@ def setup(app):
     memoize_myst_default_settings()
     memoize_pybtex_formatting()
     memoize_citation_references()
+    index_cited_pages()
     app.add_config_value("socioaffective_root", None, "env", [str])
     app.add_config_value("socioaffective_entries_dir", "chapters/entries", "env", [str])
     app.add_config_value("socioaffective_graph_max_nodes", 24, "env", [int])
