@@ -98,9 +98,18 @@ def build(book: Path, *, full: bool = True, all_docs: bool = False, timeout: flo
     out = proc.stdout + proc.stderr
     warnings = len(re.findall(r"WARNING", out))
     missing_keys = len(re.findall(r"bibtex\.key_not_found", out))  # a citation the book's bibliographies miss
+    errors = len(re.findall(r"\b(?:ERROR|CRITICAL|SEVERE):", out))  # docutils' own: a page that cannot be read as it is
     if proc.returncode != 0 or not (book / "_build" / "html" / "index.html").exists():
         raise RuntimeError(f"jupyter-book build failed in {book} (exit {proc.returncode}):\n{out[-3000:]}")
-    return {"seconds": seconds, "cpu": cpu, "warnings": warnings, "missing_bib_keys": missing_keys, "read": pages_read(out), "load": [load0, _loadavg()]}
+    return {
+        "seconds": seconds,
+        "cpu": cpu,
+        "warnings": warnings,
+        "missing_bib_keys": missing_keys,
+        "errors": errors,
+        "read": pages_read(out),
+        "load": [load0, _loadavg()],
+    }
 
 
 _UPDATING = re.compile(r"updating environment: (?:\x1b\[[0-9;]*m)*(?:\[[^\]]*\] )?(\d+) added, (\d+) changed")
@@ -644,6 +653,7 @@ def run_all(
             raw[f"book-{label}"] = {
                 "full": full,
                 "missing_bib_keys": max(r["missing_bib_keys"] for r in runs),
+                "errors": max(r["errors"] for r in runs),
                 "floor": stat([r["seconds"] for r in floor_runs]),
                 "pages": pages,
                 "full_cpu": full_cpu,

@@ -339,6 +339,13 @@ def generate(dest, n: int, *, seed: int = 1, per_file: int = 2000, refs: int | N
             total_bytes += len(data)
             files.append(path)
 
+    # the framework's content changelog, as the real framework has one: the Content changelog
+    # chapter includes it (without it, that page is read again on every build and logs an error)
+    (fw / "CHANGES.md").write_text(
+        f"## Synthetic\n\n- {n:,} generated entries (benchmarks/generate.py, seed {seed}).\n",
+        encoding="utf-8",
+    )
+
     bib: list[str] = []
     for i, key in enumerate(keys):
         bib.append(

@@ -45,6 +45,7 @@ def test_generated_framework_is_valid_and_complete(small):
     assert 380 <= sum(len(e.description) for e in es) / len(es) <= 800
     schema = (root / "framework" / "schema.yaml").read_bytes()
     assert schema == (socioaffective.default_root() / "framework" / "schema.yaml").read_bytes()
+    assert "60 generated entries" in (root / "framework" / "CHANGES.md").read_text(encoding="utf-8")  # the book includes it
 
 
 def test_generator_is_deterministic_and_splits_files(tmp_path):
@@ -217,6 +218,10 @@ def test_book_benchmarks_on_a_small_book(tmp_path):
     b = raw["book-synthetic-30"]
     assert b["pages"] == b["floor_pages"] and b["pages"] > 30
     assert b["missing_bib_keys"] == 0  # every synthetic citation resolves (it did not: 141 warnings at 30 entries)
+    # no page fails to read (the Content changelog's include of framework/CHANGES.md did), so a
+    # no-op build reads nothing again
+    assert b["errors"] == 0 and b["noop"]["errors"] == 0
+    assert b["noop"]["read"] == 0, b["noop"]
     assert b["rebuild"]["rewritten"] >= 1 and b["rebuild"]["edited"]
     assert b["warm_all"]["cpu"] > 0 and b["warm_all"]["load"][0] is not None
     assert b["warm_all"]["read"] >= 30 > b["rebuild"]["read"] >= 1  # --all reads every page, the rebuild a few
