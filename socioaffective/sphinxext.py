@@ -69,7 +69,7 @@ from . import __version__
 from .book.graphs import cached_layout, doctree_resolved, placeholder, visit_skip
 from .book.incremental import env_before_read_docs, env_get_outdated, env_merge_info, env_purge_doc, install_exact_stream_merge, notebook_source_read
 from .book.navcache import report as report_toctree_sharing
-from .book.navcache import share_sidebar_markup, share_toctree
+from .book.navcache import share_sidebar_markup, share_toctree, skip_needless_empty_checks
 from .book.output import (
     add_templates,
     build_finished,
@@ -142,6 +142,7 @@ def setup(app):
     memoize_pybtex_formatting()
     memoize_citation_references()
     index_cited_pages()
+    skip_needless_empty_checks()
     app.add_config_value("socioaffective_root", None, "env", [str])
     app.add_config_value("socioaffective_entries_dir", "chapters/entries", "env", [str])
     app.add_config_value("socioaffective_graph_max_nodes", 24, "env", [int])

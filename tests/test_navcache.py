@@ -11,7 +11,9 @@ import pytest
 from bookbuild import FIXTURES, make_fixture_book, sphinx_build
 from socioaffective.book.navcache import _links_to, _shows_itself
 
-SHARED = re.compile(r"sidebar's table of contents resolved (\d+) times, shared (\d+) times; its markup made (\d+) times")
+SHARED = re.compile(
+    r"sidebar's table of contents resolved (\d+) times, shared (\d+) times; its markup made (\d+) times; (\d+) empty checks of components skipped"
+)
 
 #: the theme options of the fixture book (entries hidden under their kind) and a deep,
 #: uncollapsed tree that lists every entry page in every page's sidebar
@@ -45,7 +47,10 @@ def test_shared_sidebar_trees_leave_every_page_byte_identical(tmp_path, tiny_kb,
     assert different == []
     m = SHARED.search(shared.output)
     assert m, shared.output[-2000:]
-    resolved, reused, markup = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    resolved, reused, markup, unchecked = int(m.group(1)), int(m.group(2)), int(m.group(3)), int(m.group(4))
+    # the theme's empty check was skipped for the components that cannot be empty (the book
+    # theme's sidebar navigation and article header buttons): at least one per page
+    assert unchecked >= len(a), (unchecked, len(a))
     # the theme's sidebar markup is made once per distinct tree: never more often than a tree is resolved
     assert 0 < markup <= resolved
     entries = len(tiny_kb.entries())
@@ -73,3 +78,38 @@ def test_a_tree_that_links_to_a_page_is_never_handed_to_it():
     assert _shows_itself('<li class="current"><a class="current reference internal" href="#">Me</a></li>', "x/me.html")
     assert _shows_itself('<a href="me.html">', "x/me.html")
     assert not _shows_itself(tree, "x/risk-c.html")
+
+
+def test_only_templates_with_literal_markup_at_their_top_level_skip_the_empty_check():
+    from jinja2 import DictLoader, Environment
+
+    from socioaffective.book.navcache import _always_renders_text
+
+    env = Environment(
+        loader=DictLoader(
+            {
+                "nav.html": '<nav class="x">{{ generate() }}</nav>',
+                "imports.html": '{% from "m.html" import f with context %}\n<div>{{ f() }}</div>',
+                "guarded.html": "{% if show %}<div>shown</div>{% endif %}",
+                "loop.html": "{% for x in xs %}<li>{{ x }}</li>{% endfor %}",
+                "only-expr.html": "{{ something }}",
+                "blank.html": "   \n  {# a comment #}\n",
+                "child.html": '{% extends "nav.html" %}text outside blocks',
+                "in-block.html": "{% block b %}<p>may be overridden</p>{% endblock %}",
+                "macro.html": "{% macro m() %}<p>only when called</p>{% endmacro %}",
+                "broken.html": "{% if %}",
+            }
+        )
+    )
+    sure = {name for name in env.loader.list_templates() if _always_renders_text(env, name)}
+    assert sure == {"nav.html", "imports.html"}
+    assert not _always_renders_text(env, "missing.html")
+    # the two the book theme's pages use, as installed
+    from pathlib import Path
+
+    import sphinx_book_theme
+
+    comp = Path(sphinx_book_theme.__file__).parent / "theme" / "sphinx_book_theme" / "components"
+    real = Environment(loader=DictLoader({p.name: p.read_text(encoding="utf-8") for p in comp.glob("*.html")}))
+    assert _always_renders_text(real, "sbt-sidebar-nav.html") and _always_renders_text(real, "article-header-buttons.html")
+    assert not _always_renders_text(real, "toggle-secondary-sidebar.html")  # empty on a page without sections

@@ -23,7 +23,11 @@ BeautifulSoup, on every page (``generate_toctree_html``); the result depends
 on the HTML and the options only, so it is kept per HTML text and handed to
 the pages whose tree is the same text (:func:`share_sidebar_markup`).
 
-Turned off with ``socioaffective_share_toctree = False``.
+The theme also renders each sidebar and header component once more per page, to
+see whether it is empty; a component whose template has literal markup at its
+top level never is, and is not rendered for that (:func:`skip_needless_empty_checks`).
+
+Turned off, all three, with ``socioaffective_share_toctree = False``.
 """
 
 from __future__ import annotations
@@ -176,8 +180,75 @@ def report(app, exception) -> None:
     counts = state(app).toctree_counts
     if counts["shared"] or counts["resolved"]:
         logger.verbose(
-            "socioaffective: the sidebar's table of contents resolved %d times, shared %d times; its markup made %d times",
+            "socioaffective: the sidebar's table of contents resolved %d times, shared %d times; its markup made %d times; %d empty checks of components skipped",
             counts["resolved"],
             counts["shared"],
             counts.get("markup", 0),
+            counts.get("unchecked", 0),
         )
+
+
+def _always_renders_text(environment, name: str) -> bool:
+    """Whether template ``name`` renders non-empty whatever its context: its body has
+    literal text outside every ``if``, ``for``, ``block`` and macro, and it extends no
+    other template (whose blocks would replace it). Anything unsure is False."""
+    from jinja2 import nodes
+
+    try:
+        source, _, _ = environment.loader.get_source(environment, name)
+        tree = environment.parse(source)
+    except Exception:  # noqa: BLE001 - not found, or a syntax the check does not know: render it to see
+        return False
+    if any(isinstance(n, nodes.Extends) for n in tree.find_all(nodes.Extends)):
+        return False
+    return any(isinstance(n, nodes.Output) and any(isinstance(d, nodes.TemplateData) and d.data.strip() for d in n.nodes) for n in tree.body)
+
+
+def skip_needless_empty_checks() -> None:
+    """Let pydata-sphinx-theme skip its "does this component render empty?" check for
+    the components that cannot render empty.
+
+    On every page, the theme renders each component of the sidebars, the article
+    header and the footers once to see whether it is empty and drops it if so, and
+    then the page renders it again. A component whose template has literal markup
+    at its top level (the book theme's ``sbt-sidebar-nav.html`` and
+    ``article-header-buttons.html``: their ``<nav>`` and ``<div>``) is never empty,
+    so the first rendering decides nothing: about 1 s of the real book's build, most
+    of it the sidebar's whole table of contents. The theme has a list of templates
+    not to check (its own sidebar navigation); those found by
+    :func:`_always_renders_text` are added to it. Off, with the other sidebar memos,
+    with ``socioaffective_share_toctree = False``; the pages are the same bytes
+    either way (``tests/test_navcache.py``)."""
+    try:
+        from pydata_sphinx_theme import utils
+    except ImportError:  # pragma: no cover - the book's themes are pydata-based
+        return
+    plain = utils._update_and_remove_templates
+    if getattr(plain, "socioaffective_memo", False):
+        return
+    import weakref
+
+    known: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # templates environment -> {name: bool}
+
+    def _update_and_remove_templates(app, context, templates, section, templates_skip_empty_check=None):
+        environment = getattr(getattr(app.builder, "templates", None), "environment", None)
+        if environment is None or not getattr(app.config, "socioaffective_share_toctree", False):
+            return plain(app, context, templates, section, templates_skip_empty_check=templates_skip_empty_check)
+        names = [t.strip() for t in templates.split(",")] if isinstance(templates, str) else list(templates)
+        full = [n if posixpath.splitext(n)[1] else f"{n}.html" for n in names]
+        skip = list(templates_skip_empty_check or [])
+        seen = known.setdefault(environment, {})
+        for name in full:
+            if name not in seen:
+                seen[name] = _always_renders_text(environment, name)
+        sure = [n for n in full if seen[n]]
+        # the theme skips a template whose name ends with a listed one: list a name only
+        # if no template of this section that must be checked ends with it
+        added = [n for n in sure if not any(o.endswith(n) for o in full if not seen[o]) and not any(n.endswith(k) for k in skip)]
+        skip += added
+        state(app).toctree_counts["unchecked"] += len(added)
+        return plain(app, context, templates, section, templates_skip_empty_check=skip)
+
+    _update_and_remove_templates.socioaffective_memo = True  # type: ignore[attr-defined]  # marks the patch as done
+    _update_and_remove_templates.socioaffective_plain = plain  # type: ignore[attr-defined]
+    utils._update_and_remove_templates = _update_and_remove_templates

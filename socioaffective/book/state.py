@@ -43,7 +43,7 @@ class State:
     package_hash: bytes | None = None  # the socioaffective package's files (notebook cache keys)
     nb_cache_base: Path | None = None  # MyST-NB's jupyter-cache folder, before a notebook's own
     toctrees: dict = field(default_factory=dict)  # the sidebar's resolved trees, shared by folder (book/navcache.py)
-    toctree_counts: dict = field(default_factory=lambda: {"resolved": 0, "shared": 0, "markup": 0})
+    toctree_counts: dict = field(default_factory=lambda: {"resolved": 0, "shared": 0, "markup": 0, "unchecked": 0})
     sidebars: dict = field(default_factory=dict)  # the theme's sidebar markup by tree HTML (book/navcache.py)
     toctree_parents: tuple | None = None  # docname -> the documents including it, and -> Sphinx's single parent
     prerun: dict = field(default_factory=dict)  # notebook docname -> the file the background run leaves (book/prerun.py)
