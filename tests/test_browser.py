@@ -25,7 +25,7 @@ import pytest
 
 import socioaffective
 from bookbuild import FIXTURES, ROOT, Html
-from socioaffective.render.network import neighbourhood_ids
+from socioaffective.render.network import edge_titles, neighbourhood_ids
 
 pytestmark = [pytest.mark.browser, pytest.mark.book]
 
@@ -350,7 +350,12 @@ def test_graph_labels_are_readable_whole_and_apart(real, real_kb, path):
         assert got["edgeLabels"] == edges
     text = json.loads(frame.evaluate("document.getElementById('sa-graph-text').textContent"))
     labels = {r.label for r in real_kb.schema.relations.values()}
-    assert all(any(f"— {lab} →" in t for lab in labels) for t in text["edges"])
+    titles = edge_titles(text)
+    assert len(titles) == edges and all(any(f"— {lab} →" in t for lab in labels) for t in titles)
+    # graph.js joins each tooltip from the table of lines, as edge_titles does (set once the graph is drawn)
+    frame.wait_for_function("saNetwork.body.data.edges.get().every(e => e.title !== undefined)")
+    shown = frame.evaluate("saNetwork.body.data.edges.get().sort((a, b) => a.id - b.id).map(e => e.title)")
+    assert shown == titles
     if path == "chapters/index.html":
         page.locator("iframe.sa-graph-frame").scroll_into_view_if_needed()
         shoot(page, "landing-graph.png")

@@ -169,6 +169,9 @@ def test_graph_page_loads_local_files_and_carries_payloads_as_data(payload_kb, e
     assert [n["id"] for n in draw["nodes"]] == [n["id"] for n in data["nodes"]]
     assert all(set(n) <= set(network._DRAWN) for n in draw["nodes"])  # vis-network's own fields only
     assert {i: t["title"] for i, t in text["nodes"].items()} == {n["id"]: n["title"] for n in data["nodes"]}
+    # each edge's tooltip travels as the numbers of its lines; joined again, it is the tooltip
+    assert data["edges"] and network.edge_titles(text) == [e["title"] for e in data["edges"]]
+    assert len(text["lines"]) == len(set(text["lines"])) < sum(len(t) for t in text["edges"])  # each line once, shared
     titles = " ".join(t["title"] for t in text["nodes"].values())
     assert '<script>alert("xss-script")</script>' in titles and "<img src=x onerror=alert('xss-img')>" in titles
     assert "</script><script>alert('xss-json')</script><!--" in titles

@@ -549,12 +549,34 @@ def page_data(data: dict) -> tuple[dict, dict]:
             d["label"] = e["label"]
         edges.append(d)
     draw = {"nodes": nodes, "edges": edges, "kinds": data["kinds"], "grades": data["grades"], "center": data["center"]}
+    # an edge's tooltip is four lines or so, nearly all of them shared (the two entries' titles, the
+    # relation, the grade): each distinct line once, each tooltip as the numbers of its lines
+    number: dict[str, int] = {}
+    titles = []
+    for e in data["edges"]:
+        titles.append([number.setdefault(line, len(number)) for line in e["title"].split("\n")])
+    lines = list(number)
     text = {
         "nodes": {n["id"]: {k: n[k] for k in ("name", "title", "search", "grade", "url") if k in n} for n in data["nodes"]},
-        "edges": [e["title"] for e in data["edges"]],
+        "lines": lines,
+        "edges": titles,
         "dashed": dashed,
     }
     return draw, text
+
+
+def edge_titles(text: dict) -> list[str]:
+    """The edges' tooltips from :func:`page_data`'s text, as graph.js joins them.
+
+    >>> _, text = page_data({"nodes": [], "kinds": [], "grades": {}, "center": "",
+    ...     "edges": [{"from": "a", "to": "b", "dashes": False, "arrows": "to", "title": "A\\n— engages →\\nB"},
+    ...               {"from": "b", "to": "a", "dashes": False, "arrows": "to", "title": "B\\n— engages →\\nA"}]})
+    >>> text["lines"], text["edges"]
+    (['A', '— engages →', 'B'], [[0, 1, 2], [2, 1, 0]])
+    >>> edge_titles(text)
+    ['A\\n— engages →\\nB', 'B\\n— engages →\\nA']
+    """
+    return ["\n".join(text["lines"][i] for i in title) for title in text["edges"]]
 
 
 def graph_page(data: dict, *, title: str, static: str, explorer: bool = False) -> str:

@@ -76,6 +76,11 @@
     if (text === null) { text = JSON.parse(document.getElementById("sa-graph-text").textContent); }
     return text;
   }
+  // an edge's tooltip: the numbers of its lines in the table of distinct lines (network.page_data)
+  function edgeTitle(t, i) {
+    var nums = t.edges[i];
+    return nums ? nums.map(function (n) { return t.lines[n]; }).join("\n") : "";
+  }
   function info(id) { return texts().nodes[id] || {name: String(id), title: String(id), search: "", grade: ""}; }
   var explorer = document.body.classList.contains("sa-mode-explorer");
   var lod = data.nodes.length > 0 && data.nodes[0].label === undefined;  // the explorer: labels on zoom
@@ -451,7 +456,7 @@
     titled = true;
     var t = texts();
     nodes.update(data.nodes.map(function (n) { return {id: n.id, title: info(n.id).title}; }));
-    edges.update(data.edges.map(function (e) { return {id: e.id, title: t.edges[e.id] || ""}; }));
+    edges.update(data.edges.map(function (e) { return {id: e.id, title: edgeTitle(t, e.id)}; }));
   }
   // (the explorer's only on the first hover: setting them redraws the whole graph, four times over)
   if (!lod) { network.once("afterDrawing", function () { setTimeout(setTitles, 30); }); }
