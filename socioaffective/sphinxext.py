@@ -207,4 +207,7 @@ def setup(app):
     from .book.review import setup as setup_review  # the Design review page (issue 13)
 
     setup_review(app)
-    return {"version": __version__, "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}
+    # env_version: raised when what a build keeps between builds changes shape, so that an incremental
+    # build after an upgrade starts afresh (3: graph pages carry link tooltips as a table of lines,
+    # which the new graph.js reads; a page written before would stay as it was until its entry changed)
+    return {"version": __version__, "env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}
