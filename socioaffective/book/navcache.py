@@ -199,7 +199,7 @@ def _always_renders_text(environment, name: str) -> bool:
         tree = environment.parse(source)
     except Exception:  # noqa: BLE001 - not found, or a syntax the check does not know: render it to see
         return False
-    if any(isinstance(n, nodes.Extends) for n in tree.find_all(nodes.Extends)):
+    if next(tree.find_all(nodes.Extends), None) is not None:
         return False
     return any(isinstance(n, nodes.Output) and any(isinstance(d, nodes.TemplateData) and d.data.strip() for d in n.nodes) for n in tree.body)
 
