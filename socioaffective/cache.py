@@ -121,17 +121,31 @@ def _dist_version(name: str) -> str:
         return "?"
 
 
+def _libyaml_present() -> bool:
+    """Whether PyYAML ships its C extension (``yaml/_yaml*``), found without importing PyYAML.
+
+    >>> import yaml
+    >>> _libyaml_present() == bool(getattr(yaml, "__with_libyaml__", False))
+    True
+    """
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("yaml")
+        return bool(spec and spec.origin and any(Path(spec.origin).parent.glob("_yaml.*")))
+    except Exception:  # pragma: no cover - the code hash and the version still guard
+        return False
+
+
 def _engine_fingerprint() -> bytes:
     """A digest of the engine's own code and the parsers' versions (once per process)."""
     global _engine_digest
     if _engine_digest is not None:
         return _engine_digest
-    import yaml
-
-    from .yamlio import WITH_LIBYAML
-
     h = hashlib.sha256()
-    h.update(f"format={FORMAT};python={sys.version};yaml={yaml.__version__};libyaml={WITH_LIBYAML};".encode())
+    # PyYAML's version and whether its C parser is there, read from the files (importing
+    # PyYAML costs a warm load, which parses no YAML, a tenth of its time)
+    h.update(f"format={FORMAT};python={sys.version};yaml={_dist_version('pyyaml')};libyaml={_libyaml_present()};".encode())
     h.update(f"bibtexparser={_dist_version('bibtexparser')};".encode())
     here = Path(__file__).resolve().parent
     for name in _ENGINE_MODULES:

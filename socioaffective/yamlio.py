@@ -17,17 +17,34 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
-
 from .problems import Problem
 
 if TYPE_CHECKING:  # (the stubs cannot type a base class chosen at run time)
-    _BaseLoader = yaml.SafeLoader
-else:
-    _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    import yaml
 
-#: True when PyYAML's C parser (libyaml) is in use.
-WITH_LIBYAML = _BaseLoader is not yaml.SafeLoader
+    class _Loader(yaml.SafeLoader):
+        located_problems: list[tuple[int, str, str, str]]
+
+
+# PyYAML is imported on the first parse, not with this module: a load served from
+# the cache (a warm `socioaffective validate`) reads no YAML and needs none of it.
+# ``WITH_LIBYAML`` (True when PyYAML's C parser, libyaml, is in use) and ``_Loader``
+# are made then too (module ``__getattr__``).
+
+
+def __getattr__(name: str):
+    if name == "WITH_LIBYAML":
+        return _with_libyaml()
+    if name == "_Loader":
+        return _loader()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _with_libyaml() -> bool:
+    import yaml
+
+    return _loader().__bases__[0] is not yaml.SafeLoader
+
 
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024
 DEFAULT_MAX_ALIAS_EXPANSION = 100_000
@@ -77,38 +94,6 @@ class LocList(list):
 
     def line_of(self, index: int) -> int:
         return self.lines[index] if 0 <= index < len(self.lines) else self.line
-
-
-class _Loader(_BaseLoader):
-    """PyYAML's safe loader, with located containers and duplicate-key checks."""
-
-    def __init__(self, stream):
-        super().__init__(stream)
-        self.located_problems: list[tuple[int, str, str, str]] = []
-
-    _implicit = _BaseLoader.yaml_implicit_resolvers
-
-    def resolve(self, kind, value, implicit):
-        # The same answer as PyYAML's resolver, without its per-call list
-        # building: most scalars are text whose first character no implicit
-        # type (bool, int, null ...) can start with. (Called once per node.)
-        if kind is yaml.ScalarNode and not self.yaml_path_resolvers:
-            if not implicit[0] or (value and value[0] not in self._implicit and None not in self._implicit):
-                return self.DEFAULT_SCALAR_TAG
-        return super().resolve(kind, value, implicit)
-
-    def construct_object(self, node, deep=False):
-        # PyYAML's own constructors raise plain Python errors on values such as
-        # `2020-13-45` (a date with month 13) or `!!int abc`; make them YAML
-        # errors that know their line.
-        try:
-            return super().construct_object(node, deep=deep)
-        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
-            value = node.value if isinstance(node.value, str) else ""
-            shown = value if len(value) <= 40 else value[:39] + "…"
-            raise yaml.constructor.ConstructorError(
-                None, None, f"bad-value:the value `{shown}` cannot be read as {node.tag.rsplit(':', 1)[-1]} ({exc})", node.start_mark
-            ) from None
 
 
 _MERGE = "tag:yaml.org,2002:merge"
@@ -192,6 +177,8 @@ def _construct_fast(loader: _Loader, node) -> tuple[object, bool]:
     when a container may be reached twice (an alias to a mapping or list),
     the only way a file can expand beyond its size.
     """
+    import yaml
+
     done: dict[int, object] = {}
     shared = [False]
     busy: set[int] = set()
@@ -260,16 +247,64 @@ def _construct_fast(loader: _Loader, node) -> tuple[object, bool]:
 
 
 def _construct_unsafe(loader: _Loader, suffix_or_node, node=None):
+    import yaml
+
     node = node if node is not None else suffix_or_node
     raise yaml.constructor.ConstructorError(None, None, f"unsafe-tag:{node.tag}", node.start_mark)
 
 
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-_Loader.add_constructor("tag:yaml.org,2002:omap", _construct_mapping)
-_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
-_Loader.add_constructor(None, _construct_unsafe)
-_Loader.add_multi_constructor("tag:yaml.org,2002:python/", _construct_unsafe)
-_Loader.add_multi_constructor("!", _construct_unsafe)
+_LOADER: list = []  # the loader class, made once
+
+
+def _loader():
+    """PyYAML's safe loader (the C one where libyaml is there), with located
+    containers and duplicate-key checks: the class, made on first use."""
+    if _LOADER:
+        return _LOADER[0]
+    import yaml
+
+    base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class Loader(base):  # type: ignore[valid-type,misc]  # (a base class chosen at run time)
+        """PyYAML's safe loader, with located containers and duplicate-key checks."""
+
+        def __init__(self, stream):
+            super().__init__(stream)
+            self.located_problems: list[tuple[int, str, str, str]] = []
+
+        _implicit = base.yaml_implicit_resolvers
+
+        def resolve(self, kind, value, implicit):
+            # The same answer as PyYAML's resolver, without its per-call list
+            # building: most scalars are text whose first character no implicit
+            # type (bool, int, null ...) can start with. (Called once per node.)
+            if kind is yaml.ScalarNode and not self.yaml_path_resolvers:
+                if not implicit[0] or (value and value[0] not in self._implicit and None not in self._implicit):
+                    return self.DEFAULT_SCALAR_TAG
+            return super().resolve(kind, value, implicit)
+
+        def construct_object(self, node, deep=False):
+            # PyYAML's own constructors raise plain Python errors on values such as
+            # `2020-13-45` (a date with month 13) or `!!int abc`; make them YAML
+            # errors that know their line.
+            try:
+                return super().construct_object(node, deep=deep)
+            except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
+                value = node.value if isinstance(node.value, str) else ""
+                shown = value if len(value) <= 40 else value[:39] + "…"
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"bad-value:the value `{shown}` cannot be read as {node.tag.rsplit(':', 1)[-1]} ({exc})", node.start_mark
+                ) from None
+
+    Loader.__name__ = Loader.__qualname__ = "_Loader"
+    Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+    Loader.add_constructor("tag:yaml.org,2002:omap", _construct_mapping)
+    Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+    Loader.add_constructor(None, _construct_unsafe)
+    Loader.add_multi_constructor("tag:yaml.org,2002:python/", _construct_unsafe)
+    Loader.add_multi_constructor("!", _construct_unsafe)
+    _LOADER.append(Loader)
+    return Loader
 
 
 def _expanded_size(data, limit: int) -> int | None:
@@ -322,6 +357,8 @@ MAX_DEPTH = 100
 
 def _too_deep(node, limit: int) -> int:
     """The line of the first node nested deeper than ``limit``, or 0 (iterative: no recursion)."""
+    import yaml
+
     stack = [(node, 1)]
     seen: set[int] = set()
     while stack:
@@ -402,6 +439,8 @@ def parse_yaml_bytes(raw: bytes, rel: str, *, max_alias_expansion: int = DEFAULT
     >>> [(p.line, p.code) for p in problems]
     [(2, 'duplicate-key')]
     """
+    import yaml
+
     problems: list[Problem] = []
 
     def problem(line: int, code: str, message: str, hint: str = "") -> None:
@@ -434,7 +473,7 @@ def parse_yaml_bytes(raw: bytes, rel: str, *, max_alias_expansion: int = DEFAULT
         # checked in the same run and its entries still exist.
         text = raw.decode("utf-8", errors="replace")
 
-    loader = _Loader(text)
+    loader = _loader()(text)
     was_enabled = gc.isenabled()
     gc.disable()  # the cyclic GC makes large loads superlinear; nothing here makes cycles
     try:
@@ -474,7 +513,7 @@ def parse_yaml_bytes(raw: bytes, rel: str, *, max_alias_expansion: int = DEFAULT
             problem(line, "yaml-syntax", message, hint or _syntax_hint(text, line))
         return None, problems
     except yaml.reader.ReaderError as exc:
-        before = text.encode("utf-8")[: exc.position] if WITH_LIBYAML else text[: exc.position].encode("utf-8")
+        before = text.encode("utf-8")[: exc.position] if _with_libyaml() else text[: exc.position].encode("utf-8")
         char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
         problem(
             before.count(b"\n") + 1,

@@ -231,11 +231,13 @@ def _unwanted(modules) -> list[str]:
 
 @pytest.mark.parametrize("cache", ["0", "1"])
 def test_validate_imports_only_what_it_uses(cache, tmp_path):
-    for _ in range(2):  # the first run fills the cache (when on), the second reads it
+    for run in range(2):  # the first run fills the cache (when on), the second reads it
         modules, out = _modules_after(["validate"], tmp_path, {"SOCIOAFFECTIVE_CACHE": cache})
         assert "0 error(s)" in out
         assert _unwanted(modules) == []
         assert "socioaffective.cli.query" in modules  # the module that holds `validate`
+        # a load from the cache reads no YAML, so PyYAML is not even imported; a parse imports it
+        assert ("yaml" in modules) == (cache == "0" or run == 0), (cache, run)
 
 
 def test_the_lazy_probe_sees_other_commands_load(tmp_path, tiny_root):
