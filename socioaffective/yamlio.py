@@ -10,6 +10,7 @@ byte-order marks, bad encodings and oversized files become problems.
 from __future__ import annotations
 
 import codecs
+import functools
 import gc
 import stat
 import unicodedata
@@ -28,15 +29,13 @@ if TYPE_CHECKING:  # (the stubs cannot type a base class chosen at run time)
 
 # PyYAML is imported on the first parse, not with this module: a load served from
 # the cache (a warm `socioaffective validate`) reads no YAML and needs none of it.
-# ``WITH_LIBYAML`` (True when PyYAML's C parser, libyaml, is in use) and ``_Loader``
-# are made then too (module ``__getattr__``).
+# ``WITH_LIBYAML`` (True when PyYAML's C parser, libyaml, is in use) is worked out
+# on first use too (module ``__getattr__``).
 
 
 def __getattr__(name: str):
     if name == "WITH_LIBYAML":
         return _with_libyaml()
-    if name == "_Loader":
-        return _loader()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -253,14 +252,10 @@ def _construct_unsafe(loader: _Loader, suffix_or_node, node=None):
     raise yaml.constructor.ConstructorError(None, None, f"unsafe-tag:{node.tag}", node.start_mark)
 
 
-_LOADER: list = []  # the loader class, made once
-
-
+@functools.cache
 def _loader():
     """PyYAML's safe loader (the C one where libyaml is there), with located
     containers and duplicate-key checks: the class, made on first use."""
-    if _LOADER:
-        return _LOADER[0]
     import yaml
 
     base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -303,7 +298,6 @@ def _loader():
     Loader.add_constructor(None, _construct_unsafe)
     Loader.add_multi_constructor("tag:yaml.org,2002:python/", _construct_unsafe)
     Loader.add_multi_constructor("!", _construct_unsafe)
-    _LOADER.append(Loader)
     return Loader
 
 

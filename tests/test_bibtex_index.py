@@ -67,7 +67,7 @@ def test_the_index_gives_what_the_scan_gives(filter_text, keyprefix, caplog):
         assert plain_log and "syntax error" in plain_log[0]
 
 
-def test_installed_once(monkeypatch):
+def test_installed_once():
     index_cited_pages()
     first = domain.BibtexDomain.get_filtered_entries
     index_cited_pages()

@@ -533,4 +533,7 @@ def render(kb, fmt: str = "turtle", base: str = DEFAULT_BASE, graph=None, **_opt
         except ValueError:  # blank nodes or lists (a graph a caller made): rdflib's writer, sorted
             text = _canonical_jsonld(g.serialize(format="json-ld", context=context, indent=2, auto_compact=True))
         return harden_json(text) + "\n"
-    return rdftext.turtle(g)
+    try:
+        return rdftext.turtle(g)
+    except ValueError:  # the same, in Turtle
+        return g.serialize(format="turtle")

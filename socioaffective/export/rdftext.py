@@ -10,8 +10,9 @@ graphs), and the JSON-LD is the very document rdflib writes, sorted (but for a
 literal that is not a valid value of its datatype, which keeps its datatype
 here and loses it in rdflib's).
 
-A graph outside those bounds (a blank node, an ``rdf:first``) is handed to
-rdflib's serializer, so every graph still gets a correct file.
+Both writers refuse (``ValueError``) a graph outside those bounds (a blank node,
+an ``rdf:first``): :func:`socioaffective.export.rdf.render` then hands it to
+rdflib's serializers, so every graph still gets a correct file.
 """
 
 from __future__ import annotations
@@ -36,23 +37,18 @@ _LIT_BAD = re.compile('["\\\\\x00-\x1f\x7f]')
 _ECHAR = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 
 
-def _by_subject(graph) -> dict | None:
+def _by_subject(graph) -> dict:
     """``{subject: {predicate: [objects]}}`` of the graph (IRIs as str, literals as
-    rdflib terms), or None when it has a blank node or a list (then rdflib writes it)."""
+    rdflib terms); ``ValueError`` for a graph with a blank node or a list."""
     from rdflib import BNode, Literal
 
     first = RDF_NS + "first"
     out: dict = {}
     for s, p, o in graph:
         if isinstance(s, BNode) or isinstance(o, BNode) or str(p) == first:
-            return None
+            raise ValueError("the direct writers take graphs without blank nodes or lists")
         out.setdefault(str(s), {}).setdefault(str(p), []).append(o if isinstance(o, Literal) else str(o))
     return out
-
-
-def simple(graph) -> bool:
-    """Whether :func:`turtle` and :func:`jsonld` write ``graph`` themselves (else rdflib does)."""
-    return _by_subject(graph) is not None
 
 
 # ---------------------------------------------------------------------------
@@ -95,8 +91,6 @@ def turtle(graph) -> str:
     from rdflib import Literal
 
     subjects = _by_subject(graph)
-    if subjects is None:
-        return graph.serialize(format="turtle")
     name = _Names(graph.namespaces())
 
     def term(o) -> str:
@@ -159,9 +153,9 @@ def jsonld(graph, context: dict) -> str:
     so the order changes no triple), indented by two."""
     from rdflib import Literal
 
+    if not all(isinstance(v, str) for v in context.values()):
+        raise ValueError("jsonld() takes a context of prefixes only")
     subjects = _by_subject(graph)
-    if subjects is None or not all(isinstance(v, str) for v in context.values()):
-        raise ValueError("jsonld() writes graphs without blank nodes or lists, with a context of prefixes")
     prefixes = {ns: prefix for prefix, ns in context.items()}
     terms = set(context.values())
     memo: dict[str, str] = {}
