@@ -57,6 +57,9 @@ bibliography entry is formatted once per content (kept in the doctree folder),
 each citation reference resolved once per build, and the pages of one folder
 share the sidebar's resolved table of contents (``socioaffective_share_toctree``,
 default True; :mod:`socioaffective.book.navcache`).
+During a build the garbage collector's young generation is collected every
+20,000 allocations instead of Python's 700 (``socioaffective_gc_threshold``; 0
+leaves Python's; :mod:`socioaffective.book.gctuning`), and put back after.
 
 This module is the registry (like sphinx-needs' ``needs.py``): every event
 handler, directive and role is connected in :func:`setup`; their code lives in
@@ -66,6 +69,8 @@ handler, directive and role is connected in :func:`setup`; their code lives in
 from __future__ import annotations
 
 from . import __version__
+from .book.gctuning import raise_threshold as raise_gc_threshold
+from .book.gctuning import restore_threshold as restore_gc_threshold
 from .book.graphs import cached_layout, doctree_resolved, placeholder, visit_skip
 from .book.incremental import env_before_read_docs, env_get_outdated, env_merge_info, env_purge_doc, install_exact_stream_merge, notebook_source_read
 from .book.navcache import report as report_toctree_sharing
@@ -153,6 +158,10 @@ def setup(app):
     app.add_config_value("socioaffective_share_toctree", True, "html", [bool])
     # notebooks executed in a forked process while the other pages are read (book/prerun.py)
     app.add_config_value("socioaffective_background_notebooks", True, "", [bool])
+    # the garbage collector's first threshold during a build; 0: Python's own (book/gctuning.py)
+    app.add_config_value("socioaffective_gc_threshold", 20_000, "", [int])
+
+    app.connect("config-inited", raise_gc_threshold, priority=100)  # before the framework and the last environment load
 
     app.connect("config-inited", config_inited, priority=400)  # before sphinx-external-toc (900)
     app.connect("config-inited", keep_configured_numfig, priority=600)  # after sphinx_jupyterbook_latex's (500)
@@ -182,6 +191,7 @@ def setup(app):
     app.connect("build-finished", build_finished)
     app.connect("build-finished", save_pybtex_memo)
     app.connect("build-finished", report_toctree_sharing)
+    app.connect("build-finished", restore_gc_threshold, priority=1000)  # after every other handler
 
     app.add_node(placeholder, html=(visit_skip, None), latex=(visit_skip, None), text=(visit_skip, None), man=(visit_skip, None), texinfo=(visit_skip, None))
     # every directive and role, with its incremental-build signature: book/registry.py

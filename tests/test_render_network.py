@@ -218,3 +218,39 @@ def test_to_pyvis_holds_the_same_graph(tiny_kb):
     net = pyvis_network.from_data(data)
     assert {n["id"] for n in net.nodes} == {n["id"] for n in data["nodes"]}
     assert len(net.edges) == len(data["edges"])
+
+
+def _neighbourhood_on_networkx(kb, id, max_nodes):
+    """The neighbourhood as it was computed on ``kb.graph`` (networkx), for comparison."""
+    g = kb.graph
+    keep = lambda n: n not in kb.references and getattr(kb.schema.kinds.get(kb.get(n).kind), "neighbourhood", True)  # noqa: E731
+    layers, seen = [{id}], {id}
+    for _ in range(2):
+        nxt = {m for n in layers[-1] for m in (*g.successors(n), *g.predecessors(n)) if m not in seen and keep(m)}
+        seen |= nxt
+        layers.append(nxt)
+    nodes, depth = (seen, 2) if len(seen) <= max_nodes else (layers[0] | layers[1], 1)
+    return [id] + sorted(n for n in nodes if n != id), depth
+
+
+def test_neighbourhood_ids_equal_the_networkx_walk(real_kb, tmp_path):
+    # neighbourhood_ids walks the knowledge base's link indexes, not kb.graph: the same
+    # entries and depth for every entry, on the real framework and a synthetic one
+    # (with kinds outside neighbourhoods, symmetric links and references)
+    from benchmarks.generate import generate
+
+    generate(tmp_path / "synthetic", 150, seed=3)
+    synthetic = socioaffective.load(tmp_path / "synthetic")
+    for kb in (real_kb, synthetic):
+        for e in kb.entries():
+            for max_nodes in (1, 24, 10_000):
+                assert network.neighbourhood_ids(kb, e.id, max_nodes) == _neighbourhood_on_networkx(kb, e.id, max_nodes), (e.id, max_nodes)
+        for bad in (next(iter(kb.references)), "no-such-entry"):
+            with pytest.raises(socioaffective.UnknownIdError):
+                network.neighbourhood_ids(kb, bad)
+
+
+def test_neighbourhood_ids_do_not_build_the_networkx_graph(tiny_kb):
+    kb = socioaffective.load(tiny_kb.root)  # a fresh one: no graph built yet
+    network.neighbourhood_ids(kb, next(iter(kb.entries())).id)
+    assert "graph" not in kb.__dict__

@@ -108,6 +108,9 @@ def _fork(app, env, todo: list[str], when: str) -> None:
         st.prerun_pid, st.prerun_parent = pid, parent
         return
     try:  # the child: never returns into Sphinx, never runs the parent's exit handlers
+        from .gctuning import freeze_inherited
+
+        freeze_inherited()
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
         os.dup2(devnull, 2)

@@ -124,6 +124,9 @@ class ExportJob:
             return True
         code = 1  # the child: never returns into Sphinx, never runs the parent's exit handlers
         try:
+            from ..book.gctuning import freeze_inherited
+
+            freeze_inherited()
             if self.before is not None:
                 self.before()
             for filename, data in render_all(self.kb).items():

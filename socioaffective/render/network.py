@@ -86,8 +86,7 @@ def neighbourhood_ids(kb, id: str, max_nodes: int = 24) -> tuple[list[str], int]
     from ..errors import UnknownIdError
 
     kinds = kb.schema.kinds
-    g = kb.graph
-    if id not in g or id in kb.references:
+    if id not in kb._entries or id in kb.references:
         raise UnknownIdError(id)
     shown: dict[str, bool] = {}
 
@@ -96,12 +95,14 @@ def neighbourhood_ids(kb, id: str, max_nodes: int = 24) -> tuple[list[str], int]
             shown[n] = n not in kb.references and getattr(kinds.get(kb.get(n).kind), "neighbourhood", True)
         return shown[n]
 
-    # breadth first over the kept entries, both directions (what graph.neighbourhood does
-    # on the subgraph of kept entries, without building that subgraph for each entry)
+    # breadth first over the kept entries, both directions, on the knowledge base's own
+    # link indexes (the neighbours ``kb.graph`` has, without importing networkx and
+    # building it: an incremental build that re-checks a few graphs needs neither)
+    out, inn = kb._out, kb._in
     layers = [{id}]
     seen = {id}
     for _ in range(2):
-        nxt = {m for n in layers[-1] for m in (*g.successors(n), *g.predecessors(n)) if m not in seen and keep(m)}
+        nxt = {m for n in layers[-1] for m in (*(r.target for r in out.get(n, ())), *(r.source for r in inn.get(n, ()))) if m not in seen and keep(m)}
         seen |= nxt
         layers.append(nxt)
     depth = 2
