@@ -153,3 +153,49 @@ def test_a_book_built_without_the_background_job_serves_the_same_files(built, tm
     assert again.returncode == 0 and not again.warnings, again.output[-4000:]
     folder = Path("_static") / "socioaffective" / "exports"
     assert {p.name: p.read_bytes() for p in (again.html / folder).iterdir()} == {p.name: p.read_bytes() for p in (built.html / folder).iterdir()}
+
+
+def test_the_review_data_is_the_json_export_the_build_wrote(built, tmp_path):
+    # book/review.py wraps the json export the build wrote (not a second rendering in every
+    # build): the same script as from a fresh export of the framework
+    from types import SimpleNamespace
+
+    from socioaffective.book import review
+
+    kb = socioaffective.load(built.srcdir)
+    data = (built.html / "_static" / "socioaffective" / review.DATA_FILE).read_text(encoding="utf-8")
+    assert data == review.review_data_js(kb)
+    assert data.startswith(f"window.{review.DATA_GLOBAL} = {{")
+    # it reads the export file when there is one, and renders only without it
+    app = SimpleNamespace(outdir=str(tmp_path))
+    assert review._built_json(app) is None
+    exports = tmp_path / "_static" / "socioaffective" / "exports"
+    exports.mkdir(parents=True)
+    (exports / FORMATS["json"].filename).write_text('{"marker": true}\n', encoding="utf-8")
+    assert review.review_data_js(kb, review._built_json(app)) == f'window.{review.DATA_GLOBAL} = {{"marker": true}};\n'
+
+
+_IMPORT_PROBE = """
+import sys as _sys
+def setup(app):
+    def _probe(app, exc):
+        with open({path!r}, "a") as f:
+            f.write(" ".join(sorted(m for m in ("networkx", "rdflib", "numpy") if m in _sys.modules)) + "\\n")
+    app.connect("build-finished", _probe, priority=999)
+"""
+
+
+def test_a_no_op_build_imports_no_graph_or_rdf_library(tmp_path, tiny_root):
+    # a build that finds nothing changed writes no export and no graph: the review data is
+    # the export in place, so the build process never imports networkx, rdflib or numpy
+    src = make_fixture_book(tiny_root, tmp_path / "src", theme="basic")
+    probe = tmp_path / "modules.txt"
+    with open(src / "conf.py", "a", encoding="utf-8") as f:
+        f.write(_IMPORT_PROBE.format(path=str(probe)))
+    first = sphinx_build(src, strict=False)
+    assert first.returncode == 0, first.output[-3000:]
+    second = sphinx_build(src, strict=False, fresh=False)
+    assert second.returncode == 0, second.output[-3000:]
+    full, noop = probe.read_text(encoding="utf-8").splitlines()
+    assert "networkx" in full  # the first build lays the graphs out
+    assert noop == "", f"a no-op build imported {noop}"

@@ -23,13 +23,30 @@ DATA_FILE = "review-data.js"
 DATA_GLOBAL = "SOCIOAFFECTIVE_FRAMEWORK"
 
 
-def review_data_js(kb) -> str:
-    """The json export as a script that sets ``window.SOCIOAFFECTIVE_FRAMEWORK``."""
-    from ..export import export
+def review_data_js(kb, json_text: str | None = None) -> str:
+    """The json export (``json_text`` when the caller has it) as a script that sets
+    ``window.SOCIOAFFECTIVE_FRAMEWORK``."""
+    if json_text is None:
+        from ..export import export
 
-    data = export(kb, "json")
-    assert isinstance(data, str)  # json is text
-    return f"window.{DATA_GLOBAL} = " + data.rstrip("\n") + ";\n"
+        json_text = export(kb, "json")
+        assert isinstance(json_text, str)  # json is text
+    return f"window.{DATA_GLOBAL} = " + json_text.rstrip("\n") + ";\n"
+
+
+def _built_json(app) -> str | None:
+    """The json export as this build left it in the output (``None`` if it is not there).
+
+    ``write_exports`` (which runs first) has written it for this framework, or found
+    the file in place and of this framework and export code; either way it is the
+    bytes :func:`socioaffective.export.export` gives, without importing networkx and
+    building the graph again in every build, a no-op one included."""
+    from ..export.book import EXPORT_DIR, FORMATS
+
+    try:
+        return (Path(app.outdir) / EXPORT_DIR / FORMATS["json"].filename).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError, KeyError):
+        return None
 
 
 class ReviewDirective(SphinxDirective):
@@ -62,10 +79,10 @@ def write_review_data(app, exception) -> None:
         return
     from ..fsutil import write_if_changed
 
-    write_if_changed(Path(app.outdir) / "_static" / STATIC_DIR / DATA_FILE, review_data_js(state(app).kb))
+    write_if_changed(Path(app.outdir) / "_static" / STATIC_DIR / DATA_FILE, review_data_js(state(app).kb, _built_json(app)))
 
 
 def setup(app) -> None:
     """Called from ``socioaffective.sphinxext.setup``."""
     # the directive `socioaffective-review` is registered by book/registry.py (its declaration)
-    app.connect("build-finished", write_review_data)
+    app.connect("build-finished", write_review_data, priority=600)  # after the exports are written (500)
