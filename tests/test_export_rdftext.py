@@ -150,12 +150,49 @@ def test_a_graph_with_blank_nodes_or_lists_goes_to_rdflib(fmt, parser):
         assert isomorphic(Graph().parse(data=render(None, fmt, graph=graph), format=parser), graph)
 
 
+@pytest.mark.parametrize("which", ["real", "tiny"])
+def test_triples_hold_the_graph_and_give_the_same_files(which, real_kb, tiny_kb):
+    """The book's exports fill a Triples set, not an rdflib Graph: the same triples and
+    prefixes, the same Turtle and JSON-LD bytes, and the same Graph for rdflib's writers."""
+    from socioaffective.export.book import render_all
+    from socioaffective.export.rdf import render
+
+    kb = real_kb if which == "real" else tiny_kb
+    g = build_graph(kb)
+    t = build_graph(kb, graph=rdftext.Triples())
+    assert len(t) == len(g) and set(t) == set(g)
+    assert list(t.namespaces()) == list(g.namespaces())
+    for fmt in ("turtle", "jsonld"):
+        assert render(kb, fmt, graph=t) == render(kb, fmt, graph=g) == export(kb, fmt)
+    files = render_all(kb)
+    assert files["socioaffective.ttl"].decode() == export(kb, "turtle")
+    assert files["socioaffective.jsonld"].decode() == export(kb, "jsonld")
+    back = rdftext.as_rdflib(t)
+    assert isinstance(back, Graph) and isomorphic(back, g) and rdftext.as_rdflib(back) is back
+
+
+@pytest.mark.parametrize("fmt, parser", [("turtle", "turtle"), ("jsonld", "json-ld")])
+def test_triples_with_a_blank_node_go_to_rdflib_too(fmt, parser):
+    from socioaffective.export.rdf import render
+
+    t = rdftext.Triples()
+    t.bind("ex", EX)
+    b = BNode()
+    t.add((EX["a"], SKOS.related, b)).add((b, SKOS.prefLabel, Literal("anonymous")))
+    t.add((EX["a"], SKOS.related, b))  # a set: once
+    assert len(t) == 2
+    expected = Graph()
+    expected.add((EX["a"], SKOS.related, b))
+    expected.add((b, SKOS.prefLabel, Literal("anonymous")))
+    assert isomorphic(Graph().parse(data=render(None, fmt, graph=t), format=parser), expected)
+
+
 def test_the_same_graph_gives_the_same_bytes(real_kb):
     """Exports are written only when their bytes change: the order may not depend on set order."""
     import subprocess
     import sys
 
-    code = "import socioaffective as s; from socioaffective.export import export; kb = s.load(); import hashlib; print(hashlib.sha256((export(kb, 'turtle') + export(kb, 'jsonld')).encode()).hexdigest())"
+    code = "import socioaffective as s; from socioaffective.export import export; kb = s.load(); import hashlib; from socioaffective.export.book import render_all; f = render_all(kb); print(hashlib.sha256((export(kb, 'turtle') + export(kb, 'jsonld')).encode() + f['socioaffective.ttl'] + f['socioaffective.jsonld']).hexdigest())"
     outs = {
         subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, check=True, env={**__import__("os").environ, "PYTHONHASHSEED": seed}

@@ -73,8 +73,9 @@ def render_all(kb) -> dict[str, bytes]:
         if spec.module == "rdf":
             if "graph" not in shared:
                 from .rdf import build_graph
+                from .rdftext import Triples
 
-                shared["graph"] = build_graph(kb)
+                shared["graph"] = build_graph(kb, graph=Triples())  # the direct writers' input: no rdflib store
             options["graph"] = shared["graph"]
         data = export(kb, name, **options)
         out[spec.filename] = data.encode("utf-8") if isinstance(data, str) else bytes(data)

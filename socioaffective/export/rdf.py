@@ -203,8 +203,10 @@ def property_labels(schema) -> dict[str, str]:
     return out
 
 
-def build_graph(kb, base: str = DEFAULT_BASE):
-    """The rdflib ``Graph`` for ``kb``."""
+def build_graph(kb, base: str = DEFAULT_BASE, graph=None):
+    """The rdflib ``Graph`` for ``kb``; or ``graph`` (empty, anything with rdflib's
+    ``add`` and ``bind``, such as :class:`~socioaffective.export.rdftext.Triples`) filled
+    with the same triples and prefixes."""
     from rdflib import Graph, Literal, URIRef
     from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, Namespace
 
@@ -218,7 +220,7 @@ def build_graph(kb, base: str = DEFAULT_BASE):
     SA, E = ns.vocab, ns.entry
     bibo = Namespace(BIBO)
     schema = kb.schema
-    g = Graph()  # no blank nodes: every node has a stable IRI, so exports diff cleanly
+    g = Graph() if graph is None else graph  # no blank nodes: every node has a stable IRI, so exports diff cleanly
     for prefix, n in (
         ("sa", SA),
         ("entry", E),
@@ -531,9 +533,9 @@ def render(kb, fmt: str = "turtle", base: str = DEFAULT_BASE, graph=None, **_opt
         try:
             text = rdftext.jsonld(g, context)
         except ValueError:  # blank nodes or lists (a graph a caller made): rdflib's writer, sorted
-            text = _canonical_jsonld(g.serialize(format="json-ld", context=context, indent=2, auto_compact=True))
+            text = _canonical_jsonld(rdftext.as_rdflib(g).serialize(format="json-ld", context=context, indent=2, auto_compact=True))
         return harden_json(text) + "\n"
     try:
         return rdftext.turtle(g)
     except ValueError:  # the same, in Turtle
-        return g.serialize(format="turtle")
+        return rdftext.as_rdflib(g).serialize(format="turtle")
