@@ -77,7 +77,11 @@ def test_a_real_build_reads_its_pages_with_the_configured_threshold(tmp_path, ti
     build = sphinx_build(src, strict=False)
     assert build.returncode == 0, build.output[-3000:]
     seen = [json.loads(line) for line in probe.read_text(encoding="utf-8").splitlines()]
-    default = json.loads(subprocess.run([str(BIN / "python"), "-c", "import gc, json; print(json.dumps(gc.get_threshold()[0]))"], capture_output=True, text=True, check=True).stdout)
+    default = json.loads(
+        subprocess.run(
+            [str(BIN / "python"), "-c", "import gc, json; print(json.dumps(gc.get_threshold()[0]))"], capture_output=True, text=True, check=True
+        ).stdout
+    )
     assert len(seen) > 5 and {t for _, t in seen} == {threshold or default}
 
 
@@ -101,7 +105,9 @@ print(json.dumps({"parent_frozen": parent_frozen, "parent_frozen_after": gc.get_
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the background job forks on Linux only")
 def test_a_forked_export_job_freezes_what_it_inherits_and_the_parent_does_not(tmp_path, tiny_root):
     report = tmp_path / "child.json"
-    proc = subprocess.run([sys.executable, "-c", _FORK_SCRIPT, str(tiny_root), str(report), str(tmp_path / "staging")], capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-c", _FORK_SCRIPT, str(tiny_root), str(report), str(tmp_path / "staging")], capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     parent = json.loads(proc.stdout)
     child = json.loads(report.read_text())

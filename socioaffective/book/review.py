@@ -29,8 +29,9 @@ def review_data_js(kb, json_text: str | None = None) -> str:
     if json_text is None:
         from ..export import export
 
-        json_text = export(kb, "json")
-        assert isinstance(json_text, str)  # json is text
+        data = export(kb, "json")
+        assert isinstance(data, str)  # json is text
+        json_text = data
     return f"window.{DATA_GLOBAL} = " + json_text.rstrip("\n") + ";\n"
 
 
