@@ -69,6 +69,7 @@ handler, directive and role is connected in :func:`setup`; their code lives in
 from __future__ import annotations
 
 from . import __version__
+from .book.gctuning import DEFAULT_THRESHOLD as GC_THRESHOLD
 from .book.gctuning import raise_threshold as raise_gc_threshold
 from .book.gctuning import restore_threshold as restore_gc_threshold
 from .book.graphs import cached_layout, doctree_resolved, placeholder, visit_skip
@@ -159,7 +160,7 @@ def setup(app):
     # notebooks executed in a forked process while the other pages are read (book/prerun.py)
     app.add_config_value("socioaffective_background_notebooks", True, "", [bool])
     # the garbage collector's first threshold during a build; 0: Python's own (book/gctuning.py)
-    app.add_config_value("socioaffective_gc_threshold", 20_000, "", [int])
+    app.add_config_value("socioaffective_gc_threshold", GC_THRESHOLD, "", [int])
 
     app.connect("config-inited", raise_gc_threshold, priority=100)  # before the framework and the last environment load
 

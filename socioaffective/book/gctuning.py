@@ -3,9 +3,9 @@
 A book build allocates tens of millions of short-lived objects (docutils
 nodes, MyST tokens, template contexts). With Python's default first threshold
 (700 allocations), a full build of the 300-entry benchmark framework ran about
-3,000 young-generation and a dozen whole-heap collections: 4.2-4.8 s of a
-22-25 s build process. With the threshold at 20,000 the same build ran about
-470 and 3 of them, 1.4-1.7 s, and peaked 6 MB higher (271 against 265 MB).
+3,000 young-generation and a dozen whole-heap collections: 3.8-4.8 s of the
+build process's CPU. With the threshold at 20,000 the same build ran about
+440 and 3 of them, 1.4-2.1 s, and peaked about 15 MB higher (296 against 281 MB).
 Nothing the book writes depends on when a collection runs.
 
 The threshold is raised at ``config-inited`` (before Sphinx unpickles the last
@@ -54,6 +54,6 @@ def freeze_inherited() -> None:
     the collector's permanent generation (``gc.freeze``), so that its collections
     look only at what it allocates itself. A collection that walked the inherited
     heap would write to every object it visits, and so copy the parent's memory
-    page by page (copy-on-write): the exports' child spent 0.3-0.6 s of CPU on it
-    at 300 entries."""
+    page by page (copy-on-write): at 300 entries the exports' child took 1.9-2.1 s
+    of CPU with the freeze, 2.4-2.65 s without."""
     gc.freeze()

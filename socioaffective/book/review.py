@@ -46,7 +46,7 @@ def _built_json(app) -> str | None:
 
     try:
         return (Path(app.outdir) / EXPORT_DIR / FORMATS["json"].filename).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError, KeyError):
+    except (OSError, UnicodeDecodeError):
         return None
 
 

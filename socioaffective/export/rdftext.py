@@ -74,11 +74,9 @@ class Triples:
 def as_rdflib(graph):
     """``graph`` as an rdflib ``Graph`` (a :class:`Triples`' own, filled; any other as it is)."""
     if isinstance(graph, Triples):
-        g = graph._graph
-        if len(g) != len(graph._triples):
-            for t in graph._triples:
-                g.add(t)
-        return g
+        for t in graph._triples:  # a graph is a set: adding again changes nothing
+            graph._graph.add(t)
+        return graph._graph
     return graph
 
 
