@@ -180,7 +180,6 @@ def setup(app):
     app.connect("env-get-outdated", env_get_outdated)
     app.connect("env-before-read-docs", env_before_read_docs)
     app.connect("env-before-read-docs", start_notebooks, priority=900)  # once the pages to read are settled
-    app.connect("env-updated", reap_notebooks)
     app.connect("build-finished", reap_notebooks)
     app.connect("env-purge-doc", env_purge_doc)
     app.connect("env-merge-info", env_merge_info)

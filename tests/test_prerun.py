@@ -3,7 +3,8 @@
 A fixture book with two notebooks, built with sphinx-build: the one that runs is
 found in MyST-NB's cache when its page is read (the background run put it
 there) and its page is the same bytes as when MyST-NB runs it itself; the one
-that fails is run again by MyST-NB, which reports the failure as before.
+that fails is run again by MyST-NB, which reports the failure as before; the
+kernel's clean shutdown (its ``atexit`` hooks) comes after the page can be read.
 """
 
 from __future__ import annotations
@@ -38,6 +39,34 @@ print(len(socioaffective.load()), "entries,", "then", {value})
 """
 
 
+LATER = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  name: python3
+  display_name: Python 3
+---
+
+# Later
+
+```{code-cell} python3
+import atexit
+import pathlib
+
+
+def _at_exit():  # in the kernel's clean shutdown: was the page's marker already there?
+    marker = pathlib.Path("_build/doctrees/socioaffective/prerun/later.done")
+    pathlib.Path("kernel-exit.txt").write_text(f"marker {marker.exists()}", encoding="utf-8")
+
+
+atexit.register(_at_exit)
+print("registered")
+```
+"""
+
+
 def _book(dest: Path, tiny_root: Path, background: bool) -> Path:
     src = make_fixture_book(tiny_root, dest)
     conf = CONF.replace('"myst_parser"', '"myst_nb"') + '\nnb_execution_mode = "cache"\nnb_merge_streams = True\n'
@@ -45,8 +74,9 @@ def _book(dest: Path, tiny_root: Path, background: bool) -> Path:
     (src / "conf.py").write_text(conf, encoding="utf-8")
     (src / "good.md").write_text(NOTEBOOK.format(title="Good", value="6 * 7"), encoding="utf-8")
     (src / "bad.md").write_text(NOTEBOOK.format(title="Bad", value="1 / 0"), encoding="utf-8")
+    (src / "later.md").write_text(LATER, encoding="utf-8")
     with open(src / "_toc.yml", "a", encoding="utf-8") as f:
-        f.write("  - file: good\n  - file: bad\n")
+        f.write("  - file: good\n  - file: bad\n  - file: later\n")
     return src
 
 
@@ -81,6 +111,16 @@ def test_a_notebook_that_fails_in_the_background_fails_in_the_build_as_before(bu
         assert any("Executing notebook failed: CellExecutionError" in line and "WARNING" in line for line in lines), lines
         assert any("Executing notebook using" in line for line in lines), lines  # MyST-NB ran it itself
         assert "ZeroDivisionError" in (build.html / "reports" / "bad.err.log").read_text(encoding="utf-8")
+
+
+def test_the_kernel_shuts_down_cleanly_after_the_page_can_be_read(builds):
+    # nbclient's clean shutdown (about 0.3 s of polling for the kernel's exit) is put off
+    # until the child has written the page's marker; the kernel's atexit hooks still run
+    background, inline = builds[True], builds[False]
+    assert "registered" in background.page("later.html")
+    assert background.page("later.html") == inline.page("later.html")
+    assert (background.srcdir / "kernel-exit.txt").read_text(encoding="utf-8") == "marker True"
+    assert (inline.srcdir / "kernel-exit.txt").read_text(encoding="utf-8") == "marker False"  # MyST-NB ran it: no marker
 
 
 def test_a_rebuild_runs_the_notebooks_whose_inputs_changed_before_it_reads(builds):

@@ -12,7 +12,11 @@ the same reader, the same configuration from the notebook's metadata, and
 MyST-NB's own execution client, which stores the executed notebook in
 jupyter-cache. When Sphinx reaches a notebook's page, ``source-read`` waits
 for the child to be done with it (:func:`wait`) and MyST-NB then finds the
-execution in its cache: the same outputs, no second kernel.
+execution in its cache: the same outputs, no second kernel. The kernel's clean
+shutdown (its ``atexit`` hooks run) comes after the child has said the page is
+ready (:func:`later_shutdown`), not before MyST-NB's cache record as in
+nbclient's own order: it polls for the kernel's exit, about 0.3 s that the
+parent's read would wait for.
 
 Nothing the child does decides what a page shows: if it failed, was killed or
 never ran (not Linux, a second thread, ``socioaffective_background_notebooks =
@@ -114,15 +118,80 @@ def _fork(app, env, todo: list[str], when: str) -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
         os.dup2(devnull, 2)
-        for doc in todo:
-            try:
-                execute(app, env, doc)
-            except BaseException:  # the parent's read runs it again and reports the error
-                pass
-            finally:
-                _marker(app, doc).write_text("done", encoding="utf-8")
+        with later_shutdown():
+            for doc in todo:
+                try:
+                    execute(app, env, doc)
+                except BaseException:  # the parent's read runs it again and reports the error
+                    pass
+                finally:
+                    _marker(app, doc).write_text("done", encoding="utf-8")
+                    stop_kernels()  # the kernel's clean shutdown, while the parent reads on
     finally:
         os._exit(0)
+
+
+_STOPPING: list = []  # kernel managers whose clean shutdown waits for the notebook's marker
+
+
+def _later_shutdown_class():
+    from jupyter_client.manager import AsyncKernelManager
+
+    class LaterShutdown(AsyncKernelManager):
+        """nbclient's kernel manager, whose shutdown at the end of the run is put off
+        until :func:`stop_kernels`: the same clean shutdown (the kernel's ``atexit``
+        hooks run), but after the notebook's marker, not on the parent's critical path.
+        nbclient shuts the kernel down before it returns, and MyST-NB writes its cache
+        record only then; the clean shutdown polls for the kernel's exit, about 0.3 s."""
+
+        _later_now = False
+
+        async def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:  # type: ignore[override]  # async, as AsyncKernelManager's own
+            if restart:
+                await super().shutdown_kernel(now=now, restart=restart)
+                return
+            self._later_now = now
+            _STOPPING.append(self)
+
+        async def cleanup_resources(self, restart: bool = False) -> None:  # type: ignore[override]
+            if not restart and any(km is self for km in _STOPPING):
+                return  # the put-off shutdown cleans up after itself
+            await super().cleanup_resources(restart=restart)
+
+        async def finish_later(self) -> None:
+            await super().shutdown_kernel(now=self._later_now)  # cleans up the resources too
+
+    return LaterShutdown
+
+
+class later_shutdown:
+    """In the child: MyST-NB's executions use :func:`_later_shutdown_class`'s kernel manager
+    (``kernel_manager_class``, passed through jupyter-cache to nbclient)."""
+
+    def __enter__(self):
+        import functools
+
+        import myst_nb.core.execute.cache as nb_cache
+
+        self.module, self.run = nb_cache, nb_cache.single_nb_execution
+        nb_cache.single_nb_execution = functools.partial(self.run, kernel_manager_class=_later_shutdown_class())
+        return self
+
+    def __exit__(self, *_exc):
+        self.module.single_nb_execution = self.run
+        stop_kernels()
+
+
+def stop_kernels() -> None:
+    """The clean shutdown of every kernel :func:`later_shutdown` put off."""
+    from jupyter_core.utils import run_sync
+
+    while _STOPPING:
+        km = _STOPPING.pop()
+        try:
+            run_sync(km.finish_later)()
+        except Exception:  # noqa: BLE001 - the outputs are in the cache already; the parent reads them
+            pass
 
 
 def execute(app, env, docname: str) -> None:
@@ -188,7 +257,8 @@ def wait(app, docname: str, _source=None) -> None:
 
 
 def reap(app, *_args) -> None:
-    """``env-updated`` and ``build-finished``: wait for the child, so that none outlives the build."""
+    """``build-finished``: wait for the child, so that none outlives the build (its last
+    kernel may still be shutting down while the pages are written)."""
     st = state(app)
     pid = st.prerun_pid
     st.prerun, st.prerun_pid = {}, None
