@@ -60,6 +60,8 @@ default True; :mod:`socioaffective.book.navcache`).
 During a build the garbage collector's young generation is collected every
 20,000 allocations instead of Python's 700 (``socioaffective_gc_threshold``; 0
 leaves Python's; :mod:`socioaffective.book.gctuning`), and put back after.
+The theme's Jinja templates are compiled once and kept in the doctree folder
+(``socioaffective_template_cache``; :mod:`socioaffective.book.templatecache`).
 
 This module is the registry (like sphinx-needs' ``needs.py``): every event
 handler, directive and role is connected in :func:`setup`; their code lives in
@@ -108,6 +110,7 @@ from .book.state import (
     report_pybtex_errors,
     write_stubs,
 )
+from .book.templatecache import use_bytecode_cache
 
 __all__ = ["PAGE_NAME", "State", "cached_layout", "entry_docname", "setup", "vis_files", "write_stubs"]
 
@@ -161,6 +164,8 @@ def setup(app):
     app.add_config_value("socioaffective_background_notebooks", True, "", [bool])
     # the garbage collector's first threshold during a build; 0: Python's own (book/gctuning.py)
     app.add_config_value("socioaffective_gc_threshold", GC_THRESHOLD, "", [int])
+    # the theme's templates compiled once, kept in the doctree folder (book/templatecache.py)
+    app.add_config_value("socioaffective_template_cache", True, "", [bool])
 
     app.connect("config-inited", raise_gc_threshold, priority=100)  # before the framework and the last environment load
 
@@ -169,6 +174,7 @@ def setup(app):
     app.connect("config-inited", add_templates)  # layout.html without the icon script, the offline search page
     app.connect("builder-inited", builder_inited)
     app.connect("builder-inited", share_sidebar_markup)  # the theme's sidebar markup, once per tree
+    app.connect("builder-inited", use_bytecode_cache)  # before any page is written
     app.connect("builder-inited", start_notebooks_early, priority=900)  # after MyST-NB's configuration (500)
     app.connect("builder-inited", write_page_assets)  # before any page links them (their checksums)
     app.connect("builder-inited", declare_parallel_safe)  # before reading, where Sphinx decides on -j
