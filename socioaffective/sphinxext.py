@@ -59,7 +59,8 @@ share the sidebar's resolved table of contents (``socioaffective_share_toctree``
 default True; :mod:`socioaffective.book.navcache`).
 During a build the garbage collector's young generation is collected every
 20,000 allocations instead of Python's 700 (``socioaffective_gc_threshold``; 0
-leaves Python's; :mod:`socioaffective.book.gctuning`), and put back after.
+leaves Python's; :mod:`socioaffective.book.gctuning`), and put back after; at
+the process's exit the heap is frozen, so finalization's collections skip it.
 The theme's Jinja templates are compiled once and kept in the doctree folder
 (``socioaffective_template_cache``; :mod:`socioaffective.book.templatecache`).
 
@@ -72,6 +73,7 @@ from __future__ import annotations
 
 from . import __version__
 from .book.gctuning import DEFAULT_THRESHOLD as GC_THRESHOLD
+from .book.gctuning import exit_quickly
 from .book.gctuning import raise_threshold as raise_gc_threshold
 from .book.gctuning import restore_threshold as restore_gc_threshold
 from .book.graphs import cached_layout, doctree_resolved, placeholder, visit_skip
@@ -198,6 +200,7 @@ def setup(app):
     app.connect("build-finished", save_pybtex_memo)
     app.connect("build-finished", report_toctree_sharing)
     app.connect("build-finished", restore_gc_threshold, priority=1000)  # after every other handler
+    app.connect("build-finished", exit_quickly, priority=1000)  # the heap frozen at the process's exit
 
     app.add_node(placeholder, html=(visit_skip, None), latex=(visit_skip, None), text=(visit_skip, None), man=(visit_skip, None), texinfo=(visit_skip, None))
     # every directive and role, with its incremental-build signature: book/registry.py

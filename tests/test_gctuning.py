@@ -115,3 +115,42 @@ def test_a_forked_export_job_freezes_what_it_inherits_and_the_parent_does_not(tm
     assert child["frozen"] > 10_000  # the whole inherited heap (the loaded framework, the modules)
     assert parent["parent_frozen"] == parent["parent_frozen_after"] == 0
     assert parent["files"]  # and the job still gave its files
+
+
+#: a conf.py addition: at the process's exit, after the extension's own atexit hook
+#: (atexit runs the last registered first; this one is registered at setup)
+_EXIT_PROBE = """
+import atexit as _atexit, gc as _gc, json as _json
+def _at_exit():
+    with open({path!r}, "w") as f:
+        f.write(_json.dumps({{"frozen": _gc.get_freeze_count(), "tracked": len(_gc.get_objects())}}))
+_atexit.register(_at_exit)
+socioaffective_gc_threshold = {threshold}
+"""
+
+
+@pytest.mark.book
+@pytest.mark.parametrize("threshold", [20_000, 0])
+def test_the_heap_is_frozen_at_the_build_process_exit(tmp_path, tiny_root, threshold):
+    # Python's finalization collects the whole heap several times (about 1 s of a rebuild of
+    # the real book); frozen, its collections skip what the build left alive
+    src = make_fixture_book(tiny_root, tmp_path / "book", theme="basic")
+    probe = tmp_path / "exit.json"
+    with open(src / "conf.py", "a", encoding="utf-8") as f:
+        f.write(_EXIT_PROBE.format(path=str(probe), threshold=threshold))
+    build = sphinx_build(src, strict=False)
+    assert build.returncode == 0, build.output[-3000:]
+    at_exit = json.loads(probe.read_text(encoding="utf-8"))
+    if threshold:
+        assert at_exit["frozen"] > 50_000 and at_exit["tracked"] < at_exit["frozen"] / 10, at_exit
+    else:
+        assert at_exit["frozen"] == 0 and at_exit["tracked"] > 50_000, at_exit
+
+
+def test_the_exit_hook_is_registered_once_per_process(monkeypatch):
+    registered = []
+    monkeypatch.setattr(gctuning.atexit, "register", registered.append)
+    monkeypatch.setattr(gctuning, "_AT_EXIT", [])
+    for threshold in (0, 20_000, 20_000):  # a build with the collector left alone, then two builds
+        gctuning.exit_quickly(_app(threshold))
+    assert registered == [gctuning.freeze_at_exit]
