@@ -221,3 +221,49 @@ def test_an_edit_that_moves_the_lines_below_it_rebuilds_only_its_page(tmp_path, 
     assert _reread(again) == {"chapters/entries/risk/flattery"}
     page = again.page("chapters/entries/risk/flattery.html")
     assert "in a folded block" in page and f"Defined in {e.file}." in re.sub(r"<[^>]+>", "", page)
+
+
+@pytest.mark.parametrize("which", ["real", "tiny"])
+@pytest.mark.parametrize("half", [0, 1])
+def test_no_other_page_shows_what_the_neighbour_fingerprint_leaves_out(which, half, real_kb, tiny_kb):
+    """An entry's neighbours are keyed without their description and line numbers
+    (registry.NOT_SHOWN_ELSEWHERE): so no entry page or neighbourhood graph may show
+    those of another entry. Half the entries get them changed; every page of the
+    other half and its graph data must stay the same."""
+    import dataclasses
+
+    from socioaffective.book.directives import entry_shown
+    from socioaffective.kb import KnowledgeBase
+    from socioaffective.render import pages
+    from socioaffective.render.network import graph_data, neighbourhood_ids
+
+    kb = real_kb if which == "real" else tiny_kb
+    assert set(reg.NOT_SHOWN_ELSEWHERE) == {"description", "line", "field_lines"}  # what the mutation below changes
+    entries = list(kb.entries())
+    changed = {e.id for i, e in enumerate(entries) if i % 2 == half}
+
+    def moved(e):
+        if e.id not in changed:
+            return e
+        return dataclasses.replace(
+            e,
+            description=f"A new description of {e.id}, shown on its own page only.",
+            line=e.line + 1000,
+            field_lines={k: v + 1000 for k, v in e.field_lines.items()},
+            relations=[dataclasses.replace(r, line=r.line + 1000) for r in e.relations],
+        )
+
+    other = KnowledgeBase(kb.root, kb.schema, [moved(e) for e in entries], kb.references, kb.report)
+    compared = 0
+    for e in entries:
+        if e.id in changed:
+            assert reg._as_seen_elsewhere(moved(e)) == reg._as_seen_elsewhere(e)  # what the key sees of it is the same
+            continue
+        mine = other.get(e.id)
+        assert entry_shown(other, mine, pages.entry_page(other, mine)) == entry_shown(kb, e, pages.entry_page(kb, e)), e.id
+        ids = neighbourhood_ids(kb, e.id, 60)[0]
+        assert neighbourhood_ids(other, e.id, 60)[0] == ids
+        pos = {i: (float(n), 0.0) for n, i in enumerate(ids)}
+        assert graph_data(other, ids, pos, center=e.id, edge_labels=True) == graph_data(kb, ids, pos, center=e.id, edge_labels=True), e.id
+        compared += bool(set(ids) & changed)
+    assert compared > len(entries) / 4  # most pages had a changed neighbour

@@ -22,6 +22,7 @@ whose directive is not declared here is an error, not a guess.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import pickle
@@ -57,9 +58,40 @@ def fingerprints(st) -> dict[str, str]:
     return fp
 
 
+#: What no page shows of an entry other than its own: its long text and where it and its
+#: links sit in its file (``tests/test_book_registry.py`` renders every entry page and
+#: neighbourhood graph of the framework with these changed on half the entries, and compares).
+NOT_SHOWN_ELSEWHERE = {"description": "", "line": 0, "field_lines": {}}
+
+
+def _as_seen_elsewhere(e):
+    relations = [dataclasses.replace(r, line=0) for r in e.relations]
+    return dataclasses.replace(e, relations=relations, **NOT_SHOWN_ELSEWHERE)
+
+
+def neighbour_fingerprints(st) -> dict[str, str]:
+    """A content hash per entry of what the pages of other entries may show of it: everything
+    but :data:`NOT_SHOWN_ELSEWHERE` (computed once). A description edit, or the lines it moves
+    below it, leaves the neighbours' scope keys as they were, so their pages are not rendered
+    again to be compared."""
+    fp = getattr(st, "neighbour_fingerprints", None)
+    if fp is None:
+        fp = {}
+        for e in st.kb.entries():
+            fp[e.id] = hashlib.blake2b(pickle.dumps(_as_seen_elsewhere(e), protocol=4), digest_size=12).hexdigest()
+        st.neighbour_fingerprints = fp
+    return fp
+
+
 def _ids_key(st, ids) -> str:
     fp = fingerprints(st)
     return _digest(f"{i}={fp.get(i, '-')}" for i in sorted(set(ids)))
+
+
+def _neighbourhood_key(st, id: str, ids) -> str:
+    """The entry whole, the others (and its references) as :func:`neighbour_fingerprints` sees them."""
+    own, near = fingerprints(st), neighbour_fingerprints(st)
+    return _digest([f"{id}={own.get(id, '-')}", *(f"{i}~{near.get(i) or own.get(i, '-')}" for i in sorted(set(ids) - {id}))])
 
 
 @dataclass(frozen=True)
@@ -113,7 +145,7 @@ def entry_scope_ids(kb, id: str) -> set[str]:
 
 
 def _entry(st, args) -> str:
-    return _ids_key(st, entry_scope_ids(st.kb, args[0]))
+    return _neighbourhood_key(st, args[0], entry_scope_ids(st.kb, args[0]))
 
 
 def _kinds_key(st, kinds) -> str:

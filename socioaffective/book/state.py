@@ -38,6 +38,7 @@ class State:
     schema_hash: str = ""  # every page shows labels and badges from schema.yaml
     neighbourhoods: dict = field(default_factory=dict)  # (id, max_nodes) -> neighbourhood_ids(...)
     fingerprints: dict | None = None  # entry id -> content hash (book/registry.py)
+    neighbour_fingerprints: dict | None = None  # entry id -> hash of what other pages show of it (book/registry.py)
     outdated: set = field(default_factory=set)  # the pages env-get-outdated found stale
     read_docs: set = field(default_factory=set)  # the pages this build reads (env-before-read-docs)
     package_hash: bytes | None = None  # the socioaffective package's files (notebook cache keys)
