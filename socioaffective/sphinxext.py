@@ -77,7 +77,17 @@ from .book.gctuning import exit_quickly
 from .book.gctuning import raise_threshold as raise_gc_threshold
 from .book.gctuning import restore_threshold as restore_gc_threshold
 from .book.graphs import cached_layout, doctree_resolved, placeholder, visit_skip
-from .book.incremental import env_before_read_docs, env_get_outdated, env_merge_info, env_purge_doc, install_exact_stream_merge, notebook_source_read
+from .book.incremental import (
+    env_before_read_docs,
+    env_get_outdated,
+    env_merge_info,
+    env_purge_doc,
+    install_exact_stream_merge,
+    notebook_source_read,
+    restore_toc_parents,
+    skip_unchanged_toc_parents,
+    toc_neighbours_to_write,
+)
 from .book.navcache import report as report_toctree_sharing
 from .book.navcache import share_sidebar_markup, share_toctree, skip_needless_empty_checks
 from .book.output import (
@@ -168,6 +178,8 @@ def setup(app):
     app.add_config_value("socioaffective_gc_threshold", GC_THRESHOLD, "", [int])
     # the theme's templates compiled once, kept in the doctree folder (book/templatecache.py)
     app.add_config_value("socioaffective_template_cache", True, "", [bool])
+    # toctree parents of a page read again written only when what they show of it changed (book/incremental.py)
+    app.add_config_value("socioaffective_skip_toc_parents", True, "", [bool])
 
     app.connect("config-inited", raise_gc_threshold, priority=100)  # before the framework and the last environment load
 
@@ -188,6 +200,9 @@ def setup(app):
     app.connect("env-get-outdated", env_get_outdated)
     app.connect("env-before-read-docs", env_before_read_docs)
     app.connect("env-before-read-docs", start_notebooks, priority=900)  # once the pages to read are settled
+    app.connect("env-get-updated", toc_neighbours_to_write)  # the previous and next pages of a renamed page
+    app.connect("write-started", skip_unchanged_toc_parents)
+    app.connect("build-finished", restore_toc_parents, priority=100)  # before anything that might read the tree
     app.connect("build-finished", reap_notebooks)
     app.connect("env-purge-doc", env_purge_doc)
     app.connect("env-merge-info", env_merge_info)

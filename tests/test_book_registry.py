@@ -4,6 +4,7 @@ incremental builds driven by it, and parallel builds."""
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 
@@ -267,3 +268,57 @@ def test_no_other_page_shows_what_the_neighbour_fingerprint_leaves_out(which, ha
         assert graph_data(other, ids, pos, center=e.id, edge_labels=True) == graph_data(kb, ids, pos, center=e.id, edge_labels=True), e.id
         compared += bool(set(ids) & changed)
     assert compared > len(entries) / 4  # most pages had a changed neighbour
+
+
+def _pages_text(html, root) -> dict[str, str]:
+    out = {}
+    for p in html.rglob("*.html"):
+        rel = p.relative_to(html).as_posix()
+        if rel in ("genindex.html", "search.html"):
+            continue
+        out[rel] = p.read_text(encoding="utf-8").replace(str(root), "ROOT")
+    return out
+
+
+@pytest.mark.parametrize("theme", ["sphinx_book_theme", "basic"])
+def test_toctree_parents_are_written_again_only_when_what_they_show_changed(tmp_path, tiny_kb, theme):
+    """Sphinx writes again every page whose toctree holds a page it read. After a description
+    edit (nothing the tables of contents show) the chapter that lists the entry is not written
+    again; after a title edit it is. Either way every page is the bytes a fresh build writes."""
+    src = make_fixture_book(FIXTURES / "tiny", tmp_path / "src", theme=theme)
+    assert sphinx_build(src).returncode == 0
+    html = src / "_build" / "html"
+    before = _mtimes(html)
+    path = src / "framework" / "tiny.yaml"
+    text = path.read_text()
+    e = tiny_kb.get("flattery")
+    path.write_text(text.replace(e.description.split("\n")[0], "An edited description.", 1))
+    one = sphinx_build(src, fresh=False, extra=["-v"])
+    assert one.returncode == 0, one.output[-2000:]
+    assert _reread(one) == {"chapters/entries/risk/flattery"}
+    changed = {p for p, t in _mtimes(html).items() if t != before.get(p)}
+    assert "chapters/entries/risk/flattery.html" in changed and "kind-risk.html" not in changed, changed
+    assert "1 pages read again show the same in the tables of contents" in one.output
+
+    def fresh(tag: str) -> dict[str, str]:
+        copy = tmp_path / f"fresh-{tag}"
+        shutil.copytree(src, copy, ignore=shutil.ignore_patterns("_build"))
+        assert sphinx_build(copy).returncode == 0
+        return _pages_text(copy / "_build" / "html", copy)
+
+    def same_as_fresh(tag: str) -> None:
+        mine, theirs = _pages_text(html, src), fresh(tag)
+        assert mine.keys() == theirs.keys()
+        for rel, page in mine.items():
+            assert page == theirs[rel], rel
+
+    same_as_fresh("description")
+    # the title shows in the chapter's toctree: the chapter is written again
+    before = _mtimes(html)
+    text = path.read_text()
+    path.write_text(text.replace("title: Flattery\n", "title: Flattery, renamed\n"))
+    two = sphinx_build(src, fresh=False)
+    assert two.returncode == 0, two.output[-2000:]
+    changed = {p for p, t in _mtimes(html).items() if t != before.get(p)}
+    assert "kind-risk.html" in changed and "Flattery, renamed" in (html / "kind-risk.html").read_text()
+    same_as_fresh("title")

@@ -23,7 +23,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from .state import declaration, state
+from .state import declaration, logger, state
 
 SPECS = "socioaffective_specs"  # env attribute: {docname: {spec: (scope key, output hash)}}
 NB_KEYS = "socioaffective_notebook_keys"  # env attribute: {docname: inputs key of the notebook's last run}
@@ -91,8 +91,103 @@ def env_get_outdated(app, env, added, changed, removed):
 
 
 def env_before_read_docs(app, env, docnames):
-    """Remember which pages this build reads (their graph pages are written again)."""
-    state(app).read_docs = set(docnames)
+    """Remember which pages this build reads (their graph pages are written again), and
+    what their toctree ancestors showed of them (:func:`toc_face`)."""
+    st = state(app)
+    st.read_docs = set(docnames)
+    st.toc_faces = {doc: toc_face(env, doc) for doc in docnames if doc in env.all_docs}
+
+
+# ---------------------------------------------------------------------------
+# toctree ancestors written again only when what they show of a page changed
+
+
+#: metadata of a page that only the page itself shows (MyST's word count changes with any edit)
+PAGE_ONLY_METADATA = frozenset({"wordcount"})
+
+
+def toc_face(env, docname: str) -> str:
+    """What the other pages' tables of contents, sidebars and previous/next links show
+    of ``docname``, from the environment: its titles, its sections (as the toctree
+    collector lists them), their numbers, its own toctrees and its metadata (``tocdepth``,
+    ``orphan``; not :data:`PAGE_ONLY_METADATA`). Nodes are compared by their ``pformat`` (classes, ids, targets and
+    text, not the source lines they came from)."""
+
+    def form(value):
+        if value is None:
+            return "-"
+        if hasattr(value, "pformat"):
+            return value.pformat()
+        return repr(sorted(value.items()) if isinstance(value, dict) else value)
+
+    return "\0".join(
+        form(x)
+        for x in (
+            env.titles.get(docname),
+            env.longtitles.get(docname),
+            env.tocs.get(docname),
+            env.toc_num_entries.get(docname),
+            env.toctree_includes.get(docname),
+            {k: v for k, v in env.metadata.get(docname, {}).items() if k not in PAGE_ONLY_METADATA},
+            env.toc_secnumbers.get(docname),
+            env.toc_fignumbers.get(docname),
+            docname in env.glob_toctrees,
+            docname in env.numbered_toctrees,
+        )
+    )
+
+
+def toc_neighbours_to_write(app, env) -> list[str]:
+    """``env-get-updated``: the pages to write again because what they show of a page read
+    in this build changed, beyond Sphinx's own toctree parents: the previous and next pages
+    of each page whose :func:`toc_face` changed or that is new (their links carry its title),
+    and every child of a page whose own toctree changed (their previous and next pages moved).
+    Sphinx itself writes neither, so a renamed page's neighbours kept its old title."""
+    if not app.config.socioaffective_skip_toc_parents:
+        return []
+    st = state(app)
+    changed = [doc for doc in st.read_docs if doc in env.all_docs and st.toc_faces.get(doc) != toc_face(env, doc)]
+    if not changed:
+        return []
+    relations = env.collect_relations()
+    out: set[str] = set()
+    for doc in changed:
+        _parent, prev, nxt = relations.get(doc, (None, None, None))
+        out.update(d for d in (prev, nxt) if d)
+        for child in env.toctree_includes.get(doc, ()):
+            out.add(child)
+            out.update(d for d in relations.get(child, (None, None, None))[1:] if d)
+    return sorted(d for d in out if d in env.all_docs and d not in st.read_docs)
+
+
+def skip_unchanged_toc_parents(app, builder=None) -> None:
+    """``write-started``: Sphinx writes again every page whose toctree includes a page
+    it read (``env.files_to_rebuild``), whether or not what that toctree shows of it
+    changed. For each page read whose :func:`toc_face` is the same as before, its entry
+    is set aside until ``build-finished`` (:func:`restore_toc_parents`): its ancestors
+    are written only if something else made them outdated. The root document is
+    written in every build anyway (Sphinx adds it). The environment was pickled before
+    writing starts, so nothing set aside is lost for the next build."""
+    if not app.config.socioaffective_skip_toc_parents or getattr(app.builder, "format", "") != "html":
+        return
+    st, env = state(app), app.env
+    kept = {}
+    for doc, face in st.toc_faces.items():
+        if doc in env.files_to_rebuild and doc in env.all_docs and toc_face(env, doc) == face:
+            kept[doc] = env.files_to_rebuild.pop(doc)
+    st.toc_parents_kept = kept
+    if kept:
+        logger.verbose(
+            "socioaffective: %d pages read again show the same in the tables of contents; their toctree parents are written only if outdated", len(kept)
+        )
+
+
+def restore_toc_parents(app, _exc=None) -> None:
+    """``build-finished``: put back what :func:`skip_unchanged_toc_parents` set aside."""
+    st = state(app)
+    for doc, parents in st.toc_parents_kept.items():
+        app.env.files_to_rebuild.setdefault(doc, set()).update(parents)
+    st.toc_parents_kept = {}
 
 
 #: the env attributes of the extension kept per page: {docname: ...} (purged and merged alike)

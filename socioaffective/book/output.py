@@ -664,6 +664,7 @@ def _site_tokens(outdir: Path, cache: Path | None = None) -> set[str]:
                 tokens, seen = set(data["tokens"]), dict(data["files"])
         except (OSError, ValueError, KeyError, TypeError):
             tokens, seen = set(), {}
+    read = 0
     for f in outdir.rglob("*"):
         if f.suffix in (".html", ".js") and f.is_file():
             try:
@@ -672,11 +673,13 @@ def _site_tokens(outdir: Path, cache: Path | None = None) -> set[str]:
                     continue
                 tokens.update(_TOKEN.findall(f.read_text(encoding="utf-8", errors="replace")))
                 seen[str(f)] = stamp
+                read += 1
             except OSError:
                 continue
-    if cache is not None:
+    if cache is not None and read:  # nothing read: the cache holds these words already
         cache.parent.mkdir(parents=True, exist_ok=True)
-        cache.write_text(json.dumps({"outdir": str(outdir), "files": seen, "tokens": sorted(tokens)}), encoding="utf-8")
+        # unsorted: the words are a set (sorting the site's ~58,000 took longer than reading the pages)
+        cache.write_text(json.dumps({"outdir": str(outdir), "files": seen, "tokens": list(tokens)}), encoding="utf-8")
     return tokens
 
 

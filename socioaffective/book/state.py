@@ -41,6 +41,8 @@ class State:
     neighbour_fingerprints: dict | None = None  # entry id -> hash of what other pages show of it (book/registry.py)
     outdated: set = field(default_factory=set)  # the pages env-get-outdated found stale
     read_docs: set = field(default_factory=set)  # the pages this build reads (env-before-read-docs)
+    toc_faces: dict = field(default_factory=dict)  # page read -> what toctrees showed of it before (book/incremental.py)
+    toc_parents_kept: dict = field(default_factory=dict)  # files_to_rebuild entries set aside while writing
     package_hash: bytes | None = None  # the socioaffective package's files (notebook cache keys)
     nb_cache_base: Path | None = None  # MyST-NB's jupyter-cache folder, before a notebook's own
     toctrees: dict = field(default_factory=dict)  # the sidebar's resolved trees, shared by folder (book/navcache.py)
