@@ -67,15 +67,21 @@ socioaffective_gc_threshold = {threshold}
 """
 
 
+def _probed_build(tmp_path, tiny_root, probe_conf: str, probe, threshold: int):
+    """Build the tiny book with ``probe_conf`` (formatted with the probe's path and the
+    threshold) added to its conf.py; return the probe's path."""
+    src = make_fixture_book(tiny_root, tmp_path / "book", theme="basic")
+    with open(src / "conf.py", "a", encoding="utf-8") as f:
+        f.write(probe_conf.format(path=str(probe), threshold=threshold))
+    build = sphinx_build(src, strict=False)
+    assert build.returncode == 0, build.output[-3000:]
+    return probe
+
+
 @pytest.mark.book
 @pytest.mark.parametrize("threshold", [12_345, 0])
 def test_a_real_build_reads_its_pages_with_the_configured_threshold(tmp_path, tiny_root, threshold):
-    src = make_fixture_book(tiny_root, tmp_path / "book", theme="basic")
-    probe = tmp_path / "probe.jsonl"
-    with open(src / "conf.py", "a", encoding="utf-8") as f:
-        f.write(_PROBE.format(path=str(probe), threshold=threshold))
-    build = sphinx_build(src, strict=False)
-    assert build.returncode == 0, build.output[-3000:]
+    probe = _probed_build(tmp_path, tiny_root, _PROBE, tmp_path / "probe.jsonl", threshold)
     seen = [json.loads(line) for line in probe.read_text(encoding="utf-8").splitlines()]
     default = json.loads(
         subprocess.run(
@@ -134,12 +140,7 @@ socioaffective_gc_threshold = {threshold}
 def test_the_heap_is_frozen_at_the_build_process_exit(tmp_path, tiny_root, threshold):
     # Python's finalization collects the whole heap several times (about 1 s of a rebuild of
     # the real book); frozen, its collections skip what the build left alive
-    src = make_fixture_book(tiny_root, tmp_path / "book", theme="basic")
-    probe = tmp_path / "exit.json"
-    with open(src / "conf.py", "a", encoding="utf-8") as f:
-        f.write(_EXIT_PROBE.format(path=str(probe), threshold=threshold))
-    build = sphinx_build(src, strict=False)
-    assert build.returncode == 0, build.output[-3000:]
+    probe = _probed_build(tmp_path, tiny_root, _EXIT_PROBE, tmp_path / "exit.json", threshold)
     at_exit = json.loads(probe.read_text(encoding="utf-8"))
     if threshold:
         assert at_exit["frozen"] > 50_000 and at_exit["tracked"] < at_exit["frozen"] / 10, at_exit

@@ -19,7 +19,8 @@ from bookbuild import CONF, make_fixture_book, sphinx_build
 
 pytestmark = [pytest.mark.book, pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the background run forks on Linux only")]
 
-NOTEBOOK = """---
+#: the MyST notebook front matter of every fixture notebook
+FRONT = """---
 jupytext:
   text_representation:
     extension: .md
@@ -28,7 +29,11 @@ kernelspec:
   name: python3
   display_name: Python 3
 ---
+"""
 
+NOTEBOOK = (
+    FRONT.replace("{", "{{").replace("}", "}}")
+    + """
 # {title}
 
 ```{{code-cell}} python3
@@ -37,18 +42,12 @@ import socioaffective
 print(len(socioaffective.load()), "entries,", "then", {value})
 ```
 """
+)
 
 
-LATER = """---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  name: python3
-  display_name: Python 3
----
-
+LATER = (
+    FRONT
+    + """
 # Later
 
 ```{code-cell} python3
@@ -65,6 +64,7 @@ atexit.register(_at_exit)
 print("registered")
 ```
 """
+)
 
 
 def _book(dest: Path, tiny_root: Path, background: bool) -> Path:
