@@ -41,12 +41,17 @@ DEFAULT_THRESHOLD = 20_000
 _SAVED = "_socioaffective_gc_thresholds"  # app attribute: the thresholds to restore at build-finished
 
 
+def _tuned(config) -> bool:
+    """Whether the build tunes the collector (``socioaffective_gc_threshold`` > 0)."""
+    return (config.socioaffective_gc_threshold or 0) > 0
+
+
 def raise_threshold(app, config) -> None:
     """``config-inited``: collect the young generation every ``socioaffective_gc_threshold``
     allocations instead of Python's 700 (the older generations' thresholds unchanged)."""
-    threshold = config.socioaffective_gc_threshold
-    if not threshold or threshold < 0:
+    if not _tuned(config):
         return
+    threshold = config.socioaffective_gc_threshold
     before = gc.get_threshold()
     if before[0] == 0 or before[0] >= threshold:  # collection off, or already rarer: not ours to change
         return
@@ -73,8 +78,7 @@ _AT_EXIT: list = []  # registered once per process
 
 def exit_quickly(app, _exc=None) -> None:
     """``build-finished``: register :func:`freeze_at_exit` with :mod:`atexit`, once per process."""
-    threshold = app.config.socioaffective_gc_threshold
-    if not threshold or threshold < 0 or _AT_EXIT:
+    if not _tuned(app.config) or _AT_EXIT:
         return
     atexit.register(freeze_at_exit)
     _AT_EXIT.append(freeze_at_exit)

@@ -138,15 +138,24 @@ def toc_face(env, docname: str) -> str:
 
 
 def toc_neighbours_to_write(app, env) -> list[str]:
-    """``env-get-updated``: the pages to write again because what they show of a page read
-    in this build changed, beyond Sphinx's own toctree parents: the previous and next pages
-    of each page whose :func:`toc_face` changed or that is new (their links carry its title),
-    and every child of a page whose own toctree changed (their previous and next pages moved).
-    Sphinx itself writes neither, so a renamed page's neighbours kept its old title."""
+    """``env-get-updated``: compare each page read with what the tables of contents showed
+    of it before (:func:`toc_face`; the pages that show the same are kept for
+    :func:`skip_unchanged_toc_parents`), and return the pages to write again because of
+    the others, beyond Sphinx's own toctree parents: the previous and next pages of each
+    page whose face changed or that is new (their links carry its title), and its children
+    with their previous and next pages (their parent link shows it; a changed toctree moves
+    them). Sphinx itself writes none of them, so a renamed page's neighbours kept its old title."""
+    st = state(app)
+    st.toc_same = set()
     if not app.config.socioaffective_skip_toc_parents:
         return []
-    st = state(app)
-    changed = [doc for doc in st.read_docs if doc in env.all_docs and st.toc_faces.get(doc) != toc_face(env, doc)]
+    changed = []
+    for doc in st.read_docs:
+        if doc in env.all_docs:
+            if st.toc_faces.get(doc) == toc_face(env, doc):
+                st.toc_same.add(doc)
+            else:
+                changed.append(doc)
     if not changed:
         return []
     relations = env.collect_relations()
@@ -163,22 +172,20 @@ def toc_neighbours_to_write(app, env) -> list[str]:
 def skip_unchanged_toc_parents(app, builder=None) -> None:
     """``write-started``: Sphinx writes again every page whose toctree includes a page
     it read (``env.files_to_rebuild``), whether or not what that toctree shows of it
-    changed. For each page read whose :func:`toc_face` is the same as before, its entry
-    is set aside until ``build-finished`` (:func:`restore_toc_parents`): its ancestors
-    are written only if something else made them outdated. The root document is
-    written in every build anyway (Sphinx adds it). The environment was pickled before
-    writing starts, so nothing set aside is lost for the next build."""
+    changed. For each page read that shows the same in the tables of contents
+    (:func:`toc_neighbours_to_write` compared them), its entry is set aside until
+    ``build-finished`` (:func:`restore_toc_parents`): its ancestors are written only if
+    something else made them outdated. The root document is written in every build
+    anyway (Sphinx adds it). The environment was pickled before writing starts, so
+    nothing set aside is lost for the next build."""
     if not app.config.socioaffective_skip_toc_parents or getattr(app.builder, "format", "") != "html":
         return
     st, env = state(app), app.env
-    kept = {}
-    for doc, face in st.toc_faces.items():
-        if doc in env.files_to_rebuild and doc in env.all_docs and toc_face(env, doc) == face:
-            kept[doc] = env.files_to_rebuild.pop(doc)
-    st.toc_parents_kept = kept
-    if kept:
+    st.toc_parents_kept = {doc: env.files_to_rebuild.pop(doc) for doc in sorted(st.toc_same) if doc in env.files_to_rebuild}
+    if st.toc_parents_kept:
         logger.verbose(
-            "socioaffective: %d pages read again show the same in the tables of contents; their toctree parents are written only if outdated", len(kept)
+            "socioaffective: %d pages read again show the same in the tables of contents; their toctree parents are written only if outdated",
+            len(st.toc_parents_kept),
         )
 
 

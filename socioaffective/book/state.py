@@ -42,6 +42,7 @@ class State:
     outdated: set = field(default_factory=set)  # the pages env-get-outdated found stale
     read_docs: set = field(default_factory=set)  # the pages this build reads (env-before-read-docs)
     toc_faces: dict = field(default_factory=dict)  # page read -> what toctrees showed of it before (book/incremental.py)
+    toc_same: set = field(default_factory=set)  # pages read that show the same in the tables of contents (env-get-updated)
     toc_parents_kept: dict = field(default_factory=dict)  # files_to_rebuild entries set aside while writing
     package_hash: bytes | None = None  # the socioaffective package's files (notebook cache keys)
     nb_cache_base: Path | None = None  # MyST-NB's jupyter-cache folder, before a notebook's own
